@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import type { DatabaseName } from './databases.ts';
+import { embeddedMigrations } from './migrations.generated.ts';
+
+/**
+ * One drizzle-kit migration, as data. `hash` is the sha256 of `sql` exactly as drizzle-orm's
+ * `readMigrationFiles` computes it, so a database migrated from the embedded copy and one migrated
+ * from the folder record identical `__drizzle_migrations` rows.
+ */
+export interface EmbeddedMigration {
+  /** Position in drizzle-kit's journal (`idx`). */
+  idx: number;
+  /** File name without `.sql`, e.g. `0000_initial_schema`. */
+  tag: string;
+  /** The journal's `when`: generation time in ms; drizzle-orm stores it as `created_at`. */
+  when: number;
+  /** Whether statements are separated by `--> statement-breakpoint`. */
+  breakpoints: boolean;
+  /** The migration file's full text. */
+  sql: string;
+  /** sha256 (hex) of `sql`. */
+  hash: string;
+}
+
+export { embeddedMigrations };
+
+/** The drizzle-kit output folder of one database (holds `meta/_journal.json` and the `.sql` files). */
+export function migrationsFolder(name: DatabaseName): string {
+  return fileURLToPath(new URL(`../migrations/${name}`, import.meta.url));
+}
