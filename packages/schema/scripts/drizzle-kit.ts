@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseName } from '../src/databases.ts';
 
 /** The workspace root: drizzle.config.ts lives there and resolves its paths from it. */
 export const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const configPath = fileURLToPath(new URL('../../../drizzle.config.ts', import.meta.url));
-const drizzleKitBin = createRequire(import.meta.url).resolve('drizzle-kit/bin.cjs');
+// drizzle-kit's exports map hides bin.cjs; it sits beside the package's main entry.
+const drizzleKitBin = join(dirname(createRequire(import.meta.url).resolve('drizzle-kit')), 'bin.cjs');
 
 export interface DrizzleKitResult {
   output: string;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseNames } from '../src/databases.ts';
@@ -15,6 +15,8 @@ interface Journal {
 
 /** Reads one database's drizzle-kit output folder, hashing each file as drizzle-orm does. */
 export function readMigrationFolder(folder: string): EmbeddedMigration[] {
+  // A database whose first migration is not generated yet has no journal.
+  if (!existsSync(join(folder, 'meta', '_journal.json'))) return [];
   const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
   return journal.entries.map((entry) => {
     const sql = readFileSync(join(folder, `${entry.tag}.sql`), 'utf8');

@@ -1,0 +1,4 @@
+export * from './constants.ts';
+export * from './schema.ts';
+export * from './shapes.ts';
+export * from './validation.ts';

@@ -1,0 +1,3 @@
+export * from './constants.ts';
+export * from './schema.ts';
+export * from './validation.ts';
