@@ -1,0 +1,89 @@
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { fsyncPath } from './fsync.ts';
+
+export const DEFAULT_BACKUPS_KEPT = 5;
+const PARTIAL = '.partial';
+
+/**
+ * Copies a live database to `path` with SQLite's online backup API, then fsyncs the copy and its
+ * folder, so a backup that exists is complete and durable. It is written under a temporary name and
+ * renamed, so a crash mid-way never leaves a truncated `.bak`. Returns `path`.
+ */
+export async function createBackup(sqlite: Database.Database, path: string): Promise<string> {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const partial = `${path}${PARTIAL}`;
+  rmSync(partial, { force: true });
+  // Created first so SQLite keeps its 0600 mode: a backup holds the same private data.
+  closeSync(openSync(partial, 'wx', 0o600));
+  try {
+    await sqlite.backup(partial);
+    fsyncPath(partial);
+    renameSync(partial, path);
+    fsyncPath(dir);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  return path;
+}
+
+/** `<file>.<ISO time>.<tag>.bak` in `dir`: sorts by time, says which migration it precedes. */
+export function backupPathFor(
+  databasePath: string,
+  dir: string,
+  tag: string,
+  now = new Date(),
+): string {
+  const time = now.toISOString().replace(/:/g, '-');
+  return join(dir, `${basename(databasePath)}.${time}.${tag}.bak`);
+}
+
+/** The default backup folder: `backups/` beside the database file. */
+export function defaultBackupDir(databasePath: string): string {
+  return join(dirname(databasePath), 'backups');
+}
+
+/** The database's backups in `dir`, oldest first. */
+export function listBackups(databasePath: string, dir: string): string[] {
+  const prefix = `${basename(databasePath)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.bak'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/**
+ * Deletes all but the newest `keep` backups, and partial copies a killed process left behind.
+ * Call it only while holding the database's write lock, so no partial copy is still being written.
+ */
+export function pruneBackups(databasePath: string, dir: string, keep: number): string[] {
+  const prefix = `${basename(databasePath)}.`;
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.includes(`.bak${PARTIAL}`)) {
+      rmSync(join(dir, name), { force: true });
+      removed.push(join(dir, name));
+    }
+  }
+  const backups = listBackups(databasePath, dir);
+  for (const path of backups.slice(0, Math.max(0, backups.length - keep))) {
+    rmSync(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
+}

@@ -1,0 +1,74 @@
+// Public API of @agentstate/db. Importing it opens nothing: call openDatabase().
+export type { DatabaseName } from './database-names.ts';
+
+export {
+  defaultLocations,
+  ensureDatabaseFile,
+  MEMORY_PATH,
+  pathEnvVar,
+  resolveDatabasePath,
+  type DefaultLocation,
+  type ResolvePathOptions,
+} from './open/paths.ts';
+export {
+  CACHE_SIZE_KIB,
+  configureConnection,
+  DEFAULT_BUSY_TIMEOUT_MS,
+  JOURNAL_SIZE_LIMIT_BYTES,
+  type ConnectionOptions,
+  type Durability,
+} from './open/pragmas.ts';
+export {
+  openConnection,
+  openDatabase,
+  type DatabaseHandle,
+  type OpenDatabaseOptions,
+  type OpenMigrateOptions,
+} from './open/open-database.ts';
+
+export {
+  hashMigration,
+  loadMigrations,
+  type Migration,
+  type MigrationSource,
+} from './migrate/load-migrations.ts';
+export { migrationStatements, STATEMENT_BREAKPOINT } from './migrate/statements.ts';
+export {
+  ensureMigrationsTable,
+  MIGRATIONS_TABLE,
+  readAppliedMigrations,
+  recordMigration,
+  type AppliedMigration,
+} from './migrate/migrations-table.ts';
+export { planFromRecords, planMigrations, type MigrationPlan } from './migrate/plan.ts';
+export {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  migrate,
+  type BackupOptions,
+  type MigrateEvent,
+  type MigrateOptions,
+  type MigrateResult,
+} from './migrate/migrate.ts';
+export {
+  EditedMigrationError,
+  ForeignKeyViolationError,
+  InvalidMigrationsError,
+  MigrationError,
+  MigrationFailedError,
+  NewerDatabaseError,
+  NotMigratableError,
+  restoreHint,
+  type EditedMigration,
+  type ForeignKeyViolation,
+  type MigrationErrorCode,
+} from './migrate/errors.ts';
+
+export {
+  backupPathFor,
+  createBackup,
+  DEFAULT_BACKUPS_KEPT,
+  defaultBackupDir,
+  listBackups,
+  pruneBackups,
+} from './backup/backup.ts';
+export { fsyncPath } from './backup/fsync.ts';

@@ -1,0 +1,190 @@
+import Database from 'better-sqlite3';
+import {
+  backupPathFor,
+  createBackup,
+  DEFAULT_BACKUPS_KEPT,
+  defaultBackupDir,
+  pruneBackups,
+} from '../backup/backup.ts';
+import {
+  EditedMigrationError,
+  ForeignKeyViolationError,
+  MigrationFailedError,
+  NewerDatabaseError,
+  NotMigratableError,
+  type ForeignKeyViolation,
+} from './errors.ts';
+import type { Migration } from './load-migrations.ts';
+import { ensureMigrationsTable, recordMigration } from './migrations-table.ts';
+import { planMigrations, type MigrationPlan } from './plan.ts';
+import { migrationStatements } from './statements.ts';
+
+export interface BackupOptions {
+  /** Folder for backups; default `backups/` beside the database file. */
+  dir?: string;
+  /** How many backups of this database to keep (default 5). */
+  keep?: number;
+}
+
+/** Progress, for a CLI or a test that needs to know where a migration is. */
+export type MigrateEvent =
+  | { type: 'locked' }
+  | { type: 'backup'; path: string }
+  | { type: 'migration-start'; tag: string }
+  | { type: 'migration-done'; tag: string }
+  | { type: 'committed'; applied: string[] };
+
+export interface MigrateOptions {
+  /** Backup before changing a non-empty file database; `false` to skip (default: on). */
+  backup?: BackupOptions | false;
+  /** Human-readable progress; default stderr. Only called when something is applied. */
+  log?: (message: string) => void;
+  onEvent?: (event: MigrateEvent) => void;
+  /** How long to wait for another process that is migrating or writing (default 60 s). */
+  lockTimeoutMs?: number;
+}
+
+export interface MigrateResult {
+  /** The database file, or `:memory:`. */
+  path: string;
+  /** Tags applied by this call, in order; empty when the database was up to date. */
+  applied: string[];
+  /** The backup written before applying, if any. */
+  backupPath: string | undefined;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+const defaultLog = (message: string) => console.error(`agentstate: ${message}`);
+
+/**
+ * Applies pending migrations safely:
+ * - foreign keys off outside the transaction, so a table rebuild (DROP TABLE of a parent) does not
+ *   cascade-delete children (drizzle-orm issue 5782);
+ * - `BEGIN IMMEDIATE`, then the applied list is read again under the write lock, so processes
+ *   starting at once apply each migration exactly once;
+ * - a backup of a non-empty database under that lock, before the first change;
+ * - `PRAGMA foreign_key_check` after each migration, aborting on violations; one COMMIT for all.
+ * When nothing is pending it only reads (the start-up check).
+ */
+export async function migrate(
+  sqlite: Database.Database,
+  migrations: readonly Migration[],
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
+  const path = sqlite.name;
+  const quick = planMigrations(sqlite, migrations);
+  assertMigratable(path, quick);
+  if (quick.pending.length === 0) return { path, applied: [], backupPath: undefined };
+
+  if (sqlite.readonly) {
+    throw new NotMigratableError(
+      `${path} is open read-only and needs migration ${quick.pending[0]!.tag}`,
+      path,
+    );
+  }
+  if (sqlite.inTransaction) {
+    throw new NotMigratableError(`${path}: migrate() cannot run inside a transaction`, path);
+  }
+
+  const log = options.log ?? defaultLog;
+  const emit = options.onEvent ?? (() => {});
+  const foreignKeysWereOn = sqlite.pragma('foreign_keys', { simple: true }) === 1;
+  // SQLite ignores this pragma inside a transaction: it must be switched before BEGIN.
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    withBusyTimeout(sqlite, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () =>
+      sqlite.exec('BEGIN IMMEDIATE'),
+    );
+    let backupPath: string | undefined;
+    let tag = '';
+    try {
+      emit({ type: 'locked' });
+      const plan = planMigrations(sqlite, migrations);
+      assertMigratable(path, plan);
+      if (plan.pending.length === 0) {
+        // Another process applied them while this one waited for the lock.
+        sqlite.exec('ROLLBACK');
+        return { path, applied: [], backupPath: undefined };
+      }
+
+      if (options.backup !== false && !sqlite.memory && path !== '' && hasSchema(sqlite)) {
+        backupPath = await backupUnderLock(path, plan.pending[0]!.tag, options.backup ?? {});
+        emit({ type: 'backup', path: backupPath });
+        log(`backed up ${path} to ${backupPath}`);
+      }
+
+      ensureMigrationsTable(sqlite);
+      const applied: string[] = [];
+      for (const migration of plan.pending) {
+        tag = migration.tag;
+        emit({ type: 'migration-start', tag });
+        try {
+          for (const statement of migrationStatements(migration)) sqlite.exec(statement);
+        } catch (cause) {
+          throw new MigrationFailedError(path, tag, backupPath, cause);
+        }
+        const violations = foreignKeyViolations(sqlite);
+        if (violations.length > 0)
+          throw new ForeignKeyViolationError(path, tag, violations, backupPath);
+        recordMigration(sqlite, migration);
+        applied.push(tag);
+        emit({ type: 'migration-done', tag });
+      }
+      try {
+        sqlite.exec('COMMIT');
+      } catch (cause) {
+        throw new MigrationFailedError(path, tag, backupPath, cause);
+      }
+      emit({ type: 'committed', applied });
+      log(`${path}: applied ${applied.join(', ')}`);
+      return { path, applied, backupPath };
+    } catch (error) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      throw error;
+    }
+  } finally {
+    if (foreignKeysWereOn) sqlite.pragma('foreign_keys = ON');
+  }
+}
+
+/** Throws before anything is written if the database was migrated differently from this build. */
+function assertMigratable(path: string, plan: MigrationPlan): void {
+  if (plan.edited.length > 0) throw new EditedMigrationError(path, plan.edited);
+  if (plan.unknown.length > 0) throw new NewerDatabaseError(path, plan.unknown);
+}
+
+function withBusyTimeout(sqlite: Database.Database, timeoutMs: number, run: () => void): void {
+  const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma(`busy_timeout = ${Math.max(previous, timeoutMs)}`);
+  try {
+    run();
+  } finally {
+    sqlite.pragma(`busy_timeout = ${previous}`);
+  }
+}
+
+function hasSchema(sqlite: Database.Database): boolean {
+  return sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get() !== undefined;
+}
+
+/**
+ * The backup is read through a second connection: the migrating one holds the write lock but has
+ * not written yet, so the copy is exactly the state before the migration, and no other process can
+ * change it meanwhile. (better-sqlite3's backup from inside its own write transaction copies nothing.)
+ */
+async function backupUnderLock(path: string, tag: string, options: BackupOptions): Promise<string> {
+  const dir = options.dir ?? defaultBackupDir(path);
+  const reader = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const backupPath = await createBackup(reader, backupPathFor(path, dir, tag));
+    pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
+    return backupPath;
+  } finally {
+    reader.close();
+  }
+}
+
+function foreignKeyViolations(sqlite: Database.Database): ForeignKeyViolation[] {
+  return sqlite.prepare('PRAGMA foreign_key_check').all() as ForeignKeyViolation[];
+}

@@ -1,0 +1,37 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * `normal`: WAL with synchronous=NORMAL; commits survive a process crash, the last ones may roll
+ * back after a power loss. `full`: synchronous=FULL; commits also survive a power loss, at the cost
+ * of an fsync per commit.
+ */
+export type Durability = 'normal' | 'full';
+
+export interface ConnectionOptions {
+  durability?: Durability;
+  readonly?: boolean;
+  /** How long a statement waits for another process's lock before SQLITE_BUSY (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/** The WAL is truncated back to this size after checkpoints, so long-running tools don't grow it unbounded. */
+export const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Page cache per connection, in KiB (SQLite's default is 2 MiB). */
+export const CACHE_SIZE_KIB = 16 * 1024;
+
+/**
+ * The one place connection settings are made, for production and tests alike.
+ * busy_timeout comes first: switching to WAL needs a lock another process may hold.
+ */
+export function configureConnection(sqlite: Database, options: ConnectionOptions = {}): void {
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+  if (!options.readonly) {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+  }
+  sqlite.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
+  sqlite.pragma('temp_store = MEMORY');
+}
