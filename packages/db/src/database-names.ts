@@ -1,4 +1,1 @@
-import type { embeddedMigrations } from '@agentstate/schema/migrations';
-
-/** The five databases, by the name used in folders, commands and env vars. */
-export type DatabaseName = keyof typeof embeddedMigrations;
+export { databaseNames, isDatabaseName, type DatabaseName } from '@agentstate/schema';

@@ -1,5 +1,5 @@
 // Public API of @agentstate/db. Importing it opens nothing: call openDatabase().
-export type { DatabaseName } from './database-names.ts';
+export { databaseNames, isDatabaseName, type DatabaseName } from './database-names.ts';
 
 export {
   defaultLocations,

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { onTestFinished } from 'vitest';
+
+export type FixtureName = 'cascade' | 'cascade-v1' | 'edited' | 'ordering';
+
+/** A drizzle-kit output folder under test/fixtures/migrations (see test/fixtures/generate.ts). */
+export function fixtureFolder(name: FixtureName): string {
+  return fileURLToPath(new URL(`../fixtures/migrations/${name}`, import.meta.url));
+}
+
+export const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A fresh temp folder removed when the current test ends. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentstate-db-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** drizzle-orm's own migrator on a plain better-sqlite3 connection: the baseline and regression. */
+export function drizzleOrmMigrate(sqlite: Database.Database, folder: string): void {
+  drizzleMigrate(drizzle(sqlite), { migrationsFolder: folder });
+}
+
+export function count(sqlite: Database.Database, table: string): number {
+  return sqlite.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
+}
+
+export function tableNames(sqlite: Database.Database): string[] {
+  return sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .pluck()
+    .all() as string[];
+}
+
+export function columnType(
+  sqlite: Database.Database,
+  table: string,
+  column: string,
+): string | undefined {
+  const columns = sqlite.prepare(`PRAGMA table_info("${table}")`).all() as Array<{
+    name: string;
+    type: string;
+  }>;
+  return columns.find((c) => c.name === column)?.type.toLowerCase();
+}
+
+/** Parents with `childrenPerParent` ON DELETE CASCADE children each, in one transaction. */
+export function seedParents(
+  sqlite: Database.Database,
+  parents: number,
+  childrenPerParent: number,
+): void {
+  const insertParent = sqlite.prepare('INSERT INTO parents (id, name, rank) VALUES (?, ?, ?)');
+  const insertChild = sqlite.prepare('INSERT INTO children (parent_id, label) VALUES (?, ?)');
+  sqlite.transaction(() => {
+    for (let id = 1; id <= parents; id++) {
+      insertParent.run(id, `parent ${id}`, id % 100);
+      for (let c = 0; c < childrenPerParent; c++) insertChild.run(id, `child ${c} of ${id}`);
+    }
+  })();
+}
+
+export { Database };
