@@ -1,10 +1,17 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { databaseNames, type DatabaseName } from '../src/databases.ts';
 import { migrationsFolder } from '../src/migrations.ts';
-import { runDrizzleKit } from './drizzle-kit.ts';
+import { runDrizzleKit, workspaceRoot } from './drizzle-kit.ts';
 import { embeddedModulePath, renderEmbeddedModule } from './embed.ts';
 
 function listFiles(folder: string): string[] {
@@ -30,10 +37,15 @@ function findDrift(database: DatabaseName): string[] {
   if (snapshotCheck.failure) {
     problems.push(`${database}: drizzle-kit check failed: ${snapshotCheck.output.trim()}`);
   }
-  const scratch = mkdtempSync(join(tmpdir(), `agentstate-drift-${database}-`));
+  // drizzle-kit prefixes `out` with './', so the scratch copy must sit under the workspace root.
+  const scratchParent = join(workspaceRoot, 'node_modules', '.cache', 'agentstate-drift');
+  mkdirSync(scratchParent, { recursive: true });
+  const scratch = mkdtempSync(join(scratchParent, `${database}-`));
   try {
     cpSync(folder, scratch, { recursive: true });
-    const result = runDrizzleKit(database, ['generate'], { AGENTSTATE_MIGRATIONS_OUT: scratch });
+    const result = runDrizzleKit(database, ['generate'], {
+      AGENTSTATE_MIGRATIONS_OUT: relative(workspaceRoot, scratch),
+    });
     if (result.failure) {
       problems.push(`${database}: ${result.failure}:\n${result.output.trim()}`);
     }
@@ -67,7 +79,10 @@ const program = new Command('db:check')
   .action((options: { db?: DatabaseName }) => {
     const targets = options.db ? [options.db] : databaseNames;
     const problems = targets.flatMap((database) => findDrift(database));
-    if (!existsSync(embeddedModulePath) || readFileSync(embeddedModulePath, 'utf8') !== renderEmbeddedModule()) {
+    if (
+      !existsSync(embeddedModulePath) ||
+      readFileSync(embeddedModulePath, 'utf8') !== renderEmbeddedModule()
+    ) {
       problems.push('the embedded migrations are stale: run `pnpm db:generate`');
     }
     if (problems.length > 0) {

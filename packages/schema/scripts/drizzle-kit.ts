@@ -8,7 +8,10 @@ import type { DatabaseName } from '../src/databases.ts';
 export const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const configPath = fileURLToPath(new URL('../../../drizzle.config.ts', import.meta.url));
 // drizzle-kit's exports map hides bin.cjs; it sits beside the package's main entry.
-const drizzleKitBin = join(dirname(createRequire(import.meta.url).resolve('drizzle-kit')), 'bin.cjs');
+const drizzleKitBin = join(
+  dirname(createRequire(import.meta.url).resolve('drizzle-kit')),
+  'bin.cjs',
+);
 
 export interface DrizzleKitResult {
   output: string;
@@ -21,9 +24,15 @@ export interface DrizzleKitResult {
  * reliable signal. These are the lines it prints in those cases.
  */
 const failurePatterns: Array<[RegExp, string]> = [
-  [/Interactive prompts require a TTY/i, 'drizzle-kit needs an answer to a prompt (a rename or a data-loss question)'],
+  [
+    /Interactive prompts require a TTY/i,
+    'drizzle-kit needs an answer to a prompt (a rename or a data-loss question)',
+  ],
   [/^\s*(?:\S+\s+)?Error\b/m, 'drizzle-kit reported an error'],
-  [/TypeError|ReferenceError|SyntaxError|Cannot find module/, 'drizzle-kit could not load the schema'],
+  [
+    /TypeError|ReferenceError|SyntaxError|Cannot find module/,
+    'drizzle-kit could not load the schema',
+  ],
 ];
 
 /** Runs drizzle-kit with no TTY for one database and classifies the outcome. */
@@ -39,8 +48,10 @@ export function runDrizzleKit(
     encoding: 'utf8',
   });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  if (result.error) return { output, failure: `could not start drizzle-kit: ${result.error.message}` };
-  if (result.status !== 0) return { output, failure: `drizzle-kit exited with code ${result.status}` };
+  if (result.error)
+    return { output, failure: `could not start drizzle-kit: ${result.error.message}` };
+  if (result.status !== 0)
+    return { output, failure: `drizzle-kit exited with code ${result.status}` };
   for (const [pattern, failure] of failurePatterns) {
     if (pattern.test(output)) return { output, failure };
   }

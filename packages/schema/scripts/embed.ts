@@ -17,7 +17,9 @@ interface Journal {
 export function readMigrationFolder(folder: string): EmbeddedMigration[] {
   // A database whose first migration is not generated yet has no journal.
   if (!existsSync(join(folder, 'meta', '_journal.json'))) return [];
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const journal = JSON.parse(
+    readFileSync(join(folder, 'meta', '_journal.json'), 'utf8'),
+  ) as Journal;
   return journal.entries.map((entry) => {
     const sql = readFileSync(join(folder, `${entry.tag}.sql`), 'utf8');
     return {
@@ -42,7 +44,9 @@ export function renderEmbeddedModule(): string {
     'export const embeddedMigrations: Record<DatabaseName, readonly EmbeddedMigration[]> = {',
   ];
   for (const name of databaseNames) {
-    lines.push(`  ${name}: ${JSON.stringify(readMigrationFolder(migrationsFolder(name)), null, 2).replace(/\n/g, '\n  ')},`);
+    lines.push(
+      `  ${name}: ${JSON.stringify(readMigrationFolder(migrationsFolder(name)), null, 2).replace(/\n/g, '\n  ')},`,
+    );
   }
   lines.push('};', '');
   return lines.join('\n');

@@ -22,7 +22,9 @@ const program = new Command('db:generate')
       program.error('error: --custom needs --name to say what the hand-written migration does');
     }
     if (options.name && !/^[a-z0-9_]+$/.test(options.name)) {
-      program.error(`error: --name ${JSON.stringify(options.name)} must be snake_case (a-z, 0-9, _)`);
+      program.error(
+        `error: --name ${JSON.stringify(options.name)} must be snake_case (a-z, 0-9, _)`,
+      );
     }
     const targets = options.db ? [options.db] : databaseNames;
     for (const database of targets) {
@@ -30,7 +32,9 @@ const program = new Command('db:generate')
       if (options.name) args.push('--name', options.name);
       if (options.custom) args.push('--custom');
       const result = runDrizzleKit(database, args);
-      process.stdout.write(`[${database}] ${result.output.trim().replace(/\n/g, `\n[${database}] `)}\n`);
+      process.stdout.write(
+        `[${database}] ${result.output.trim().replace(/\n/g, `\n[${database}] `)}\n`,
+      );
       if (result.failure) {
         program.error(`error: ${database}: ${result.failure}; nothing more was generated`, {
           exitCode: 1,

@@ -9,7 +9,8 @@ import { customType } from 'drizzle-orm/sqlite-core';
  * both into the same columns.
  */
 
-const SQLITE_DATETIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/;
+const SQLITE_DATETIME =
+  /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Parses `YYYY-MM-DD HH:MM:SS[.fff]` (UTC, as SQLite writes it) or ISO 8601 text. */
 export function parseTimestampText(value: string): Date {

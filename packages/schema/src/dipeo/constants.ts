@@ -15,7 +15,10 @@ export const executionStatuses = [
 export type ExecutionStatus = (typeof executionStatuses)[number];
 
 /** Executions the warm cache keeps loaded: the ones still in progress. */
-export const activeExecutionStatuses = ['running', 'pending'] as const satisfies readonly ExecutionStatus[];
+export const activeExecutionStatuses = [
+  'running',
+  'pending',
+] as const satisfies readonly ExecutionStatus[];
 
 /** `transitions.phase`: the event type that produced the transition. */
 export const transitionPhases = [

@@ -36,7 +36,9 @@ export const executions = sqliteTable(
     metrics: text('metrics', { mode: 'json' })
       .$type<ExecutionMetrics>()
       .default(sql`NULL`),
-    createdAt: sqliteDateTime('created_at', { sqlType: 'timestamp' }).default(sql`CURRENT_TIMESTAMP`),
+    createdAt: sqliteDateTime('created_at', { sqlType: 'timestamp' }).default(
+      sql`CURRENT_TIMESTAMP`,
+    ),
     accessCount: integer('access_count').default(0),
     // Written in UTC like its default (the original mixed in local time).
     lastAccessed: sqliteDateTime('last_accessed', { sqlType: 'timestamp' }).default(

@@ -13,7 +13,9 @@ export const messages = sqliteTable(
     personId: text('person_id'),
     content: text('content', { mode: 'json' }).$type<MessageContent>().notNull(),
     tokenCount: integer('token_count'),
-    createdAt: sqliteDateTime('created_at', { sqlType: 'timestamp' }).default(sql`CURRENT_TIMESTAMP`),
+    createdAt: sqliteDateTime('created_at', { sqlType: 'timestamp' }).default(
+      sql`CURRENT_TIMESTAMP`,
+    ),
   },
   (t) => [index('idx_execution').on(t.executionId), index('idx_node').on(t.nodeId)],
 );

@@ -19,7 +19,9 @@ export const transitions = sqliteTable(
     phase: text('phase', { enum: transitionPhases }).notNull(),
     seq: integer('seq').notNull(),
     payload: text('payload', { mode: 'json' }).$type<TransitionPayload>().notNull(),
-    createdAt: sqliteDateTime('created_at').notNull().default(sql`(datetime('now'))`),
+    createdAt: sqliteDateTime('created_at')
+      .notNull()
+      .default(sql`(datetime('now'))`),
   },
   (t) => [
     uniqueIndex('ux_exec_seq').on(t.executionId, t.seq),

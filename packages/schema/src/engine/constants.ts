@@ -17,7 +17,11 @@ export const workerStatuses = ['pending', 'running', 'complete', 'failed', 'canc
 export type WorkerStatus = (typeof workerStatuses)[number];
 
 /** Statuses after which a worker never runs again. */
-export const finishedWorkerStatuses = ['complete', 'failed', 'cancelled'] as const satisfies readonly WorkerStatus[];
+export const finishedWorkerStatuses = [
+  'complete',
+  'failed',
+  'cancelled',
+] as const satisfies readonly WorkerStatus[];
 
 export const priorityLevels = ['critical', 'high', 'medium', 'low'] as const;
 export type PriorityLevel = (typeof priorityLevels)[number];
@@ -36,7 +40,13 @@ export const missionOutcomes = ['completed', 'failed', 'timeout'] as const;
 export type MissionOutcome = (typeof missionOutcomes)[number];
 
 /** Status of one mission run. */
-export const missionRunStatuses = ['running', 'completed', 'failed', 'timeout', 'cancelled'] as const;
+export const missionRunStatuses = [
+  'running',
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+] as const;
 export type MissionRunStatus = (typeof missionRunStatuses)[number];
 
 export const stagedContentTypes = ['markdown', 'html', 'text', 'json'] as const;

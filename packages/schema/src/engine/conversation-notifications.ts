@@ -15,7 +15,9 @@ export const conversationNotifications = sqliteTable(
     notificationType: text('notification_type').notNull(),
     /** Worker id or another entity the notification is about. */
     entityId: text('entity_id').notNull(),
-    notifiedAt: sqliteDateTime('notified_at').notNull().default(sql`(datetime('now'))`),
+    notifiedAt: sqliteDateTime('notified_at')
+      .notNull()
+      .default(sql`(datetime('now'))`),
     /** The session that received it; kept as null when that session is deleted. */
     sessionId: text('session_id').references(() => sessions.id, { onDelete: 'set null' }),
   },

@@ -46,12 +46,15 @@ export const stagedContentRelations = relations(stagedContent, ({ one }) => ({
   worker: one(workers, { fields: [stagedContent.workerId], references: [workers.id] }),
 }));
 
-export const conversationNotificationsRelations = relations(conversationNotifications, ({ one }) => ({
-  session: one(sessions, {
-    fields: [conversationNotifications.sessionId],
-    references: [sessions.id],
+export const conversationNotificationsRelations = relations(
+  conversationNotifications,
+  ({ one }) => ({
+    session: one(sessions, {
+      fields: [conversationNotifications.sessionId],
+      references: [sessions.id],
+    }),
   }),
-}));
+);
 
 export const pingsRelations = relations(pings, ({ one }) => ({
   session: one(sessions, { fields: [pings.sessionId], references: [sessions.id] }),

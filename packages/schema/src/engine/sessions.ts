@@ -28,6 +28,8 @@ export const sessions = sqliteTable(
   },
   (t) => [
     index('idx_sessions_conversation').on(t.conversationId),
-    index('idx_sessions_active').on(t.endedAt).where(sql`${t.endedAt} IS NULL`),
+    index('idx_sessions_active')
+      .on(t.endedAt)
+      .where(sql`${t.endedAt} IS NULL`),
   ],
 );

@@ -42,7 +42,8 @@ export type Worker = z.infer<typeof selectWorkerSchema>;
 export type NewWorker = z.infer<typeof insertWorkerSchema>;
 
 const scheduledMissionsRefine = {
-  slug: (s: z.ZodString) => s.regex(/^[a-z0-9][a-z0-9-]*$/, 'a slug is lowercase words joined by -'),
+  slug: (s: z.ZodString) =>
+    s.regex(/^[a-z0-9][a-z0-9-]*$/, 'a slug is lowercase words joined by -'),
   scheduleTime: (s: z.ZodString) => s.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
   scheduleDays: () => scheduleDaysSchema,
   timeoutMinutes: (s: z.ZodNumber) => s.int().positive(),
@@ -51,9 +52,18 @@ const scheduledMissionsRefine = {
   createdAt: date,
   updatedAt: date,
 };
-export const insertScheduledMissionSchema = createInsertSchema(scheduledMissions, scheduledMissionsRefine);
-export const selectScheduledMissionSchema = createSelectSchema(scheduledMissions, scheduledMissionsRefine);
-export const updateScheduledMissionSchema = createUpdateSchema(scheduledMissions, scheduledMissionsRefine);
+export const insertScheduledMissionSchema = createInsertSchema(
+  scheduledMissions,
+  scheduledMissionsRefine,
+);
+export const selectScheduledMissionSchema = createSelectSchema(
+  scheduledMissions,
+  scheduledMissionsRefine,
+);
+export const updateScheduledMissionSchema = createUpdateSchema(
+  scheduledMissions,
+  scheduledMissionsRefine,
+);
 export type ScheduledMission = z.infer<typeof selectScheduledMissionSchema>;
 export type NewScheduledMission = z.infer<typeof insertScheduledMissionSchema>;
 
@@ -70,7 +80,8 @@ export type NewMission = z.infer<typeof insertMissionSchema>;
 
 const contactsRefine = {
   email: (s: z.ZodString) => s.email(),
-  phone: (s: z.ZodString) => s.regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 number like +14155550123'),
+  phone: (s: z.ZodString) =>
+    s.regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 number like +14155550123'),
   createdAt: date,
 };
 export const insertContactSchema = createInsertSchema(contacts, contactsRefine);

@@ -26,7 +26,9 @@ export const sessions = sqliteTable(
       .$type<Correlation[]>()
       .notNull()
       .default(sql`'[]'`),
-    createdAt: sqliteDateTime('created_at').notNull().default(sql`(datetime('now'))`),
+    createdAt: sqliteDateTime('created_at')
+      .notNull()
+      .default(sql`(datetime('now'))`),
   },
   (t) => [index('idx_sessions_workflow_id').on(t.workflowId)],
 );

@@ -14,6 +14,10 @@ export const workflows = sqliteTable('workflows', {
   mcpServerPath: text('mcp_server_path'),
   // Nullable with a default, and no CHECK, exactly as the original creates it.
   mcpServerStatus: text('mcp_server_status', { enum: mcpServerStatuses }).default('stopped'),
-  createdAt: sqliteDateTime('created_at').notNull().default(sql`(datetime('now'))`),
-  updatedAt: sqliteDateTime('updated_at').notNull().default(sql`(datetime('now'))`),
+  createdAt: sqliteDateTime('created_at')
+    .notNull()
+    .default(sql`(datetime('now'))`),
+  updatedAt: sqliteDateTime('updated_at')
+    .notNull()
+    .default(sql`(datetime('now'))`),
 });

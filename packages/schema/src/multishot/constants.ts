@@ -4,7 +4,13 @@ export type RunStatus = (typeof runStatuses)[number];
 export const roundStatuses = ['running', 'selecting', 'completed'] as const;
 export type RoundStatus = (typeof roundStatuses)[number];
 
-export const agentStatuses = ['initializing', 'running', 'completed', 'failed', 'selected'] as const;
+export const agentStatuses = [
+  'initializing',
+  'running',
+  'completed',
+  'failed',
+  'selected',
+] as const;
 export type AgentStatus = (typeof agentStatuses)[number];
 
 /** Each round runs four agents; the seed keeps the range as a comment, not a CHECK. */

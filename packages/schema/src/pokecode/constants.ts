@@ -12,7 +12,11 @@ export const jobStatuses = ['pending', 'processing', 'completed', 'failed', 'can
 export type JobStatus = (typeof jobStatuses)[number];
 
 /** Statuses after which a job never runs again; retention cleanup removes them. */
-export const finishedJobStatuses = ['completed', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export const finishedJobStatuses = [
+  'completed',
+  'failed',
+  'cancelled',
+] as const satisfies readonly JobStatus[];
 
 /** Default retention of finished jobs, in days. */
 export const jobRetentionDays = 30;

@@ -20,9 +20,18 @@ export type Session = z.infer<typeof selectSessionSchema>;
 export type NewSession = z.infer<typeof insertSessionSchema>;
 
 const sessionMessagesRefine = { tokenCount: counter };
-export const insertSessionMessageSchema = createInsertSchema(sessionMessages, sessionMessagesRefine);
-export const selectSessionMessageSchema = createSelectSchema(sessionMessages, sessionMessagesRefine);
-export const updateSessionMessageSchema = createUpdateSchema(sessionMessages, sessionMessagesRefine);
+export const insertSessionMessageSchema = createInsertSchema(
+  sessionMessages,
+  sessionMessagesRefine,
+);
+export const selectSessionMessageSchema = createSelectSchema(
+  sessionMessages,
+  sessionMessagesRefine,
+);
+export const updateSessionMessageSchema = createUpdateSchema(
+  sessionMessages,
+  sessionMessagesRefine,
+);
 export type SessionMessage = z.infer<typeof selectSessionMessageSchema>;
 export type NewSessionMessage = z.infer<typeof insertSessionMessageSchema>;
 

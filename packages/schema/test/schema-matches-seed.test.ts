@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { databaseNames } from '../src/databases.ts';
+import { migratedFile } from './helpers.ts';
+import { listTables, readTableSpec } from './live-schema.ts';
+import { seedSpecs } from './seed-specs.ts';
+
+const sortFks = (fks: NonNullable<ReturnType<typeof readTableSpec>['foreignKeys']>) =>
+  [...fks].sort((a, b) => a.from.localeCompare(b.from));
+
+describe.each(databaseNames)('%s migrations produce the seed schema', (name) => {
+  const spec = seedSpecs[name];
+
+  it('creates exactly the seed tables', () => {
+    const db = migratedFile(name);
+    expect(listTables(db)).toEqual(Object.keys(spec).sort());
+    db.close();
+  });
+
+  it.each(Object.keys(spec))(
+    'table %s: columns, keys, defaults, indexes, foreign keys',
+    (table) => {
+      const db = migratedFile(name);
+      const live = readTableSpec(db, table);
+      const expected = spec[table]!;
+      // Column order matters: it is what `SELECT *` and positional inserts see.
+      expect(Object.entries(live.columns)).toEqual(Object.entries(expected.columns));
+      expect(live.indexes).toEqual(expected.indexes ?? {});
+      expect(sortFks(live.foreignKeys ?? [])).toEqual(sortFks(expected.foreignKeys ?? []));
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+    },
+  );
+});
