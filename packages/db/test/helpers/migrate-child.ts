@@ -20,6 +20,7 @@ say('ready');
 const input = createInterface({ input: process.stdin });
 input.once('line', () => {
   input.close();
+  process.stdin.destroy(); // an open stdin would keep the process alive
   const started = performance.now();
   migrate(sqlite, migrations, {
     log: () => {},

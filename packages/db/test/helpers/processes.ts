@@ -45,7 +45,7 @@ export function spawnMigrateChild(dbPath: string, folder: string): MigrateChild 
     process: child,
     lines,
     exited,
-    go: () => child.stdin.write('go\n'),
+    go: () => child.stdin.end('go\n'),
     waitFor: (prefix) => {
       const seen = lines.find((line) => line.startsWith(prefix));
       if (seen) return Promise.resolve(seen);
