@@ -50,6 +50,14 @@ export const embeddedMigrations: Record<DatabaseName, readonly EmbeddedMigration
       "breakpoints": true,
       "sql": "CREATE TABLE `devices` (\n\t`device_id` text PRIMARY KEY NOT NULL,\n\t`device_name` text NOT NULL,\n\t`platform` text,\n\t`app_version` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`last_connected_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `idx_devices_last_connected_at` ON `devices` (`last_connected_at`);--> statement-breakpoint\nALTER TABLE `sessions` ADD `last_message_sent_at` integer;--> statement-breakpoint\nCREATE INDEX `idx_sessions_last_message_sent` ON `sessions` (`last_message_sent_at`);",
       "hash": "26c42967a55ab9d5519d31c96b4800a9f43127f539f6771d0b34ba6714d8910a"
+    },
+    {
+      "idx": 2,
+      "tag": "0002_add_job_leases",
+      "when": 1795317959269,
+      "breakpoints": true,
+      "sql": "ALTER TABLE `job_queue` ADD `lease_owner` text;--> statement-breakpoint\nALTER TABLE `job_queue` ADD `lease_token` text;--> statement-breakpoint\nALTER TABLE `job_queue` ADD `lease_expires_at` integer;--> statement-breakpoint\nCREATE INDEX `idx_job_queue_claim` ON `job_queue` (`created_at`,`next_retry_at`) WHERE \"job_queue\".\"status\" = 'pending';--> statement-breakpoint\nCREATE INDEX `idx_job_queue_lease` ON `job_queue` (`lease_expires_at`) WHERE \"job_queue\".\"status\" = 'processing';",
+      "hash": "4a6ade559bc0b1fb3c78c1f752b1b849dbd90f1239c39c09742fde4a53428c04"
     }
   ],
   engine: [
@@ -84,6 +92,14 @@ export const embeddedMigrations: Record<DatabaseName, readonly EmbeddedMigration
       "breakpoints": true,
       "sql": "-- Copy what older writers added to session_notifications since 0001, then drop it: nothing in it\n-- is lost, and conversation_notifications is the only table still read.\nINSERT OR IGNORE INTO `conversation_notifications` (`id`, `conversation_id`, `notification_type`, `entity_id`, `notified_at`, `session_id`)\nSELECT n.`id`, COALESCE(s.`conversation_id`, n.`session_id`), n.`notification_type`, n.`entity_id`, n.`notified_at`, s.`id`\nFROM `session_notifications` n LEFT JOIN `sessions` s ON s.`id` = n.`session_id`\nORDER BY n.`notified_at`, n.`id`;\n--> statement-breakpoint\nDROP TABLE `session_notifications`;",
       "hash": "5ec69ae6e4b1b5989f5ff2ac2858815b4938ecc155e70efe54cca4fb71346733"
+    },
+    {
+      "idx": 4,
+      "tag": "0004_add_worker_leases",
+      "when": 1795317963856,
+      "breakpoints": true,
+      "sql": "ALTER TABLE `workers` ADD `lease_owner` text;--> statement-breakpoint\nALTER TABLE `workers` ADD `lease_token` text;--> statement-breakpoint\nALTER TABLE `workers` ADD `lease_expires_at` text;--> statement-breakpoint\nCREATE INDEX `idx_workers_claim` ON `workers` (\"priority\" desc,`execute_at`,`retry_at`) WHERE \"workers\".\"status\" = 'pending';--> statement-breakpoint\nCREATE INDEX `idx_workers_lease` ON `workers` (`lease_expires_at`) WHERE \"workers\".\"status\" = 'running';",
+      "hash": "6b2af1f1742a1f244cd472d056b72f95206f1bd640ddd4ca9790931fbc812363"
     }
   ],
 };

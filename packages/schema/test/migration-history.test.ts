@@ -22,10 +22,11 @@ describe('embedded migrations', () => {
 });
 
 describe('pokecode history', () => {
-  it('is the initial schema, then devices and last_message_sent_at', () => {
+  it('is the initial schema, then devices and last_message_sent_at, then job leases', () => {
     expect(embeddedMigrations.pokecode.map((m) => m.tag)).toEqual([
       '0000_initial_schema',
       '0001_add_devices_and_last_message_sent_at',
+      '0002_add_job_leases',
     ]);
     const db = migratedFile('pokecode', 1);
     const columns = (db.pragma('table_info(sessions)') as Array<{ name: string }>).map(
@@ -52,6 +53,24 @@ describe('pokecode history', () => {
     ).toEqual({ n: 1 });
     db.close();
   });
+
+  it('keeps queued jobs through the lease migration, with no lease held', () => {
+    const db = migratedFile('pokecode', 2);
+    db.prepare(
+      `INSERT INTO job_queue (id, session_id, prompt_id, provider, status, data, created_at)
+       VALUES ('j1', 's1', 'p1', 'claude-code', 'processing', '{}', 5)`,
+    ).run();
+    applyMigrations(db, 'pokecode', { from: 2 });
+    expect(db.prepare('SELECT * FROM job_queue').get()).toMatchObject({
+      id: 'j1',
+      status: 'processing',
+      created_at: 5,
+      lease_owner: null,
+      lease_token: null,
+      lease_expires_at: null,
+    });
+    db.close();
+  });
 });
 
 describe('engine history', () => {
@@ -63,6 +82,7 @@ describe('engine history', () => {
       '0001_conversation_notifications',
       '0002_context_warning_tracking',
       '0003_drop_session_notifications',
+      '0004_add_worker_leases',
     ]);
   });
 

@@ -267,8 +267,17 @@ export const seedSpecs: Record<DatabaseName, Record<string, TableSpec>> = {
         completed_at: ['integer', false, null, 0],
         error: ['text', false, null, 0],
         next_retry_at: ['integer', false, null, 0],
+        // Leases, added by migration 0002_add_job_leases.
+        lease_owner: ['text', false, null, 0],
+        lease_token: ['text', false, null, 0],
+        lease_expires_at: ['integer', false, null, 0],
       },
       indexes: {
+        idx_job_queue_claim: {
+          columns: ['created_at', 'next_retry_at'],
+          where: "status = 'pending'",
+        },
+        idx_job_queue_lease: { columns: ['lease_expires_at'], where: "status = 'processing'" },
         idx_job_queue_status: { columns: ['status'] },
         idx_job_queue_next_retry: { columns: ['next_retry_at'] },
         idx_job_queue_session_id: { columns: ['session_id'] },
@@ -332,8 +341,17 @@ export const seedSpecs: Record<DatabaseName, Record<string, TableSpec>> = {
         updated_at: ['text', true, null, 0],
         started_at: ['text', false, null, 0],
         completed_at: ['text', false, null, 0],
+        // Leases, added by migration 0004_add_worker_leases.
+        lease_owner: ['text', false, null, 0],
+        lease_token: ['text', false, null, 0],
+        lease_expires_at: ['text', false, null, 0],
       },
       indexes: {
+        idx_workers_claim: {
+          columns: ['priority desc', 'execute_at', 'retry_at'],
+          where: "status = 'pending'",
+        },
+        idx_workers_lease: { columns: ['lease_expires_at'], where: "status = 'running'" },
         ux_workers_dedupe_hash: { columns: ['dedupe_hash'], unique: true },
         idx_workers_ready: { columns: ['status', 'execute_at'] },
         idx_workers_status: { columns: ['status'] },

@@ -30,6 +30,7 @@ const workersRefine = {
   maxRetries: counter,
   executeAt: date,
   retryAt: date,
+  leaseExpiresAt: date,
   createdAt: date,
   updatedAt: date,
   startedAt: date,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { isoDateTime } from '../columns.ts';
 import { workerStatuses } from './constants.ts';
@@ -36,10 +37,22 @@ export const workers = sqliteTable(
     updatedAt: isoDateTime('updated_at').notNull(),
     startedAt: isoDateTime('started_at'),
     completedAt: isoDateTime('completed_at'),
+    // Leases: a running worker holds its row until `lease_expires_at`; `lease_token` fences off a
+    // stale process whose lease expired and was claimed again.
+    leaseOwner: text('lease_owner'),
+    leaseToken: text('lease_token'),
+    leaseExpiresAt: isoDateTime('lease_expires_at'),
   },
   (t) => [
     index('idx_workers_ready').on(t.status, t.executeAt),
     index('idx_workers_status').on(t.status),
     index('idx_workers_session').on(t.sessionId),
+    // Runnable order (priority, then execute_at) off a covering index of pending rows only.
+    index('idx_workers_claim')
+      .on(sql`${t.priority} desc`, t.executeAt, t.retryAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('idx_workers_lease')
+      .on(t.leaseExpiresAt)
+      .where(sql`${t.status} = 'running'`),
   ],
 );

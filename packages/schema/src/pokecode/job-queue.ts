@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { jobStatuses, providers } from './constants.ts';
 import type { PromptJobData } from './shapes.ts';
@@ -24,6 +25,14 @@ export const jobQueue = sqliteTable(
     completedAt: integer('completed_at', { mode: 'timestamp' }),
     error: text('error'),
     nextRetryAt: integer('next_retry_at', { mode: 'timestamp' }),
+    // Leases (not in the original, whose crashed jobs stayed `processing` forever): a claim holds
+    // the job until `lease_expires_at`; a worker proves it still owns the job with `lease_token`.
+    /** Who holds the lease: the claiming worker's name. */
+    leaseOwner: text('lease_owner'),
+    /** Fencing token of the current claim; a stale worker's token no longer matches. */
+    leaseToken: text('lease_token'),
+    /** Milliseconds: leases are seconds long, finer than the table's second timestamps. */
+    leaseExpiresAt: integer('lease_expires_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('idx_job_queue_status').on(t.status),
@@ -31,5 +40,14 @@ export const jobQueue = sqliteTable(
     index('idx_job_queue_session_id').on(t.sessionId),
     index('idx_job_queue_created_at').on(t.createdAt),
     index('idx_job_queue_provider').on(t.provider),
+    // Claim order (oldest due pending job) read straight off a covering index holding only
+    // pending rows, so a claim stays O(log n) however many jobs are queued or finished.
+    index('idx_job_queue_claim')
+      .on(t.createdAt, t.nextRetryAt)
+      .where(sql`${t.status} = 'pending'`),
+    // Expired leases are found without scanning the running jobs.
+    index('idx_job_queue_lease')
+      .on(t.leaseExpiresAt)
+      .where(sql`${t.status} = 'processing'`),
   ],
 );
