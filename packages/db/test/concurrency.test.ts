@@ -16,7 +16,9 @@ describe('several processes migrating the same new file at once', () => {
 
     expect(exits).toEqual(children.map(() => ({ code: 0, signal: null })));
     const results = await Promise.all(
-      children.map(async (c) => JSON.parse((await c.waitFor('result ')).slice(7)) as { applied: string[] }),
+      children.map(
+        async (c) => JSON.parse((await c.waitFor('result ')).slice(7)) as { applied: string[] },
+      ),
     );
     const tags = loadMigrations({ folder }).map((m) => m.tag);
     // One process applied everything; the others found nothing pending once they had the lock.

@@ -70,3 +70,10 @@ describe('loadMigrations', () => {
     );
   });
 });
+
+describe('databaseNames', () => {
+  it('are the schema package’s names, in its order', async () => {
+    const schema = await import('@agentstate/schema');
+    expect(databaseNames).toEqual(schema.databaseNames);
+  });
+});

@@ -16,9 +16,14 @@ export function fixtureFolder(name: FixtureName): string {
 
 export const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 
+/** A fresh temp folder; the caller removes it (see `tempDir` inside a test). */
+export function makeTempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'agentstate-db-'));
+}
+
 /** A fresh temp folder removed when the current test ends. */
 export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'agentstate-db-'));
+  const dir = makeTempDir();
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
