@@ -1,0 +1,31 @@
+/** One measured figure: agentstate beside a baseline on the same work, in the same run. */
+export interface Comparison {
+  /** What was measured, e.g. `pokecode: start-up check`. */
+  name: string;
+  unit: 'ms' | 'us';
+  /** agentstate's time per operation (median). */
+  agentstate: number;
+  /** The baseline's time per operation (median). */
+  baseline: number;
+  /** e.g. `drizzle-orm migrate()`. */
+  baselineName: string;
+  /** baseline / agentstate: above 1 means agentstate is faster. */
+  ratio: number;
+  iterations: number;
+  /** A target this figure must meet, and whether it did. */
+  target?: { description: string; met: boolean };
+  note?: string;
+}
+
+export interface SuiteResult {
+  comparisons: Comparison[];
+  /** Cases that could not run, with why (e.g. a database with no migrations yet). */
+  skipped: Array<{ name: string; reason: string }>;
+}
+
+/** A group of comparisons; add one under bench/suites/ and list it in bench/main.ts. */
+export interface Suite {
+  name: string;
+  description: string;
+  run(): Promise<SuiteResult>;
+}

@@ -1,0 +1,47 @@
+/**
+ * Benchmarks: `pnpm bench` prints a table; `pnpm bench --json` prints one JSON object.
+ * `--suite <name>` runs one suite. A suite is a module under bench/suites/ listed here.
+ */
+import Database from 'better-sqlite3';
+import { renderTable } from './lib/report.ts';
+import type { Suite, SuiteResult } from './lib/types.ts';
+import { migrateSuite } from './suites/migrate.ts';
+
+const suites: Suite[] = [migrateSuite];
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : undefined;
+const selected = suites.filter((s) => only === undefined || s.name === only);
+if (selected.length === 0) {
+  console.error(
+    `unknown suite ${JSON.stringify(only)}; suites: ${suites.map((s) => s.name).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+const results: Record<string, SuiteResult> = {};
+for (const suite of selected) {
+  if (!json) console.error(`running ${suite.name}: ${suite.description}`);
+  results[suite.name] = await suite.run();
+}
+
+const memory = new Database(':memory:');
+const environment = {
+  node: process.version,
+  sqlite: memory.prepare('SELECT sqlite_version()').pluck().get() as string,
+  platform: `${process.platform}-${process.arch}`,
+  date: new Date().toISOString(),
+};
+memory.close();
+
+if (json) {
+  console.log(JSON.stringify({ environment, suites: results }, null, 2));
+} else {
+  console.log(renderTable(results));
+  console.log(
+    `\n${Object.entries(environment)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; ratio = baseline / agentstate (higher is better)`,
+  );
+}
