@@ -9,7 +9,6 @@ import { CliError } from './cli-error.ts';
  */
 const program = new Command('agentstate-db')
   .description('Open, migrate, inspect and maintain the agentstate SQLite databases.')
-  .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 for (const register of commands) register(program);

@@ -1,0 +1,38 @@
+import type { Difference } from './compare.ts';
+
+/** One line per difference: `sessions.url NOT NULL: expected NOT NULL, found nullable (conflict: ...)`. */
+export function formatDifference(d: Difference): string {
+  const outcome = d.conflict ? `conflict: ${d.conflict}` : `closable: ${d.fix}`;
+  return `${d.subject}: expected ${d.expected}, found ${d.found} (${outcome})`;
+}
+
+/** The report of a refused adoption: the conflicts first, then what could have been closed. */
+export function formatDifferences(differences: readonly Difference[]): string[] {
+  const conflicts = differences.filter((d) => d.conflict);
+  const closable = differences.filter((d) => !d.conflict);
+  return [...conflicts, ...closable].map(formatDifference);
+}
+
+/** A refused adoption: the database's schema or rows conflict with agentstate's schema. */
+export class AdoptionConflictError extends Error {
+  override name = 'AdoptionConflictError';
+  readonly code = 'ADOPTION_CONFLICT';
+  constructor(
+    readonly databasePath: string,
+    /** The migration whose schema the database was compared with. */
+    readonly comparedWith: string | undefined,
+    readonly differences: readonly Difference[],
+  ) {
+    const conflicts = differences.filter((d) => d.conflict).length;
+    super(
+      `${databasePath}: cannot adopt: ${conflicts} difference${conflicts === 1 ? '' : 's'} from ` +
+        `agentstate's schema${comparedWith ? ` (as of ${comparedWith})` : ''} cannot be closed ` +
+        'without changing or losing data; nothing was changed',
+    );
+  }
+
+  /** The exact difference report, one line each. */
+  get report(): string[] {
+    return formatDifferences(this.differences);
+  }
+}

@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import type { Migration } from '../migrate/load-migrations.ts';
+import { migrate } from '../migrate/migrate.ts';
+import { readLiveSchema, type LiveSchema } from './live-schema.ts';
+
+/** The schema a database has right after one migration of its history. */
+export interface TargetStep {
+  /** Position in the history: migrations[0..index] are applied. */
+  index: number;
+  tag: string;
+  /** The migrations a database at this step has applied, in order. */
+  applied: readonly Migration[];
+  schema: LiveSchema;
+}
+
+const cache = new WeakMap<readonly Migration[], Promise<TargetStep[]>>();
+
+/**
+ * What this project's migrations produce, after each one: the real migrator applies them one at a
+ * time to a scratch `:memory:` database, which is read after every step. Cached per migration list.
+ */
+export function targetSteps(migrations: readonly Migration[]): Promise<TargetStep[]> {
+  let steps = cache.get(migrations);
+  if (!steps) {
+    steps = buildSteps(migrations);
+    cache.set(migrations, steps);
+  }
+  return steps;
+}
+
+async function buildSteps(migrations: readonly Migration[]): Promise<TargetStep[]> {
+  const scratch = new Database(':memory:');
+  try {
+    scratch.pragma('foreign_keys = ON');
+    const steps: TargetStep[] = [];
+    for (let index = 0; index < migrations.length; index++) {
+      const applied = migrations.slice(0, index + 1);
+      await migrate(scratch, applied, { backup: false, log: () => {} });
+      steps.push({ index, tag: migrations[index]!.tag, applied, schema: readLiveSchema(scratch) });
+    }
+    return steps;
+  } finally {
+    scratch.close();
+  }
+}
