@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { openConnection } from '@agentstate/db';
+import { databaseNames, type DatabaseName } from '@agentstate/schema';
+import type Database from 'better-sqlite3';
+import { databaseMeta, type ColumnMeta, type DatabaseMeta, type TableMeta } from './metadata.ts';
+import { quoteIdentifier } from './sql.ts';
+
+export interface TableState {
+  meta: TableMeta;
+  /** False when the file has no such table (a database not migrated to this schema). */
+  exists: boolean;
+  /** Schema columns present in the file, in schema order: the only columns queries name. */
+  columns: ColumnMeta[];
+  /** Schema columns the file lacks. */
+  missingColumns: string[];
+}
+
+interface OpenDatabase {
+  sqlite: Database.Database;
+  schemaVersion: number;
+  tables: Map<string, TableState>;
+  counts: Map<string, { count: number; dataVersion: number }>;
+}
+
+export interface DatabaseSummary {
+  name: DatabaseName;
+  path: string;
+  exists: boolean;
+  /** The database `pnpm db:studio --db` opened for Drizzle Studio. */
+  primary: boolean;
+}
+
+/**
+ * The databases the offline browser shows, each opened read-only (SQLite's read-only mode plus
+ * `query_only`) on first use, so no bug in the browser can write to them.
+ */
+export class DatabaseCatalog {
+  private readonly open = new Map<DatabaseName, OpenDatabase>();
+
+  constructor(
+    /** The file of each database to show; databases without a path are not listed. */
+    private readonly paths: Partial<Record<DatabaseName, string>>,
+    private readonly primary?: DatabaseName,
+  ) {}
+
+  list(): DatabaseSummary[] {
+    return databaseNames
+      .filter((name) => this.paths[name] !== undefined)
+      .map((name) => {
+        const path = this.paths[name] as string;
+        return { name, path, exists: existsSync(path), primary: name === this.primary };
+      });
+  }
+
+  has(name: string): name is DatabaseName {
+    return (
+      (databaseNames as readonly string[]).includes(name) &&
+      this.paths[name as DatabaseName] !== undefined
+    );
+  }
+
+  meta(name: DatabaseName): DatabaseMeta {
+    return databaseMeta(name);
+  }
+
+  /** The read-only connection; throws when the file does not exist (read-only never creates it). */
+  connection(name: DatabaseName): Database.Database {
+    return this.state(name).sqlite;
+  }
+
+  tables(name: DatabaseName): TableState[] {
+    return [...this.state(name).tables.values()];
+  }
+
+  table(name: DatabaseName, tableName: string): TableState | undefined {
+    return this.state(name).tables.get(tableName);
+  }
+
+  /**
+   * The table's row count, counted once and cached until another connection commits
+   * (`PRAGMA data_version` changes); pages never count.
+   */
+  rowCount(name: DatabaseName, tableName: string): number | undefined {
+    const state = this.state(name);
+    const table = state.tables.get(tableName);
+    if (!table?.exists) return undefined;
+    const dataVersion = state.sqlite.pragma('data_version', { simple: true }) as number;
+    const cached = state.counts.get(tableName);
+    if (cached && cached.dataVersion === dataVersion) return cached.count;
+    const count = state.sqlite
+      .prepare(`SELECT COUNT(*) FROM ${quoteIdentifier(table.meta.name)}`)
+      .pluck()
+      .get() as number;
+    state.counts.set(tableName, { count, dataVersion });
+    return count;
+  }
+
+  close(): void {
+    for (const state of this.open.values()) state.sqlite.close();
+    this.open.clear();
+  }
+
+  private state(name: DatabaseName): OpenDatabase {
+    let state = this.open.get(name);
+    if (!state) {
+      const path = this.paths[name];
+      if (path === undefined) throw new Error(`${name} is not one of the databases shown`);
+      const sqlite = openConnection(path, { readonly: true });
+      sqlite.pragma('query_only = 1');
+      state = { sqlite, schemaVersion: -1, tables: new Map(), counts: new Map() };
+      this.open.set(name, state);
+    }
+    // Re-read which tables and columns exist when the file's schema changed (e.g. a migration ran).
+    const schemaVersion = state.sqlite.pragma('schema_version', { simple: true }) as number;
+    if (schemaVersion !== state.schemaVersion) {
+      state.tables = inspectTables(state.sqlite, databaseMeta(name));
+      state.counts.clear();
+      state.schemaVersion = schemaVersion;
+    }
+    return state;
+  }
+}
+
+function inspectTables(sqlite: Database.Database, meta: DatabaseMeta): Map<string, TableState> {
+  const tables = new Map<string, TableState>();
+  const columnsOf = sqlite.prepare('SELECT name FROM pragma_table_info(?)').pluck();
+  for (const table of meta.tables) {
+    const present = new Set(columnsOf.all(table.name) as string[]);
+    tables.set(table.name, {
+      meta: table,
+      exists: present.size > 0,
+      columns: table.columns.filter((column) => present.has(column.name)),
+      missingColumns: table.columns.filter((c) => !present.has(c.name)).map((c) => c.name),
+    });
+  }
+  return tables;
+}

@@ -1,0 +1,58 @@
+import { CommanderError } from 'commander';
+import { parseArguments } from './cli.ts';
+import { startStudio, type RunningStudio } from './studio.ts';
+
+/**
+ * `pnpm db:studio --db <name>`: runs until Ctrl-C or SIGTERM, then stops drizzle-kit (its whole
+ * process group) and the server before exiting.
+ */
+async function main(): Promise<void> {
+  // pnpm runs this in apps/studio; INIT_CWD is where the user typed the command.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  let parsed;
+  try {
+    parsed = parseArguments(process.argv.slice(2), cwd);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    throw error;
+  }
+  if (parsed.warning) console.warn(parsed.warning);
+
+  const running: { studio?: RunningStudio } = {};
+  let stopping = false;
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await running.studio?.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGHUP', () => void stop(0));
+
+  const studio = await startStudio(parsed.options);
+  running.studio = studio;
+  if (stopping) {
+    await studio.close();
+    return;
+  }
+  console.log(`${studio.database}: ${studio.path}${parsed.options.write ? '' : ' (read-only)'}`);
+  if (studio.drizzleStudioUrl) console.log(`Drizzle Studio: ${studio.drizzleStudioUrl}`);
+  console.log(`Offline browser: ${studio.browserUrl}`);
+  console.log('Press Ctrl-C to stop.');
+
+  void studio.drizzleKitExited.then(() => {
+    if (stopping) return;
+    console.error('error: drizzle-kit studio stopped unexpectedly');
+    void stop(1);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.AGENTSTATE_DEBUG) console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { handleApi } from './browser/api.ts';
+import type { DatabaseCatalog } from './browser/catalog.ts';
+import { loadAssets } from './browser/static.ts';
+import {
+  checkRequest,
+  corsHeaders,
+  DRIZZLE_STUDIO_ORIGIN,
+  type GuardOptions,
+} from './guard/policy.ts';
+
+export interface StudioServerOptions extends GuardOptions {
+  catalog: DatabaseCatalog;
+  /** drizzle-kit's private loopback port; undefined when only the offline browser runs. */
+  upstreamPort?: number;
+}
+
+/** Headers for every page and API answer: nothing is loaded from anywhere but this server. */
+const browserHeaders = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+function isBrowserRequest(method: string, path: string): boolean {
+  return (
+    (method === 'GET' || method === 'HEAD') &&
+    (path === '/' ||
+      path === '/index.html' ||
+      path.startsWith('/assets/') ||
+      path.startsWith('/api/'))
+  );
+}
+
+function deny(res: ServerResponse, reason: string): void {
+  res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(`forbidden: ${reason}\n`);
+}
+
+/** drizzle-kit's CORS answers (`*`) are dropped; the page's own origin is set instead. */
+const droppedUpstreamHeaders = new Set([
+  'access-control-allow-origin',
+  'access-control-allow-private-network',
+  'access-control-allow-credentials',
+]);
+
+function proxyToDrizzleKit(req: IncomingMessage, res: ServerResponse, port: number): void {
+  const origin = req.headers.origin;
+  if (req.method === 'OPTIONS') {
+    // Preflights are answered here, for the Drizzle Studio page only (checkRequest let it through).
+    const requested = req.headers['access-control-request-headers'];
+    res.writeHead(204, {
+      ...corsHeaders(origin),
+      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      ...(requested ? { 'access-control-allow-headers': requested } : {}),
+      'access-control-max-age': '600',
+    });
+    res.end();
+    return;
+  }
+  const upstream = httpRequest(
+    {
+      host: '127.0.0.1',
+      port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: `127.0.0.1:${port}` },
+    },
+    (answer) => {
+      const headers: Record<string, string | string[]> = {};
+      for (const [key, value] of Object.entries(answer.headers)) {
+        if (value !== undefined && !droppedUpstreamHeaders.has(key)) headers[key] = value;
+      }
+      res.writeHead(answer.statusCode ?? 502, { ...headers, ...corsHeaders(origin) });
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!res.headersSent) {
+      res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`drizzle-kit is not answering: ${error.message}\n`);
+    } else res.destroy(error);
+  });
+  req.pipe(upstream);
+}
+
+/**
+ * The one server on the user's port: the offline browser (`GET /`, `/assets/*`, `/api/*`) and,
+ * behind the guard, drizzle-kit's studio server for the Drizzle Studio page.
+ */
+export function createStudioServer(options: StudioServerOptions): Server {
+  const assets = loadAssets();
+  return createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://studio.invalid');
+    const target = isBrowserRequest(method, url.pathname) ? 'browser' : 'drizzle-kit';
+    const verdict = checkRequest(req.headers, target, options);
+    if (!verdict.allow) {
+      req.resume();
+      deny(res, verdict.reason);
+      return;
+    }
+    if (target === 'drizzle-kit') {
+      if (options.upstreamPort === undefined) {
+        res.writeHead(404, {
+          'content-type': 'text/plain; charset=utf-8',
+          ...corsHeaders(req.headers.origin),
+        });
+        res.end(
+          `drizzle-kit studio is not running (started with --no-drizzle-kit); the Drizzle Studio page (${DRIZZLE_STUDIO_ORIGIN}) needs it\n`,
+        );
+        return;
+      }
+      proxyToDrizzleKit(req, res, options.upstreamPort);
+      return;
+    }
+    const send = (status: number, contentType: string, body: string | Buffer): void => {
+      res.writeHead(status, { ...browserHeaders, 'content-type': contentType });
+      res.end(method === 'HEAD' ? undefined : body);
+    };
+    if (url.pathname.startsWith('/api/')) {
+      const answer = handleApi(options.catalog, url);
+      send(answer.status, answer.contentType, answer.body);
+      return;
+    }
+    const name = url.pathname.startsWith('/assets/')
+      ? url.pathname.slice('/assets/'.length)
+      : 'index.html';
+    const asset = assets.get(name);
+    if (!asset) send(404, 'text/plain; charset=utf-8', 'not found\n');
+    else send(200, asset.contentType, asset.body);
+  });
+}
