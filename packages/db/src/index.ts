@@ -72,3 +72,6 @@ export {
   pruneBackups,
 } from './backup/backup.ts';
 export { fsyncPath } from './backup/fsync.ts';
+
+// Typed clients: every access pattern of the five databases, validated, atomic, prepared once.
+export * from './client/index.ts';

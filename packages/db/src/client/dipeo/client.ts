@@ -1,0 +1,304 @@
+import {
+  execCountsSchema,
+  executedNodesSchema,
+  executionMetricsSchema,
+  executionRetentionDays,
+  executionStatuses,
+  llmUsageSchema,
+  messageContentSchema,
+  nodeOutputsSchema,
+  nodeStatesSchema,
+  transitionPayloadSchema,
+  transitionPhases,
+  variablesSchema,
+  type ExecCounts,
+  type ExecutedNodes,
+  type Execution,
+  type ExecutionMetrics,
+  type ExecutionStatus,
+  type LlmUsage,
+  type Message,
+  type MessageContent,
+  type NodeOutputs,
+  type NodeStates,
+  type Transition,
+  type TransitionPayload,
+  type TransitionPhase,
+  type Variables,
+} from '@agentstate/schema/dipeo';
+import {
+  checkShape,
+  optionalDate,
+  optionalInt,
+  optionalString,
+  requireEnum,
+  requireInt,
+  requireString,
+  toJsonText,
+} from '../shared/checks.ts';
+import {
+  clientContext,
+  immediate,
+  type ClientOptions,
+  type ClientTarget,
+} from '../shared/connection.ts';
+import { columnError } from '../shared/errors.ts';
+import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.ts';
+import { checkSize, maxBytes } from '../shared/limits.ts';
+import { toIso, toSqliteDateTime } from '../shared/time.ts';
+import { toExecution, toMessage, toTransition } from './rows.ts';
+import { prepareDipeo } from './statements.ts';
+
+const statusSet: ReadonlySet<string> = new Set(executionStatuses);
+const phaseSet: ReadonlySet<string> = new Set(transitionPhases);
+const DAY_MS = 86_400_000;
+
+export interface ExecutionInput {
+  executionId: string;
+  status: ExecutionStatus;
+  diagramId?: string | null;
+  startedAt: Date;
+  endedAt?: Date | null;
+  nodeStates: NodeStates;
+  nodeOutputs: NodeOutputs;
+  llmUsage: LlmUsage;
+  error?: string | null;
+  variables: Variables;
+  execCounts?: ExecCounts;
+  executedNodes?: ExecutedNodes;
+  metrics?: ExecutionMetrics | null;
+}
+
+export interface TransitionInput {
+  executionId: string;
+  nodeId?: string | null;
+  phase: TransitionPhase;
+  /** `{ event_type, data }`; event_type defaults to `phase`. */
+  payload?: Partial<TransitionPayload>;
+  /** Explicit seq (an event replayed with its own number): a duplicate is not stored twice. */
+  seq?: number;
+}
+
+export interface MessageInput {
+  executionId: string;
+  nodeId: string;
+  personId?: string | null;
+  content: MessageContent;
+  tokenCount?: number | null;
+}
+
+export interface ListExecutionsOptions {
+  diagramId?: string;
+  status?: ExecutionStatus;
+  limit?: number;
+  offset?: number;
+}
+
+function sized(table: string, column: string, value: string): string {
+  checkSize(table, column, value, maxBytes('dipeo', table, column));
+  return value;
+}
+
+/** The typed client of the dipeo database: executions, their transitions and messages. */
+export function createDipeoClient(target: ClientTarget, options: ClientOptions = {}) {
+  const ctx = clientContext(target, options);
+  const { clock } = ctx;
+  const st = prepareDipeo(ctx.sqlite);
+
+  function executionParams(input: ExecutionInput): unknown[] {
+    const T = 'executions';
+    const json = (column: string, schema: Parameters<typeof checkShape>[2], value: unknown) =>
+      sized(T, column, toJsonText(T, column, checkShape(T, column, schema, value)));
+    const id = sized(T, 'execution_id', requireString(T, 'execution_id', input.executionId));
+    const startedAt = optionalDate(T, 'started_at', input.startedAt);
+    if (startedAt === null)
+      columnError(T, 'started_at', 'Invalid input: expected a Date (required)');
+    const endedAt = optionalDate(T, 'ended_at', input.endedAt);
+    const diagramId = optionalString(T, 'diagram_id', input.diagramId);
+    const error = optionalString(T, 'error', input.error);
+    return [
+      id,
+      requireEnum(T, 'status', input.status, statusSet),
+      diagramId === null ? null : sized(T, 'diagram_id', diagramId),
+      toIso(startedAt),
+      endedAt === null ? null : toIso(endedAt),
+      json('node_states', nodeStatesSchema, input.nodeStates),
+      json('node_outputs', nodeOutputsSchema, input.nodeOutputs),
+      json('llm_usage', llmUsageSchema, input.llmUsage),
+      error === null ? null : sized(T, 'error', error),
+      json('variables', variablesSchema, input.variables),
+      json('exec_counts', execCountsSchema, input.execCounts ?? {}),
+      json('executed_nodes', executedNodesSchema, input.executedNodes ?? []),
+      input.metrics === undefined || input.metrics === null
+        ? null
+        : json('metrics', executionMetricsSchema, input.metrics),
+    ];
+  }
+
+  function transitionParams(input: TransitionInput) {
+    const T = 'transitions';
+    const executionId = sized(
+      T,
+      'execution_id',
+      requireString(T, 'execution_id', input.executionId),
+    );
+    const nodeId = optionalString(T, 'node_id', input.nodeId);
+    const phase = requireEnum<TransitionPhase>(T, 'phase', input.phase, phaseSet);
+    const payload = checkShape(T, 'payload', transitionPayloadSchema, {
+      event_type: phase,
+      data: {},
+      ...input.payload,
+    });
+    return {
+      executionId,
+      nodeId: nodeId === null ? null : sized(T, 'node_id', nodeId),
+      phase,
+      payload,
+      payloadText: sized(T, 'payload', toJsonText(T, 'payload', payload)),
+    };
+  }
+
+  const cleanupTx = immediate(ctx.sqlite, (cutoff: string) => {
+    const transitions = st.cleanupTransitions.run(cutoff).changes;
+    const messages = st.cleanupMessages.run(cutoff).changes;
+    const executions = st.cleanupExecutions.run(cutoff).changes;
+    return { executions, transitions, messages };
+  });
+
+  return {
+    sqlite: ctx.sqlite,
+    transaction: <R>(fn: () => R): R => immediate(ctx.sqlite, fn)(),
+
+    /** Persists an execution: inserts it, or updates every mutable column of the stored one. */
+    saveExecution(input: ExecutionInput): void {
+      st.upsertExecution.run(executionParams(input));
+    },
+
+    /** Reads an execution without counting the access. */
+    getExecution(executionId: string): Execution | undefined {
+      const row = st.getExecution.get(executionId) as Record<string, unknown> | undefined;
+      return row && toExecution(row);
+    },
+
+    /** Loads an execution, counting the access (access_count + 1, last_accessed = now, UTC). */
+    loadExecution(executionId: string): Execution | undefined {
+      const row = st.loadExecution.get(toSqliteDateTime(clock()), executionId) as
+        Record<string, unknown> | undefined;
+      return row && toExecution(row);
+    },
+
+    /** Running and pending executions, most used first: what a warm cache keeps loaded. */
+    warmCache(limit = 100): Execution[] {
+      const rows = st.warmCache.all(requireInt('executions', 'limit', limit, 0));
+      return (rows as Array<Record<string, unknown>>).map(toExecution);
+    },
+
+    listExecutions(options: ListExecutionsOptions = {}): Execution[] {
+      const rows = st.listExecutions.all(
+        options.diagramId ?? null,
+        options.status ?? null,
+        options.limit ?? 100,
+        options.offset ?? 0,
+      );
+      return (rows as Array<Record<string, unknown>>).map(toExecution);
+    },
+
+    /**
+     * Deletes executions started more than `retentionDays` ago (default 7), with their
+     * transitions and messages, in one transaction.
+     */
+    cleanup(retentionDays: number = executionRetentionDays) {
+      const days = requireInt('executions', 'started_at', retentionDays, 0);
+      return cleanupTx(toIso(clock() - days * DAY_MS));
+    },
+
+    /**
+     * Appends an event. Without `seq` the database allocates the next one for the execution (so a
+     * resumed execution continues after its last event); with `seq`, an event already stored under
+     * that number is left as it is (`stored: false`).
+     */
+    appendTransition(input: TransitionInput): { seq: number; id: string; stored: boolean } {
+      const p = transitionParams(input);
+      const createdAt = toSqliteDateTime(clock());
+      if (input.seq === undefined) {
+        const seq = st.appendTransition
+          .pluck()
+          .get(p.executionId, p.nodeId, p.phase, p.payloadText, createdAt) as number;
+        return { seq, id: transitionId(p.executionId, seq), stored: true };
+      }
+      const seq = requireInt('transitions', 'seq', input.seq, 1);
+      const id = transitionId(p.executionId, seq);
+      const stored =
+        st.insertTransitionAt.run(
+          id,
+          p.executionId,
+          p.nodeId,
+          p.phase,
+          seq,
+          p.payloadText,
+          createdAt,
+        ).changes > 0;
+      return { seq, id, stored };
+    },
+
+    /** An execution's events in seq order, optionally only those after `afterSeq`. */
+    listTransitions(executionId: string, afterSeq = 0): Transition[] {
+      const rows = st.listTransitions.all(executionId, afterSeq) as Array<Record<string, unknown>>;
+      return rows.map(toTransition);
+    },
+
+    lastSeq(executionId: string): number {
+      return st.lastSeq.pluck().get(executionId) as number;
+    },
+
+    /** Stores one conversation turn; the id is `<execution_id>:<node_id>:<utc seconds>`. */
+    appendMessage(input: MessageInput): Message {
+      const T = 'messages';
+      const executionId = sized(
+        T,
+        'execution_id',
+        requireString(T, 'execution_id', input.executionId),
+      );
+      const nodeId = sized(T, 'node_id', requireString(T, 'node_id', input.nodeId));
+      const personId = optionalString(T, 'person_id', input.personId);
+      if (personId !== null) sized(T, 'person_id', personId);
+      const content = checkShape(T, 'content', messageContentSchema, input.content);
+      const contentText = sized(T, 'content', toJsonText(T, 'content', content));
+      const tokenCount = optionalInt(T, 'token_count', input.tokenCount, 0);
+      const now = clock();
+      const createdAt = toSqliteDateTime(now);
+      const id = insertWithFreshId(
+        () => dipeoMessageId(executionId, nodeId, now),
+        (id) => {
+          st.insertMessage.run(
+            id,
+            executionId,
+            nodeId,
+            personId,
+            contentText,
+            tokenCount,
+            createdAt,
+          );
+          return id;
+        },
+      );
+      return {
+        id,
+        executionId,
+        nodeId,
+        personId,
+        content,
+        tokenCount,
+        createdAt: new Date(Math.floor(now / 1000) * 1000),
+      };
+    },
+
+    /** An execution's messages (optionally one person's) in the order they were stored. */
+    listMessages(executionId: string, personId?: string): Message[] {
+      const rows = st.listMessages.all(executionId, personId ?? null);
+      return (rows as Array<Record<string, unknown>>).map(toMessage);
+    },
+  };
+}
+
+export type DipeoClient = ReturnType<typeof createDipeoClient>;

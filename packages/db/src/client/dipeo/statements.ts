@@ -1,0 +1,53 @@
+import type Database from 'better-sqlite3';
+
+/** Every SQL statement of the dipeo client (the benchmark's raw baseline runs the same text). */
+export const dipeoSql = {
+  // Upsert on execution_id: every mutable column, never diagram_id, started_at or created_at.
+  upsertExecution: `INSERT INTO executions (execution_id, status, diagram_id, started_at, ended_at,
+      node_states, node_outputs, llm_usage, error, variables, exec_counts, executed_nodes, metrics)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (execution_id) DO UPDATE SET status = excluded.status,
+      ended_at = excluded.ended_at, node_states = excluded.node_states,
+      node_outputs = excluded.node_outputs, llm_usage = excluded.llm_usage, error = excluded.error,
+      variables = excluded.variables, exec_counts = excluded.exec_counts,
+      executed_nodes = excluded.executed_nodes, metrics = excluded.metrics`,
+  getExecution: 'SELECT * FROM executions WHERE execution_id = ?',
+  loadExecution: `UPDATE executions SET access_count = coalesce(access_count, 0) + 1,
+      last_accessed = ? WHERE execution_id = ? RETURNING *`,
+  warmCache: `SELECT * FROM executions WHERE status IN ('running', 'pending')
+    ORDER BY access_count DESC, last_accessed DESC LIMIT ?`,
+  listExecutions: `SELECT * FROM executions
+    WHERE (?1 IS NULL OR diagram_id = ?1) AND (?2 IS NULL OR status = ?2)
+    ORDER BY started_at DESC LIMIT ?3 OFFSET ?4`,
+  // Cleanup removes an execution's transitions and messages with it (the original left orphans).
+  cleanupTransitions: `DELETE FROM transitions WHERE execution_id IN
+    (SELECT execution_id FROM executions WHERE started_at < ?)`,
+  cleanupMessages: `DELETE FROM messages WHERE execution_id IN
+    (SELECT execution_id FROM executions WHERE started_at < ?)`,
+  cleanupExecutions: 'DELETE FROM executions WHERE started_at < ?',
+
+  // The database allocates seq inside the insert: max + 1 off the ux_exec_seq index, so a resumed
+  // execution continues where it stopped and concurrent appends never collide.
+  appendTransition: `INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at)
+    SELECT ?1 || ':' || next.seq, ?1, ?2, ?3, next.seq, ?4, ?5
+    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq FROM transitions WHERE execution_id = ?1) AS next
+    RETURNING seq`,
+  // An explicit (execution_id, seq) already stored is the same event: nothing is written.
+  insertTransitionAt: `INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  listTransitions: 'SELECT * FROM transitions WHERE execution_id = ? AND seq > ? ORDER BY seq',
+  lastSeq: 'SELECT coalesce(max(seq), 0) FROM transitions WHERE execution_id = ?',
+
+  insertMessage: `INSERT INTO messages (id, execution_id, node_id, person_id, content, token_count,
+      created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  listMessages: `SELECT * FROM messages WHERE execution_id = ?1 AND (?2 IS NULL OR person_id = ?2)
+    ORDER BY created_at, rowid`,
+} as const;
+
+export type DipeoStatements = { [K in keyof typeof dipeoSql]: Database.Statement };
+
+export function prepareDipeo(sqlite: Database.Database): DipeoStatements {
+  const prepared = {} as Record<string, Database.Statement>;
+  for (const [name, sql] of Object.entries(dipeoSql)) prepared[name] = sqlite.prepare(sql);
+  return prepared as DipeoStatements;
+}

@@ -1,0 +1,267 @@
+import type Database from 'better-sqlite3';
+import { parseRow } from '@agentstate/schema';
+import { insertWorkerSchema, workers, type Worker } from '@agentstate/schema/engine';
+import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
+import { requireInt, requireString } from '../shared/checks.ts';
+import { rowMapper, toDriverRow } from '../shared/columns.ts';
+import { immediate, type ClientContext } from '../shared/connection.ts';
+import { LeaseLostError } from '../shared/errors.ts';
+import { engineId, insertWithFreshId } from '../shared/ids.ts';
+import {
+  checkBatchSize,
+  checkClaim,
+  DEFAULT_LEASE_MS,
+  newLeaseToken,
+  type ClaimOptions,
+  type HeldLease,
+} from '../shared/lease.ts';
+import { toIso } from '../shared/time.ts';
+
+const TABLE = 'workers';
+const DAY_MS = 86_400_000;
+/** The original keeps the first 512 characters of an error. */
+const MAX_ERROR_CHARS = 512;
+const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+
+export const engineWorkerSql = {
+  pendingByHash: "SELECT id FROM workers WHERE dedupe_hash = ? AND status = 'pending'",
+  refreshPending: `UPDATE workers SET execute_at = ?, instructions = ?, priority = ?, updated_at = ?
+    WHERE id = ? RETURNING *`,
+  // A finished (or running) worker gives its hash up so the same work can be scheduled again.
+  releaseHash:
+    "UPDATE workers SET dedupe_hash = NULL WHERE dedupe_hash = ? AND status != 'pending'",
+  insertWorker: `INSERT INTO workers (id, session_id, primitive, status, instructions, workspace_path,
+      priority, retry_count, max_retries, execute_at, dedupe_hash, created_at, updated_at)
+    VALUES (@id, @session_id, @primitive, 'pending', @instructions, @workspace_path, @priority, 0,
+      @max_retries, @execute_at, @dedupe_hash, @created_at, @updated_at) RETURNING *`,
+  // Runnable: pending and due, highest priority first, read off idx_workers_claim.
+  claimWorkers: `UPDATE workers SET status = 'running', started_at = ?1, updated_at = ?1,
+      lease_owner = ?2, lease_token = ?3, lease_expires_at = ?4
+    WHERE status = 'pending' AND rowid IN (
+      SELECT rowid FROM workers WHERE status = 'pending'
+        AND (execute_at IS NULL OR execute_at <= ?1) AND (retry_at IS NULL OR retry_at <= ?1)
+      ORDER BY priority DESC, execute_at LIMIT ?5)
+    RETURNING *`,
+  // An expired lease counts as a failed attempt.
+  recoverExpired: `UPDATE workers SET retry_count = retry_count + 1,
+      status = CASE WHEN retry_count + 1 > max_retries THEN 'failed' ELSE 'pending' END,
+      completed_at = CASE WHEN retry_count + 1 > max_retries THEN ?1 ELSE NULL END,
+      last_error = 'lease expired', updated_at = ?1, ${CLEAR_LEASE}
+    WHERE status = 'running' AND lease_expires_at <= ?1`,
+  heartbeat: `UPDATE workers SET lease_expires_at = ? WHERE id = ? AND status = 'running'
+    AND lease_token = ?`,
+  complete: `UPDATE workers SET status = 'complete', completed_at = ?1, updated_at = ?1,
+      last_error = NULL, retry_at = NULL, ${CLEAR_LEASE}
+    WHERE id = ?2 AND status = 'running' AND lease_token = ?3`,
+  leased: `SELECT retry_count, max_retries FROM workers WHERE id = ? AND status = 'running'
+    AND lease_token = ?`,
+  retry: `UPDATE workers SET status = 'pending', retry_count = retry_count + 1, retry_at = ?,
+      last_error = ?, updated_at = ?, ${CLEAR_LEASE} WHERE id = ?`,
+  failFinal: `UPDATE workers SET status = 'failed', retry_count = retry_count + 1, retry_at = NULL,
+      last_error = ?, completed_at = ?3, updated_at = ?3, ${CLEAR_LEASE} WHERE id = ?2`,
+  cancel: `UPDATE workers SET status = 'cancelled', last_error = 'Task cancelled by user',
+      completed_at = ?1, updated_at = ?1, ${CLEAR_LEASE}
+    WHERE id = ?2 AND status IN ('pending', 'running')`,
+  cleanup: `DELETE FROM workers WHERE status IN ('complete', 'failed', 'cancelled')
+    AND coalesce(completed_at, updated_at) < ?`,
+  get: 'SELECT * FROM workers WHERE id = ?',
+  counts: 'SELECT status, count(*) AS n FROM workers GROUP BY status',
+} as const;
+
+export interface ScheduleWorkerInput {
+  primitive: string;
+  instructions: string;
+  sessionId?: string | null;
+  workspacePath?: string | null;
+  priority?: number;
+  maxRetries?: number;
+  executeAt?: Date | null;
+  /** Same hash as a pending worker: that worker is updated instead of a new one added. */
+  dedupeHash?: string | null;
+}
+
+export type WorkerFailOutcome = { status: 'pending'; retryAt: Date } | { status: 'failed' };
+
+/**
+ * The engine's background-worker queue, with the same lease, fencing and recovery rules as the
+ * pokecode queue, and the original's dedupe_hash semantics.
+ */
+export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOptions) {
+  const { clock, sqlite } = ctx;
+  const st = {} as Record<keyof typeof engineWorkerSql, Database.Statement>;
+  for (const [name, sql] of Object.entries(engineWorkerSql)) {
+    st[name as keyof typeof engineWorkerSql] = sqlite.prepare(sql);
+  }
+  const toWorker = rowMapper(workers);
+
+  const scheduleTx = immediate(sqlite, (row: Record<string, unknown>, now: string): Worker => {
+    const hash = row.dedupe_hash as string | null;
+    if (hash !== null) {
+      const pending = st.pendingByHash.pluck().get(hash) as string | undefined;
+      if (pending !== undefined) {
+        return toWorker(
+          st.refreshPending.get(
+            row.execute_at ?? null,
+            row.instructions,
+            row.priority ?? 0,
+            now,
+            pending,
+          ) as Record<string, unknown>,
+        );
+      }
+      st.releaseHash.run(hash);
+    }
+    return insertWithFreshId(engineId, (id) =>
+      toWorker(
+        st.insertWorker.get({
+          session_id: null,
+          workspace_path: null,
+          priority: 0,
+          max_retries: 3,
+          execute_at: null,
+          dedupe_hash: null,
+          ...row,
+          id,
+          created_at: now,
+          updated_at: now,
+        }) as Record<string, unknown>,
+      ),
+    );
+  });
+
+  const claimTx = immediate(
+    sqlite,
+    (worker: string, leaseMs: number, limit: number, now: number) => {
+      const nowIso = toIso(now);
+      st.recoverExpired.run(nowIso);
+      const rows = st.claimWorkers.all(
+        nowIso,
+        worker,
+        newLeaseToken(),
+        toIso(now + leaseMs),
+        limit,
+      );
+      const claimed = (rows as Array<Record<string, unknown>>).map(toWorker);
+      return claimed.sort(
+        (a, b) =>
+          b.priority - a.priority ||
+          (a.executeAt?.getTime() ?? -Infinity) - (b.executeAt?.getTime() ?? -Infinity),
+      );
+    },
+  );
+
+  const failTx = immediate(
+    sqlite,
+    (id: string, token: string, error: string, now: number): WorkerFailOutcome => {
+      const job = st.leased.get(id, token) as
+        { retry_count: number; max_retries: number } | undefined;
+      if (!job) throw new LeaseLostError(TABLE, id, 'fail');
+      const retries = job.retry_count + 1;
+      if (retries <= job.max_retries) {
+        const retryAt = new Date(now + retryDelayMs(retries, backoff));
+        st.retry.run(toIso(retryAt), error, toIso(now), id);
+        return { status: 'pending', retryAt };
+      }
+      st.failFinal.run(error, id, toIso(now));
+      return { status: 'failed' };
+    },
+  );
+
+  function lease(job: HeldLease, action: string): { id: string; token: string } {
+    const id = requireString(TABLE, 'id', job.id);
+    if (typeof job.leaseToken !== 'string') throw new LeaseLostError(TABLE, id, action);
+    return { id, token: job.leaseToken };
+  }
+
+  return {
+    /**
+     * Schedules a worker. With a dedupe hash matching a pending worker, that worker's
+     * execute_at, instructions and priority are refreshed and it is returned instead.
+     */
+    schedule(input: ScheduleWorkerInput): Worker {
+      const now = new Date(clock());
+      const parsed = parseRow(workers, insertWorkerSchema, {
+        ...input,
+        id: 'pending-id',
+        createdAt: now,
+        updatedAt: now,
+      });
+      const row = toDriverRow('engine', workers, {
+        sessionId: parsed.sessionId,
+        primitive: parsed.primitive,
+        instructions: parsed.instructions,
+        workspacePath: parsed.workspacePath,
+        priority: parsed.priority,
+        maxRetries: parsed.maxRetries,
+        executeAt: parsed.executeAt,
+        dedupeHash: parsed.dedupeHash ?? null,
+      });
+      return scheduleTx(row, toIso(now));
+    },
+
+    /** Claims the most urgent runnable worker (recovering expired leases first). */
+    claim(options: ClaimOptions): Worker | undefined {
+      const { worker, leaseMs } = checkClaim(TABLE, options);
+      return claimTx(worker, leaseMs, 1, clock())[0];
+    },
+
+    /** Claims up to `limit` runnable workers in one transaction. */
+    claimBatch(limit: number, options: ClaimOptions): Worker[] {
+      const { worker, leaseMs } = checkClaim(TABLE, options);
+      return claimTx(worker, leaseMs, checkBatchSize(TABLE, limit), clock());
+    },
+
+    heartbeat(job: HeldLease, leaseMs = DEFAULT_LEASE_MS): Date {
+      const { id, token } = lease(job, 'heartbeat');
+      const expires = clock() + requireInt(TABLE, 'lease_expires_at', leaseMs, 1);
+      if (st.heartbeat.run(toIso(expires), id, token).changes === 0) {
+        throw new LeaseLostError(TABLE, id, 'heartbeat');
+      }
+      return new Date(expires);
+    },
+
+    complete(job: HeldLease): void {
+      const { id, token } = lease(job, 'complete');
+      if (st.complete.run(toIso(clock()), id, token).changes === 0) {
+        throw new LeaseLostError(TABLE, id, 'complete');
+      }
+    },
+
+    /** retry_count + 1, then back to pending after a backoff, or failed past max_retries. */
+    fail(job: HeldLease, error: string): WorkerFailOutcome {
+      const { id, token } = lease(job, 'fail');
+      const message = requireString(TABLE, 'last_error', error).slice(0, MAX_ERROR_CHARS);
+      return failTx(id, token, message, clock());
+    },
+
+    /** Cancels a pending or running worker; false when it had already finished. */
+    cancel(id: string): boolean {
+      return st.cancel.run(toIso(clock()), id).changes > 0;
+    },
+
+    recoverExpired(): number {
+      return st.recoverExpired.run(toIso(clock())).changes;
+    },
+
+    /** Deletes finished (complete, failed, cancelled) workers older than `retentionDays`. */
+    cleanup(retentionDays = 30): number {
+      const days = requireInt(TABLE, 'completed_at', retentionDays, 0);
+      return st.cleanup.run(toIso(clock() - days * DAY_MS)).changes;
+    },
+
+    get(id: string): Worker | undefined {
+      const row = st.get.get(id) as Record<string, unknown> | undefined;
+      return row && toWorker(row);
+    },
+
+    counts(): Record<Worker['status'], number> {
+      const counts = { pending: 0, running: 0, complete: 0, failed: 0, cancelled: 0 };
+      for (const row of st.counts.all() as Array<{ status: Worker['status']; n: number }>) {
+        counts[row.status] = row.n;
+      }
+      return counts;
+    },
+  };
+}
+
+export type EngineWorkerQueue = ReturnType<typeof createEngineWorkerQueue>;

@@ -1,0 +1,82 @@
+// The typed clients of the five databases, and what they share.
+import type { DatabaseName } from '../database-names.ts';
+import type { ClientOptions, ClientTarget } from './shared/connection.ts';
+import { createDipeoClient, type DipeoClient } from './dipeo/client.ts';
+import { createEngineClient, type EngineClient } from './engine/client.ts';
+import { createMcpmakerClient, type McpmakerClient } from './mcpmaker/client.ts';
+import { createMultishotClient, type MultishotClient } from './multishot/client.ts';
+import { createPokecodeClient, type PokecodeClient } from './pokecode/client.ts';
+
+export interface Clients {
+  mcpmaker: McpmakerClient;
+  multishot: MultishotClient;
+  dipeo: DipeoClient;
+  pokecode: PokecodeClient;
+  engine: EngineClient;
+}
+
+const factories: {
+  [N in DatabaseName]: (target: ClientTarget, options?: ClientOptions) => Clients[N];
+} = {
+  mcpmaker: createMcpmakerClient,
+  multishot: createMultishotClient,
+  dipeo: createDipeoClient,
+  pokecode: createPokecodeClient,
+  engine: createEngineClient,
+};
+
+/** The typed client of database `name` over an opened database (statements prepared once). */
+export function createClient<N extends DatabaseName>(
+  name: N,
+  target: ClientTarget,
+  options?: ClientOptions,
+): Clients[N] {
+  return factories[name](target, options) as Clients[N];
+}
+
+export {
+  createDipeoClient,
+  createEngineClient,
+  createMcpmakerClient,
+  createMultishotClient,
+  createPokecodeClient,
+  type DipeoClient,
+  type EngineClient,
+  type McpmakerClient,
+  type MultishotClient,
+  type PokecodeClient,
+};
+export type { ClientOptions, ClientTarget } from './shared/connection.ts';
+export type {
+  ExecutionInput,
+  ListExecutionsOptions,
+  MessageInput,
+  TransitionInput,
+} from './dipeo/client.ts';
+export type { DueMissionClaim, EngineClientOptions } from './engine/client.ts';
+export type { ScheduleWorkerInput, WorkerFailOutcome } from './engine/queue.ts';
+export type { PlaybackLogInput, RecordSessionInput } from './mcpmaker/client.ts';
+export type {
+  ConnectDeviceInput,
+  CreateSessionInput,
+  PokecodeClientOptions,
+  SaveMessageInput,
+} from './pokecode/client.ts';
+export type { EnqueueJobInput, FailOutcome } from './pokecode/queue.ts';
+export { dipeoSql } from './dipeo/statements.ts';
+export { mcpmakerSql } from './mcpmaker/statements.ts';
+export { pokecodeSql } from './pokecode/statements.ts';
+export { engineWorkerSql } from './engine/queue.ts';
+export { retryDelayMs, type BackoffOptions } from './shared/backoff.ts';
+export { LeaseLostError, NotFoundError, RowValidationError, SecretError } from './shared/errors.ts';
+export { dipeoMessageId, engineId, mcpmakerId, pokecodeId, transitionId } from './shared/ids.ts';
+export { DEFAULT_LEASE_MS, type ClaimOptions, type HeldLease } from './shared/lease.ts';
+export { DEFAULT_MAX_BYTES, maxBytes, PAYLOAD_MAX_BYTES } from './shared/limits.ts';
+export {
+  defaultKeyFile,
+  isSealed,
+  SECRET_KEY_ENV,
+  SECRET_KEY_FILE_ENV,
+  SecretBox,
+  type SecretOptions,
+} from './shared/secrets.ts';

@@ -1,0 +1,254 @@
+import {
+  jobRetentionDays,
+  promptJobDataSchema,
+  providers,
+  type Job,
+  type PromptJobData,
+  type Provider,
+} from '@agentstate/schema/pokecode';
+import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
+import {
+  checkShape,
+  requireEnum,
+  requireInt,
+  requireString,
+  toJsonText,
+} from '../shared/checks.ts';
+import { immediate, type ClientContext } from '../shared/connection.ts';
+import { LeaseLostError } from '../shared/errors.ts';
+import { pokecodeId } from '../shared/ids.ts';
+import {
+  checkBatchSize,
+  checkClaim,
+  newLeaseToken,
+  type ClaimOptions,
+  type HeldLease,
+} from '../shared/lease.ts';
+import { checkSize, DEFAULT_MAX_BYTES, PAYLOAD_MAX_BYTES } from '../shared/limits.ts';
+import { toSeconds } from '../shared/time.ts';
+import { toJob } from './rows.ts';
+import type { PokecodeStatements } from './statements.ts';
+
+const TABLE = 'job_queue';
+const providerSet: ReadonlySet<string> = new Set(providers);
+const DAY_MS = 86_400_000;
+
+export interface EnqueueJobInput {
+  sessionId: string;
+  promptId: string;
+  provider: Provider;
+  data: PromptJobData;
+  /** Default 3 (the column default). */
+  maxAttempts?: number;
+  id?: string;
+}
+
+export type FailOutcome = { status: 'pending'; nextRetryAt: Date } | { status: 'failed' };
+
+export interface PokecodeQueueOptions {
+  backoff?: BackoffOptions;
+}
+
+/**
+ * PokéCode's prompt job queue. Claims are leases: an atomic guarded UPDATE hands a job to exactly
+ * one worker with a fencing token; a heartbeat extends the lease; an expired lease is recovered by
+ * the next claim and counts as an attempt.
+ */
+export function createPokecodeQueue(
+  ctx: ClientContext,
+  st: PokecodeStatements,
+  options: PokecodeQueueOptions = {},
+) {
+  const { clock } = ctx;
+
+  const enqueueTx = immediate(ctx.sqlite, (args: unknown[], sessionId: string, now: number) => {
+    st.insertJob.run(args);
+    st.markSessionWorking.run(args[0], toSeconds(now), sessionId);
+  });
+
+  /** Recovers expired leases; the sessions of jobs that ran out of attempts stop working. */
+  function recover(now: number): number {
+    const recovered = st.recoverExpired.all(toSeconds(now), now) as Array<{
+      id: string;
+      session_id: string;
+      status: string;
+    }>;
+    for (const job of recovered) {
+      if (job.status === 'failed') {
+        st.markSessionIdle.run('failed', toSeconds(now), job.session_id, job.id);
+      }
+    }
+    return recovered.length;
+  }
+
+  const claimTx = immediate(
+    ctx.sqlite,
+    (worker: string, leaseMs: number, limit: number, now: number): Job[] => {
+      recover(now);
+      const seconds = toSeconds(now);
+      const rows = st.claimJobs.all(
+        seconds,
+        worker,
+        newLeaseToken(),
+        now + leaseMs,
+        seconds,
+        limit,
+      ) as Array<Record<string, unknown>>;
+      const jobs = rows.map(toJob);
+      for (const job of jobs) st.markSessionWorking.run(job.id, seconds, job.sessionId);
+      // RETURNING order is unspecified; hand jobs out oldest first.
+      if (jobs.length > 1) jobs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      return jobs;
+    },
+  );
+
+  const completeTx = immediate(ctx.sqlite, (id: string, token: string, now: number) => {
+    const row = st.completeJob.get(toSeconds(now), id, token) as { session_id: string } | undefined;
+    if (!row) throw new LeaseLostError(TABLE, id, 'complete');
+    st.markSessionIdle.run('completed', toSeconds(now), row.session_id, id);
+  });
+
+  const failTx = immediate(
+    ctx.sqlite,
+    (id: string, token: string, error: string, now: number): FailOutcome => {
+      const job = st.leasedJob.get(id, token) as
+        { attempts: number; max_attempts: number; session_id: string } | undefined;
+      if (!job) throw new LeaseLostError(TABLE, id, 'fail');
+      if (job.attempts < job.max_attempts) {
+        const nextRetryAt = new Date(now + retryDelayMs(job.attempts, options.backoff));
+        st.retryJob.run(toSeconds(nextRetryAt), error, id);
+        return { status: 'pending', nextRetryAt };
+      }
+      st.failJob.run(toSeconds(now), error, id);
+      st.markSessionIdle.run('failed', toSeconds(now), job.session_id, id);
+      return { status: 'failed' };
+    },
+  );
+
+  const cancelTx = immediate(ctx.sqlite, (sessionId: string, now: number): number => {
+    const cancelled = st.cancelSessionJobs.run(toSeconds(now), sessionId).changes;
+    if (cancelled > 0) st.idleSession.run('cancelled', toSeconds(now), sessionId);
+    return cancelled;
+  });
+
+  const recoverTx = immediate(ctx.sqlite, recover);
+
+  function lease(job: HeldLease, action: string): { id: string; token: string } {
+    const id = requireString(TABLE, 'id', job.id);
+    if (typeof job.leaseToken !== 'string') throw new LeaseLostError(TABLE, id, action);
+    return { id, token: job.leaseToken };
+  }
+
+  return {
+    /** Adds a prompt job and marks its session working; returns the stored job. */
+    enqueue(input: EnqueueJobInput): Job {
+      const sessionId = requireString(TABLE, 'session_id', input.sessionId);
+      const promptId = requireString(TABLE, 'prompt_id', input.promptId);
+      const provider = requireEnum<Provider>(TABLE, 'provider', input.provider, providerSet);
+      const data = checkShape(TABLE, 'data', promptJobDataSchema, input.data);
+      const maxAttempts = requireInt(TABLE, 'max_attempts', input.maxAttempts ?? 3, 1);
+      const id = input.id === undefined ? pokecodeId() : requireString(TABLE, 'id', input.id);
+      const dataText = toJsonText(TABLE, 'data', data);
+      checkSize(TABLE, 'id', id, DEFAULT_MAX_BYTES);
+      checkSize(TABLE, 'session_id', sessionId, DEFAULT_MAX_BYTES);
+      checkSize(TABLE, 'prompt_id', promptId, DEFAULT_MAX_BYTES);
+      checkSize(TABLE, 'data', dataText, PAYLOAD_MAX_BYTES);
+      const now = clock();
+      const createdAt = toSeconds(now);
+      enqueueTx(
+        [id, sessionId, promptId, provider, dataText, maxAttempts, createdAt],
+        sessionId,
+        now,
+      );
+      return {
+        id,
+        sessionId,
+        promptId,
+        provider,
+        status: 'pending',
+        data,
+        attempts: 0,
+        maxAttempts,
+        createdAt: new Date(createdAt * 1000),
+        startedAt: null,
+        completedAt: null,
+        error: null,
+        nextRetryAt: null,
+        leaseOwner: null,
+        leaseToken: null,
+        leaseExpiresAt: null,
+      };
+    },
+
+    /** Claims the oldest due job (recovering expired leases first); undefined when none is due. */
+    claim(options: ClaimOptions): Job | undefined {
+      const { worker, leaseMs } = checkClaim(TABLE, options);
+      return claimTx(worker, leaseMs, 1, clock())[0];
+    },
+
+    /** Claims up to `limit` due jobs in one transaction, oldest first. */
+    claimBatch(limit: number, options: ClaimOptions): Job[] {
+      const { worker, leaseMs } = checkClaim(TABLE, options);
+      return claimTx(worker, leaseMs, checkBatchSize(TABLE, limit), clock());
+    },
+
+    /** Extends a held lease; returns the new expiry. Throws LeaseLostError if it is not held. */
+    heartbeat(job: HeldLease, leaseMs = 60_000): Date {
+      const { id, token } = lease(job, 'heartbeat');
+      const expires = clock() + requireInt(TABLE, 'lease_expires_at', leaseMs, 1);
+      if (st.heartbeat.run(expires, id, token).changes === 0) {
+        throw new LeaseLostError(TABLE, id, 'heartbeat');
+      }
+      return new Date(expires);
+    },
+
+    /** Marks a held job completed and its session idle. Throws LeaseLostError if not held. */
+    complete(job: HeldLease): void {
+      const { id, token } = lease(job, 'complete');
+      completeTx(id, token, clock());
+    },
+
+    /**
+     * Fails a held job: back to pending after a capped, jittered exponential backoff while
+     * attempts remain, else failed. Throws LeaseLostError if not held.
+     */
+    fail(job: HeldLease, error: string): FailOutcome {
+      const { id, token } = lease(job, 'fail');
+      const message = requireString(TABLE, 'error', error);
+      checkSize(TABLE, 'error', message, DEFAULT_MAX_BYTES);
+      return failTx(id, token, message, clock());
+    },
+
+    /** Cancels every pending or processing job of a session; returns how many. */
+    cancelSession(sessionId: string): number {
+      return cancelTx(requireString(TABLE, 'session_id', sessionId), clock());
+    },
+
+    /** Puts jobs whose lease expired back in the queue (or fails them); returns how many. */
+    recoverExpired(): number {
+      return recoverTx(clock());
+    },
+
+    /** Deletes completed, failed and cancelled jobs older than the retention (default 30 days). */
+    cleanup(retentionDays: number = jobRetentionDays): number {
+      const cutoff = clock() - requireInt(TABLE, 'completed_at', retentionDays, 0) * DAY_MS;
+      return st.cleanupJobs.run(toSeconds(cutoff)).changes;
+    },
+
+    get(id: string): Job | undefined {
+      const row = st.getJob.get(id) as Record<string, unknown> | undefined;
+      return row && toJob(row);
+    },
+
+    /** Number of jobs per status. */
+    counts(): Record<Job['status'], number> {
+      const counts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+      for (const row of st.countJobs.all() as Array<{ status: Job['status']; n: number }>) {
+        counts[row.status] = row.n;
+      }
+      return counts;
+    },
+  };
+}
+
+export type PokecodeQueue = ReturnType<typeof createPokecodeQueue>;

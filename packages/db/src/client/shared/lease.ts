@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { requireInt, requireString } from './checks.ts';
+
+/** Default lease: a claimed job is the worker's for this long unless it heartbeats. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+export interface ClaimOptions {
+  /** Names the claiming worker (kept in `lease_owner` for operators). */
+  worker: string;
+  /** Lease length in milliseconds (default 60 s). */
+  leaseMs?: number;
+}
+
+/** What a worker must show to heartbeat, complete or fail a job: the claim's fencing token. */
+export interface HeldLease {
+  id: string;
+  leaseToken: string | null;
+}
+
+/** A fresh fencing token for one claim. */
+export const newLeaseToken = (): string => randomUUID();
+
+export function checkClaim(
+  table: string,
+  options: ClaimOptions,
+): { worker: string; leaseMs: number } {
+  const worker = requireString(table, 'lease_owner', options.worker);
+  const leaseMs = requireInt(table, 'lease_expires_at', options.leaseMs ?? DEFAULT_LEASE_MS, 1);
+  return { worker, leaseMs };
+}
+
+export function checkBatchSize(table: string, limit: number): number {
+  return requireInt(table, 'limit', limit, 1);
+}

@@ -1,0 +1,59 @@
+import { columnError } from './errors.ts';
+
+/**
+ * Size limits of text and JSON values, in UTF-8 bytes. One megabyte for ordinary text; the
+ * columns that carry model output or event payloads get 16 MB. SQLite's own limit is 1 GB: these
+ * catch a runaway value at the boundary, with a message naming the column.
+ */
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+export const PAYLOAD_MAX_BYTES = 16 * 1024 * 1024;
+
+/** `table.column` of every column allowed the payload limit. */
+const payloadColumns = new Set([
+  'mcpmaker.sessions.dom_events',
+  'mcpmaker.sessions.network_events',
+  'mcpmaker.sessions.correlations',
+  'mcpmaker.workflows.definition',
+  'mcpmaker.playback_logs.data',
+  'multishot.output_logs.content',
+  'dipeo.executions.node_states',
+  'dipeo.executions.node_outputs',
+  'dipeo.executions.variables',
+  'dipeo.executions.metrics',
+  'dipeo.transitions.payload',
+  'dipeo.messages.content',
+  'pokecode.session_messages.content_data',
+  'pokecode.job_queue.data',
+  'engine.staged_content.content',
+]);
+
+/** The byte limit of one column, e.g. `maxBytes('dipeo', 'transitions', 'payload')`. */
+export function maxBytes(database: string, table: string, column: string): number {
+  return payloadColumns.has(`${database}.${table}.${column}`)
+    ? PAYLOAD_MAX_BYTES
+    : DEFAULT_MAX_BYTES;
+}
+
+/**
+ * Throws a RowValidationError when `value` is longer than `limit` UTF-8 bytes. The byte count is
+ * only computed when the string's length cannot rule it out (a UTF-16 unit is at most 3 bytes).
+ */
+export function checkSize(table: string, column: string, value: string, limit: number): void {
+  if (value.length * 3 <= limit) return;
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > limit) {
+    columnError(table, column, `value is ${bytes} bytes, more than the limit of ${limit} bytes`);
+  }
+}
+
+/** `checkSize` for every string property of a row of SQL values, by SQL column name. */
+export function checkRowSizes(
+  database: string,
+  table: string,
+  row: Readonly<Record<string, unknown>>,
+): void {
+  for (const [column, value] of Object.entries(row)) {
+    if (typeof value === 'string')
+      checkSize(table, column, value, maxBytes(database, table, column));
+  }
+}

@@ -1,0 +1,32 @@
+import { formatIsoDateTime, formatSqliteDateTime, parseTimestampText } from '@agentstate/schema';
+
+/**
+ * Conversions between `Date` and the four ways the original tools store time. Each client writes a
+ * column in its original format and always hands back a `Date`.
+ */
+
+/** Unix seconds (pokecode's `integer({ mode: 'timestamp' })`). */
+export const toSeconds = (date: Date | number): number =>
+  Math.floor((typeof date === 'number' ? date : date.getTime()) / 1000);
+export const fromSeconds = (value: number | null): Date | null =>
+  value === null ? null : new Date(value * 1000);
+
+/** Unix milliseconds (mcpmaker, multishot). */
+export const fromMillis = (value: number | null): Date | null =>
+  value === null ? null : new Date(value);
+
+/** ISO 8601 text (`...T...Z`). */
+export const toIso = (date: Date | number): string =>
+  formatIsoDateTime(typeof date === 'number' ? new Date(date) : date);
+
+/** SQLite `datetime('now')` text. */
+export const toSqliteDateTime = (date: Date | number): string =>
+  formatSqliteDateTime(typeof date === 'number' ? new Date(date) : date);
+
+/** Reads either text form (ISO or `YYYY-MM-DD HH:MM:SS`) into a Date. */
+export const fromText = (value: string | null): Date | null =>
+  value === null ? null : parseTimestampText(value);
+
+/** Milliseconds since the epoch; injectable so tests can move time. */
+export type Clock = () => number;
+export const systemClock: Clock = () => Date.now();
