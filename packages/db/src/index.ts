@@ -75,3 +75,26 @@ export { fsyncPath } from './backup/fsync.ts';
 
 // Typed clients: every access pattern of the five databases, validated, atomic, prepared once.
 export * from './client/index.ts';
+
+export {
+  ADOPTED_MIGRATIONS_TABLE,
+  AdoptionConflictError,
+  adoptAndMigrate,
+  adoptDatabase,
+  compareSchemas,
+  databaseStatus,
+  formatDifferences,
+  inspectDatabase,
+  readLiveSchema,
+  targetSteps,
+  type AdoptAndMigrateOptions,
+  type AdoptAndMigrateResult,
+  type AdoptionState,
+  type AdoptOptions,
+  type AdoptResult,
+  type DatabaseStatus,
+  type Difference,
+  type Inspection,
+  type LiveSchema,
+  type TableSchema,
+} from './adopt/index.ts';
