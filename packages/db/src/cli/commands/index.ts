@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { registerBackupCommand } from './backup.ts';
+import { registerDocsCommand } from './docs.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerPruneCommand } from './prune.ts';
 import { registerPush } from './push.ts';
+import { registerRestoreCommand } from './restore.ts';
+import { registerSeedCommand } from './seed.ts';
 import { registerStatus } from './status.ts';
 
 /** Every `db:*` command, in the order `--help` lists them. Add a command by adding its module here. */
@@ -8,4 +13,9 @@ export const commands: Array<(program: Command) => void> = [
   registerMigrate,
   registerStatus,
   registerPush,
+  registerDocsCommand,
+  registerSeedCommand,
+  registerBackupCommand,
+  registerRestoreCommand,
+  registerPruneCommand,
 ];

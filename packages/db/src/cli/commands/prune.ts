@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { formatDuration, parseDuration } from '../../maintenance/duration.ts';
+import { pruneDatabase } from '../../maintenance/prune-database.ts';
+import { pruneRules } from '../../maintenance/prune-rules.ts';
+import { InvalidArgumentError } from 'commander';
+import { addDatabaseOptions, formatBytes } from '../databases-option.ts';
+import { selectedDatabaseFile } from '../user-input.ts';
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+export function registerPruneCommand(program: Command): void {
+  addDatabaseOptions(
+    program
+      .command('prune')
+      .description(
+        'Apply the original tools’ retention rules (pokecode: finished jobs after 30d; dipeo: ' +
+          'executions with their transitions and messages after 7d; engine: notifications and ' +
+          'finished workers after 30d), backing up first, then checkpoint the WAL.',
+      ),
+    true,
+  )
+    .option('--older-than <duration>', 'override the rule’s age, e.g. 30d, 12h, 90m', duration)
+    .option('--dry-run', 'report what would be removed; change nothing')
+    .option('--vacuum', 'VACUUM afterwards to shrink the file')
+    .action(
+      async (options: {
+        db?: string;
+        path?: string;
+        olderThan?: number;
+        dryRun?: boolean;
+        vacuum?: boolean;
+      }) => {
+        const { name, path } = selectedDatabaseFile(options);
+        const report = await pruneDatabase(name, path, {
+          olderThanMs: options.olderThan,
+          dryRun: options.dryRun,
+          vacuum: options.vacuum,
+          log: (line) => console.error(`${line} …`),
+        });
+        if (report.noRule) console.log(`${report.noRule}; nothing pruned`);
+        else {
+          const age = formatDuration(options.olderThan ?? pruneRules[name]!.defaultOlderThanMs);
+          console.log(
+            `${report.dryRun ? 'would prune' : 'pruned'} ${path}: older than ${age} (before ${report.cutoff!.toISOString()})`,
+          );
+          for (const step of report.steps) {
+            const verb =
+              step.action === 'delete'
+                ? report.dryRun
+                  ? 'would delete'
+                  : 'deleted'
+                : report.dryRun
+                  ? 'would update'
+                  : 'updated';
+            console.log(
+              `  ${step.table}: ${verb} ${step.rows.toLocaleString('en-US')} (${step.what})`,
+            );
+          }
+          if (report.backupPath) console.log(`backup before pruning: ${report.backupPath}`);
+        }
+        if (!report.dryRun) {
+          console.log(
+            `WAL checkpointed${report.vacuumed ? ', vacuumed' : ''}: ${formatBytes(report.bytesBefore)} → ${formatBytes(report.bytesAfter)}`,
+          );
+        }
+      },
+    );
+}

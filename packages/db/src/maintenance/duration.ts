@@ -1,0 +1,26 @@
+const UNITS: Record<string, number> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** Parses `90m`, `12h`, `30d`, `2w` (also `45s`) into milliseconds; throws a RangeError otherwise. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  const value = match ? Number(match[1]) : Number.NaN;
+  if (!match || !(value > 0)) {
+    throw new RangeError(`not a duration: ${JSON.stringify(text)} (use e.g. 90m, 12h, 30d, 2w)`);
+  }
+  return value * UNITS[match[2]!]!;
+}
+
+/** `30d`, `12h`, `90m`: the largest unit that divides the duration. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's']) {
+    const size = UNITS[unit]!;
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
