@@ -194,12 +194,12 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
     },
 
     listExecutions(options: ListExecutionsOptions = {}): Execution[] {
-      const rows = st.listExecutions.all(
-        options.diagramId ?? null,
-        options.status ?? null,
-        options.limit ?? 100,
-        options.offset ?? 0,
-      );
+      const rows = st.listExecutions.all({
+        diagram: options.diagramId ?? null,
+        status: options.status ?? null,
+        limit: options.limit ?? 100,
+        offset: options.offset ?? 0,
+      });
       return (rows as Array<Record<string, unknown>>).map(toExecution);
     },
 
@@ -221,9 +221,13 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
       const p = transitionParams(input);
       const createdAt = toSqliteDateTime(clock());
       if (input.seq === undefined) {
-        const seq = st.appendTransition
-          .pluck()
-          .get(p.executionId, p.nodeId, p.phase, p.payloadText, createdAt) as number;
+        const seq = st.appendTransition.pluck().get({
+          execution: p.executionId,
+          node: p.nodeId,
+          phase: p.phase,
+          payload: p.payloadText,
+          created: createdAt,
+        }) as number;
         return { seq, id: transitionId(p.executionId, seq), stored: true };
       }
       const seq = requireInt('transitions', 'seq', input.seq, 1);
@@ -295,7 +299,7 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
 
     /** An execution's messages (optionally one person's) in the order they were stored. */
     listMessages(executionId: string, personId?: string): Message[] {
-      const rows = st.listMessages.all(executionId, personId ?? null);
+      const rows = st.listMessages.all({ execution: executionId, person: personId ?? null });
       return (rows as Array<Record<string, unknown>>).map(toMessage);
     },
   };

@@ -17,8 +17,8 @@ export const dipeoSql = {
   warmCache: `SELECT * FROM executions WHERE status IN ('running', 'pending')
     ORDER BY access_count DESC, last_accessed DESC LIMIT ?`,
   listExecutions: `SELECT * FROM executions
-    WHERE (?1 IS NULL OR diagram_id = ?1) AND (?2 IS NULL OR status = ?2)
-    ORDER BY started_at DESC LIMIT ?3 OFFSET ?4`,
+    WHERE (@diagram IS NULL OR diagram_id = @diagram) AND (@status IS NULL OR status = @status)
+    ORDER BY started_at DESC LIMIT @limit OFFSET @offset`,
   // Cleanup removes an execution's transitions and messages with it (the original left orphans).
   cleanupTransitions: `DELETE FROM transitions WHERE execution_id IN
     (SELECT execution_id FROM executions WHERE started_at < ?)`,
@@ -29,8 +29,8 @@ export const dipeoSql = {
   // The database allocates seq inside the insert: max + 1 off the ux_exec_seq index, so a resumed
   // execution continues where it stopped and concurrent appends never collide.
   appendTransition: `INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at)
-    SELECT ?1 || ':' || next.seq, ?1, ?2, ?3, next.seq, ?4, ?5
-    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq FROM transitions WHERE execution_id = ?1) AS next
+    SELECT @execution || ':' || next.seq, @execution, @node, @phase, next.seq, @payload, @created
+    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq FROM transitions WHERE execution_id = @execution) AS next
     RETURNING seq`,
   // An explicit (execution_id, seq) already stored is the same event: nothing is written.
   insertTransitionAt: `INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at)
@@ -40,7 +40,7 @@ export const dipeoSql = {
 
   insertMessage: `INSERT INTO messages (id, execution_id, node_id, person_id, content, token_count,
       created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  listMessages: `SELECT * FROM messages WHERE execution_id = ?1 AND (?2 IS NULL OR person_id = ?2)
+  listMessages: `SELECT * FROM messages WHERE execution_id = @execution AND (@person IS NULL OR person_id = @person)
     ORDER BY created_at, rowid`,
 } as const;
 

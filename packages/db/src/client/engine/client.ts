@@ -53,8 +53,8 @@ import { createEngineWorkerQueue } from './queue.ts';
 const DAY_MS = 86_400_000;
 
 export const engineSql = {
-  raiseContextWarning: `UPDATE sessions SET context_warning_level = ?1
-    WHERE id = ?2 AND context_warning_level < ?1`,
+  raiseContextWarning: `UPDATE sessions SET context_warning_level = @level
+    WHERE id = @id AND context_warning_level < @level`,
   endSession: `UPDATE sessions SET ended_at = ?, end_reason = ?, current_state = 'idle'
     WHERE id = ? AND ended_at IS NULL`,
   setSessionState: 'UPDATE sessions SET current_state = ?, status_text = ? WHERE id = ?',
@@ -81,7 +81,7 @@ export const engineSql = {
   prioritiesForDate: `SELECT * FROM priorities WHERE pool = ? AND date IS ?
     ORDER BY CASE level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
       position`,
-  completePriority: 'UPDATE priorities SET completed_at = ?1, updated_at = ?1 WHERE id = ?2',
+  completePriority: 'UPDATE priorities SET completed_at = @now, updated_at = @now WHERE id = @id',
 
   insertTag: 'INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?, ?)',
   contactTags: 'SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag',
@@ -101,8 +101,8 @@ export const engineSql = {
     "SELECT coalesce(max(position), -1) + 1 FROM staged_content WHERE status = 'staged'",
   visibleStaged: `SELECT * FROM staged_content WHERE status != 'dismissed'
     AND (expires_at IS NULL OR expires_at > ?) ORDER BY position, created_at`,
-  setStagedStatus: `UPDATE staged_content SET status = ?1, updated_at = ?2,
-      displayed_at = CASE WHEN ?1 = 'displayed' THEN ?2 ELSE displayed_at END WHERE id = ?3`,
+  setStagedStatus: `UPDATE staged_content SET status = @status, updated_at = @now,
+      displayed_at = CASE WHEN @status = 'displayed' THEN @now ELSE displayed_at END WHERE id = @id`,
 } as const;
 
 type Row = Record<string, unknown>;
@@ -284,7 +284,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     raiseContextWarning(id: string, level: number): boolean {
       const checked = requireInt('sessions', 'context_warning_level', level, 0);
       if (checked > 100) columnError('sessions', 'context_warning_level', 'a level is 0 to 100');
-      return st.raiseContextWarning.run(checked, id).changes > 0;
+      return st.raiseContextWarning.run({ level: checked, id }).changes > 0;
     },
 
     endSession(id: string, reason: string): boolean {
@@ -369,7 +369,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     },
 
     completePriority(id: string): boolean {
-      return st.completePriority.run(toIso(clock()), id).changes > 0;
+      return st.completePriority.run({ now: toIso(clock()), id }).changes > 0;
     },
 
     /** Adds a contact with its tags, in one transaction. */
@@ -443,7 +443,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     },
 
     setStagedStatus(id: string, status: 'displayed' | 'dismissed'): boolean {
-      return st.setStagedStatus.run(status, toIso(clock()), id).changes > 0;
+      return st.setStagedStatus.run({ status, now: toIso(clock()), id }).changes > 0;
     },
   };
 }

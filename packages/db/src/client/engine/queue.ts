@@ -35,33 +35,33 @@ export const engineWorkerSql = {
     VALUES (@id, @session_id, @primitive, 'pending', @instructions, @workspace_path, @priority, 0,
       @max_retries, @execute_at, @dedupe_hash, @created_at, @updated_at) RETURNING *`,
   // Runnable: pending and due, highest priority first, read off idx_workers_claim.
-  claimWorkers: `UPDATE workers SET status = 'running', started_at = ?1, updated_at = ?1,
-      lease_owner = ?2, lease_token = ?3, lease_expires_at = ?4
+  claimWorkers: `UPDATE workers SET status = 'running', started_at = @now, updated_at = @now,
+      lease_owner = @owner, lease_token = @token, lease_expires_at = @expires
     WHERE status = 'pending' AND rowid IN (
       SELECT rowid FROM workers WHERE status = 'pending'
-        AND (execute_at IS NULL OR execute_at <= ?1) AND (retry_at IS NULL OR retry_at <= ?1)
-      ORDER BY priority DESC, execute_at LIMIT ?5)
+        AND (execute_at IS NULL OR execute_at <= @now) AND (retry_at IS NULL OR retry_at <= @now)
+      ORDER BY priority DESC, execute_at LIMIT @limit)
     RETURNING *`,
   // An expired lease counts as a failed attempt.
   recoverExpired: `UPDATE workers SET retry_count = retry_count + 1,
       status = CASE WHEN retry_count + 1 > max_retries THEN 'failed' ELSE 'pending' END,
-      completed_at = CASE WHEN retry_count + 1 > max_retries THEN ?1 ELSE NULL END,
-      last_error = 'lease expired', updated_at = ?1, ${CLEAR_LEASE}
-    WHERE status = 'running' AND lease_expires_at <= ?1`,
+      completed_at = CASE WHEN retry_count + 1 > max_retries THEN @now ELSE NULL END,
+      last_error = 'lease expired', updated_at = @now, ${CLEAR_LEASE}
+    WHERE status = 'running' AND lease_expires_at <= @now`,
   heartbeat: `UPDATE workers SET lease_expires_at = ? WHERE id = ? AND status = 'running'
     AND lease_token = ?`,
-  complete: `UPDATE workers SET status = 'complete', completed_at = ?1, updated_at = ?1,
+  complete: `UPDATE workers SET status = 'complete', completed_at = @now, updated_at = @now,
       last_error = NULL, retry_at = NULL, ${CLEAR_LEASE}
-    WHERE id = ?2 AND status = 'running' AND lease_token = ?3`,
+    WHERE id = @id AND status = 'running' AND lease_token = @token`,
   leased: `SELECT retry_count, max_retries FROM workers WHERE id = ? AND status = 'running'
     AND lease_token = ?`,
   retry: `UPDATE workers SET status = 'pending', retry_count = retry_count + 1, retry_at = ?,
       last_error = ?, updated_at = ?, ${CLEAR_LEASE} WHERE id = ?`,
   failFinal: `UPDATE workers SET status = 'failed', retry_count = retry_count + 1, retry_at = NULL,
-      last_error = ?, completed_at = ?3, updated_at = ?3, ${CLEAR_LEASE} WHERE id = ?2`,
+      last_error = @error, completed_at = @now, updated_at = @now, ${CLEAR_LEASE} WHERE id = @id`,
   cancel: `UPDATE workers SET status = 'cancelled', last_error = 'Task cancelled by user',
-      completed_at = ?1, updated_at = ?1, ${CLEAR_LEASE}
-    WHERE id = ?2 AND status IN ('pending', 'running')`,
+      completed_at = @now, updated_at = @now, ${CLEAR_LEASE}
+    WHERE id = @id AND status IN ('pending', 'running')`,
   cleanup: `DELETE FROM workers WHERE status IN ('complete', 'failed', 'cancelled')
     AND coalesce(completed_at, updated_at) < ?`,
   get: 'SELECT * FROM workers WHERE id = ?',
@@ -133,14 +133,14 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     sqlite,
     (worker: string, leaseMs: number, limit: number, now: number) => {
       const nowIso = toIso(now);
-      st.recoverExpired.run(nowIso);
-      const rows = st.claimWorkers.all(
-        nowIso,
-        worker,
-        newLeaseToken(),
-        toIso(now + leaseMs),
+      st.recoverExpired.run({ now: nowIso });
+      const rows = st.claimWorkers.all({
+        now: nowIso,
+        owner: worker,
+        token: newLeaseToken(),
+        expires: toIso(now + leaseMs),
         limit,
-      );
+      });
       const claimed = (rows as Array<Record<string, unknown>>).map(toWorker);
       return claimed.sort(
         (a, b) =>
@@ -162,7 +162,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
         st.retry.run(toIso(retryAt), error, toIso(now), id);
         return { status: 'pending', retryAt };
       }
-      st.failFinal.run(error, id, toIso(now));
+      st.failFinal.run({ error, id, now: toIso(now) });
       return { status: 'failed' };
     },
   );
@@ -222,7 +222,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
 
     complete(job: HeldLease): void {
       const { id, token } = lease(job, 'complete');
-      if (st.complete.run(toIso(clock()), id, token).changes === 0) {
+      if (st.complete.run({ now: toIso(clock()), id, token }).changes === 0) {
         throw new LeaseLostError(TABLE, id, 'complete');
       }
     },
@@ -236,11 +236,11 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
 
     /** Cancels a pending or running worker; false when it had already finished. */
     cancel(id: string): boolean {
-      return st.cancel.run(toIso(clock()), id).changes > 0;
+      return st.cancel.run({ now: toIso(clock()), id }).changes > 0;
     },
 
     recoverExpired(): number {
-      return st.recoverExpired.run(toIso(clock())).changes;
+      return st.recoverExpired.run({ now: toIso(clock()) }).changes;
     },
 
     /** Deletes finished (complete, failed, cancelled) workers older than `retentionDays`. */

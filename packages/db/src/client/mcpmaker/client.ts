@@ -120,7 +120,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
   );
 
   const deleteWorkflowTx = immediate(sqlite, (id: string) => {
-    const sessionsDeleted = st.deleteWorkflowSessions.run(id).changes;
+    const sessionsDeleted = st.deleteWorkflowSessions.run({ id }).changes;
     st.deleteWorkflowLinks.run(id);
     return { workflow: st.deleteWorkflow.run(id).changes > 0, sessions: sessionsDeleted };
   });

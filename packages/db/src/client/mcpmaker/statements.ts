@@ -16,8 +16,8 @@ export const mcpmakerSql = {
   getSession: 'SELECT * FROM sessions WHERE id = ?',
   listWorkflowSessions: `SELECT s.* FROM workflow_sessions ws JOIN sessions s ON s.id = ws.session_id
     WHERE ws.workflow_id = ? ORDER BY s.started_at DESC`,
-  deleteWorkflowSessions: `DELETE FROM sessions WHERE workflow_id = ?1
-    OR id IN (SELECT session_id FROM workflow_sessions WHERE workflow_id = ?1)`,
+  deleteWorkflowSessions: `DELETE FROM sessions WHERE workflow_id = @id
+    OR id IN (SELECT session_id FROM workflow_sessions WHERE workflow_id = @id)`,
   deleteWorkflowLinks: 'DELETE FROM workflow_sessions WHERE workflow_id = ?',
   deleteWorkflow: 'DELETE FROM workflows WHERE id = ?',
   setConfig: `INSERT INTO config (key, value) VALUES (?, ?)

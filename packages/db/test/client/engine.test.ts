@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { createEngineClient, LeaseLostError } from '../../src/index.ts';
+import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
+
+describe.each(storageKinds)('engine client (%s)', (kind) => {
+  async function setup() {
+    const handle = await freshDatabase('engine', kind);
+    const clock = fakeClock();
+    const client = createEngineClient(handle, { clock, backoff: { random: () => 0 } });
+    const session = client.createSession({ role: 'chief' });
+    return { handle, clock, client, session };
+  }
+
+  it('schedules, claims by priority, completes; ids are 8 characters', async () => {
+    const { client, session, clock } = await setup();
+    const low = client.workers.schedule({
+      primitive: 'research',
+      instructions: 'a',
+      sessionId: session.id,
+    });
+    const high = client.workers.schedule({ primitive: 'analyze', instructions: 'b', priority: 5 });
+    client.workers.schedule({
+      primitive: 'later',
+      instructions: 'c',
+      priority: 9,
+      executeAt: new Date(clock() + 60_000),
+    });
+    expect(low.id).toMatch(/^[0-9a-z]{8}$/);
+    const first = client.workers.claim({ worker: 'w' })!;
+    expect(first.id).toBe(high.id);
+    expect(client.workers.claim({ worker: 'w' })!.id).toBe(low.id);
+    expect(client.workers.claim({ worker: 'w' })).toBeUndefined();
+    client.workers.complete(first);
+    expect(client.workers.get(first.id)).toMatchObject({
+      status: 'complete',
+      completedAt: new Date(clock()),
+    });
+    clock.advance(60_000);
+    expect(client.workers.claim({ worker: 'w' })!.primitive).toBe('later');
+  });
+
+  it('dedupes on dedupe_hash while pending, and frees the hash once finished', async () => {
+    const { client } = await setup();
+    const a = client.workers.schedule({ primitive: 'p', instructions: 'v1', dedupeHash: 'h' });
+    const b = client.workers.schedule({
+      primitive: 'p',
+      instructions: 'v2',
+      priority: 3,
+      dedupeHash: 'h',
+    });
+    expect(b.id).toBe(a.id);
+    expect(b).toMatchObject({ instructions: 'v2', priority: 3 });
+    const claimed = client.workers.claim({ worker: 'w' })!;
+    client.workers.complete(claimed);
+    const c = client.workers.schedule({ primitive: 'p', instructions: 'v3', dedupeHash: 'h' });
+    expect(c.id).not.toBe(a.id);
+    expect(client.workers.get(a.id)!.dedupeHash).toBeNull();
+  });
+
+  it('retries with backoff, fails past max_retries, recovers expired leases with fencing', async () => {
+    const { client, clock } = await setup();
+    client.workers.schedule({ primitive: 'p', instructions: 'x', maxRetries: 1 });
+    const first = client.workers.claim({ worker: 'w', leaseMs: 1000 })!;
+    // retry 1: 2 s * 2^1 = 4 s nominal, equal jitter at 0 -> 2 s.
+    expect(client.workers.fail(first, 'e'.repeat(600))).toEqual({
+      status: 'pending',
+      retryAt: new Date(clock() + 2000),
+    });
+    expect(client.workers.get(first.id)!.lastError).toHaveLength(512);
+    clock.advance(2000);
+    const second = client.workers.claim({ worker: 'stale', leaseMs: 1000 })!;
+    clock.advance(1001);
+    expect(client.workers.recoverExpired()).toBe(1);
+    expect(client.workers.get(first.id)).toMatchObject({
+      status: 'failed',
+      retryCount: 2,
+      lastError: 'lease expired',
+    });
+    expect(() => client.workers.complete(second)).toThrow(LeaseLostError);
+  });
+
+  it('cancels and cleans up finished workers, cancelled included', async () => {
+    const { client, clock } = await setup();
+    const w = client.workers.schedule({ primitive: 'p', instructions: 'x' });
+    expect(client.workers.cancel(w.id)).toBe(true);
+    expect(client.workers.get(w.id)).toMatchObject({
+      status: 'cancelled',
+      lastError: 'Task cancelled by user',
+    });
+    expect(client.workers.cancel(w.id)).toBe(false);
+    clock.advance(31 * 86_400_000);
+    expect(client.workers.cleanup(30)).toBe(1);
+  });
+
+  it('claims a due mission exactly once and records the run', async () => {
+    const { client, clock } = await setup();
+    const mission = client.createScheduledMission({
+      name: 'Morning',
+      slug: 'morning',
+      prompt: 'do it',
+      scheduleType: 'time',
+      scheduleTime: '07:00',
+      scheduleDays: ['mon'],
+      nextRun: new Date(clock() - 1000),
+    });
+    const next = new Date(clock() + 86_400_000);
+    const claim = client.claimDueMission(() => next)!;
+    expect(claim.mission.id).toBe(mission.id);
+    expect(claim.run).toMatchObject({ missionId: mission.id, status: 'running' });
+    expect(client.claimDueMission(() => next)).toBeUndefined();
+    clock.advance(90_000);
+    const finished = client.finishMissionRun(claim.run.id, 'completed', { outputSummary: 'ok' });
+    expect(finished).toMatchObject({ status: 'completed', durationSeconds: 90 });
+    expect(client.getScheduledMission(mission.id)).toMatchObject({
+      lastStatus: 'completed',
+      nextRun: next,
+    });
+    expect(client.missionRuns(mission.id)).toHaveLength(1);
+  });
+
+  it('raises the context warning only upwards and ends sessions', async () => {
+    const { client, session } = await setup();
+    expect(client.raiseContextWarning(session.id, 70)).toBe(true);
+    expect(client.raiseContextWarning(session.id, 50)).toBe(false);
+    expect(client.getSession(session.id)!.contextWarningLevel).toBe(70);
+    expect(() => client.raiseContextWarning(session.id, 101)).toThrow(/context_warning_level/);
+    expect(client.endSession(session.id, 'exit')).toBe(true);
+    expect(client.activeSessions()).toEqual([]);
+  });
+
+  it('lists unread pings newest first and acknowledges them', async () => {
+    const { client, session, clock } = await setup();
+    const a = client.createPing(session.id, 'first');
+    clock.advance(1000);
+    const b = client.createPing(session.id, 'second');
+    expect(client.unreadPings().map((p) => p.id)).toEqual([b.id, a.id]);
+    expect(client.acknowledgePing(a.id)).toBe(true);
+    expect(client.unreadPings().map((p) => p.id)).toEqual([b.id]);
+    expect(() => client.createPing('nobody', 'x')).toThrow(/FOREIGN KEY/);
+  });
+
+  it('appends priorities at the end of their group and orders by level', async () => {
+    const { client } = await setup();
+    const a = client.addPriority({ content: 'a', level: 'medium', date: '2026-01-15' });
+    const b = client.addPriority({ content: 'b', level: 'medium', date: '2026-01-15' });
+    const c = client.addPriority({ content: 'c', level: 'critical', date: '2026-01-15' });
+    expect([a.position, b.position, c.position]).toEqual([0, 1, 0]);
+    expect(client.listPriorities('2026-01-15').map((p) => p.content)).toEqual(['c', 'a', 'b']);
+    expect(client.completePriority(a.id)).toBe(true);
+    expect(() => client.addPriority({ content: 'x', date: '15/01/2026' })).toThrow(
+      /priorities\.date/,
+    );
+  });
+
+  it('adds contacts with tags atomically', async () => {
+    const { client } = await setup();
+    const c = client.addContact({ name: 'Ada', phone: '+14155550123' }, ['client', 'vip']);
+    expect(client.getContact(c.id)!.tags).toEqual(['client', 'vip']);
+    expect(client.contactsByTag('vip').map((x) => x.name)).toEqual(['Ada']);
+    expect(() => client.addContact({ name: 'Bob', phone: '+14155550123' }, ['x'])).toThrow(
+      /UNIQUE/,
+    );
+    expect(() => client.addContact({ name: 'Eve' }, [''])).toThrow(/contact_tags\.tag/);
+    expect(client.contactsByTag('x')).toEqual([]);
+  });
+
+  it('records notifications once per conversation and prunes old ones', async () => {
+    const { client, clock } = await setup();
+    const n = {
+      conversationId: 'chief-2026-01-15',
+      notificationType: 'worker_complete',
+      entityId: 'w1',
+    };
+    expect(client.notify(n)).toBe(true);
+    expect(client.notify(n)).toBe(false);
+    expect(client.wasNotified(n.conversationId, n.notificationType, n.entityId)).toBe(true);
+    clock.advance(8 * 86_400_000);
+    expect(client.pruneNotifications(7)).toBe(1);
+  });
+
+  it('stages content in order, hides dismissed and expired items', async () => {
+    const { client, clock } = await setup();
+    const a = client.stage({ title: 'a', content: '# A' });
+    const b = client.stage({
+      title: 'b',
+      content: 'B',
+      contentType: 'text',
+      expiresAt: new Date(clock() + 1000),
+    });
+    expect([a.position, b.position]).toEqual([0, 1]);
+    expect(client.setStagedStatus(a.id, 'displayed')).toBe(true);
+    expect(client.visibleStaged().map((s) => [s.title, s.status])).toEqual([
+      ['a', 'displayed'],
+      ['b', 'staged'],
+    ]);
+    clock.advance(2000);
+    client.setStagedStatus(a.id, 'dismissed');
+    expect(client.visibleStaged()).toEqual([]);
+  });
+});

@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { createPokecodeClient, LeaseLostError, RowValidationError } from '../../src/index.ts';
+import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
+
+const data = { prompt: 'fix the bug', projectPath: '/repo' };
+
+describe.each(storageKinds)('pokecode client (%s)', (kind) => {
+  async function setup() {
+    const handle = await freshDatabase('pokecode', kind);
+    const clock = fakeClock();
+    const client = createPokecodeClient(handle, { clock, backoff: { random: () => 0.5 } });
+    const session = client.createSession({
+      provider: 'claude-code',
+      projectPath: '/repo',
+      name: 's',
+    });
+    return { handle, clock, client, session };
+  }
+
+  it('saves a message and bumps the session counters in one transaction', async () => {
+    const { client, session, clock } = await setup();
+    clock.advance(5_000);
+    const message = client.saveMessage({
+      sessionId: session.id,
+      provider: 'claude-code',
+      type: 'assistant',
+      contentData: '{"text":"hi"}',
+      tokenCount: 12,
+    });
+    client.saveMessage({ sessionId: session.id, provider: 'claude-code', type: 'user' });
+    const after = client.getSession(session.id)!;
+    expect(after.messageCount).toBe(2);
+    expect(after.tokenCount).toBe(12);
+    expect(after.lastMessageSentAt).toEqual(new Date(Math.floor(clock() / 1000) * 1000));
+    expect(message.id).toMatch(/^[a-z][0-9a-z]{23}$/);
+    expect(client.listMessages(session.id).map((m) => m.type)).toEqual(['assistant', 'user']);
+    expect(client.listMessages(session.id)[0]).toEqual(message);
+  });
+
+  it('stores timestamps as Unix seconds', async () => {
+    const { client, session, handle, clock } = await setup();
+    const stored = handle.sqlite
+      .prepare('SELECT created_at FROM sessions WHERE id = ?')
+      .pluck()
+      .get(session.id);
+    expect(stored).toBe(Math.floor(clock() / 1000));
+  });
+
+  it('rejects a bad message with a typed error and writes nothing', async () => {
+    const { client, session } = await setup();
+    expect(() =>
+      client.saveMessage({
+        sessionId: session.id,
+        provider: 'claude-code',
+        type: 'bogus' as 'user',
+      }),
+    ).toThrow(/session_messages\.type/);
+    expect(() =>
+      client.saveMessage({
+        sessionId: session.id,
+        provider: 'claude-code',
+        type: 'user',
+        tokenCount: -1,
+      }),
+    ).toThrow(RowValidationError);
+    expect(() =>
+      client.saveMessage({ sessionId: 'missing', provider: 'claude-code', type: 'user' }),
+    ).toThrow(/FOREIGN KEY/);
+    expect(client.listMessages(session.id)).toEqual([]);
+    expect(client.getSession(session.id)!.messageCount).toBe(0);
+  });
+
+  it('runs the job lifecycle: enqueue, claim, complete, with the session marked', async () => {
+    const { client, session } = await setup();
+    const job = client.jobs.enqueue({
+      sessionId: session.id,
+      promptId: 'p1',
+      provider: 'claude-code',
+      data,
+    });
+    expect(client.getSession(session.id)).toMatchObject({ isWorking: true, currentJobId: job.id });
+    const claimed = client.jobs.claim({ worker: 'w1' })!;
+    expect(claimed).toMatchObject({
+      id: job.id,
+      status: 'processing',
+      attempts: 1,
+      leaseOwner: 'w1',
+    });
+    expect(client.jobs.claim({ worker: 'w2' })).toBeUndefined();
+    client.jobs.complete(claimed);
+    expect(client.jobs.get(job.id)).toMatchObject({ status: 'completed', leaseToken: null });
+    expect(client.getSession(session.id)).toMatchObject({
+      isWorking: false,
+      currentJobId: null,
+      lastJobStatus: 'completed',
+    });
+  });
+
+  it('claims the oldest due job and skips jobs waiting for a retry', async () => {
+    const { client, session, clock } = await setup();
+    const first = client.jobs.enqueue({
+      sessionId: session.id,
+      promptId: 'a',
+      provider: 'claude-code',
+      data,
+    });
+    clock.advance(1000);
+    const second = client.jobs.enqueue({
+      sessionId: session.id,
+      promptId: 'b',
+      provider: 'claude-code',
+      data,
+    });
+    const claimed = client.jobs.claim({ worker: 'w' })!;
+    expect(claimed.id).toBe(first.id);
+    const outcome = client.jobs.fail(claimed, 'boom');
+    // attempts 1 -> 2^1 * 2 s = 4 s nominal, equal jitter at 0.5 -> 3 s.
+    expect(outcome).toEqual({ status: 'pending', nextRetryAt: new Date(clock() + 3000) });
+    expect(client.jobs.claim({ worker: 'w' })!.id).toBe(second.id);
+    expect(client.jobs.claim({ worker: 'w' })).toBeUndefined();
+    clock.advance(3000);
+    expect(client.jobs.claim({ worker: 'w' })!.id).toBe(first.id);
+  });
+
+  it('fails for good after max_attempts and marks the session', async () => {
+    const { client, session } = await setup();
+    client.jobs.enqueue({
+      sessionId: session.id,
+      promptId: 'a',
+      provider: 'claude-code',
+      data,
+      maxAttempts: 1,
+    });
+    const claimed = client.jobs.claim({ worker: 'w' })!;
+    expect(client.jobs.fail(claimed, 'bad')).toEqual({ status: 'failed' });
+    expect(client.jobs.get(claimed.id)).toMatchObject({ status: 'failed', error: 'bad' });
+    expect(client.getSession(session.id)!.lastJobStatus).toBe('failed');
+  });
+
+  it('recovers an expired lease, counts the attempt, and fences off the stale worker', async () => {
+    const { client, session, clock } = await setup();
+    client.jobs.enqueue({
+      sessionId: session.id,
+      promptId: 'a',
+      provider: 'claude-code',
+      data,
+      maxAttempts: 2,
+    });
+    const stale = client.jobs.claim({ worker: 'dead', leaseMs: 10_000 })!;
+    clock.advance(5_000);
+    expect(client.jobs.heartbeat(stale, 10_000)).toEqual(new Date(clock() + 10_000));
+    clock.advance(10_001);
+    const fresh = client.jobs.claim({ worker: 'alive' })!;
+    expect(fresh).toMatchObject({ id: stale.id, attempts: 2, leaseOwner: 'alive' });
+    expect(() => client.jobs.complete(stale)).toThrow(LeaseLostError);
+    expect(() => client.jobs.fail(stale, 'x')).toThrow(LeaseLostError);
+    expect(() => client.jobs.heartbeat(stale)).toThrow(LeaseLostError);
+    client.jobs.complete(fresh);
+    expect(client.jobs.get(fresh.id)!.status).toBe('completed');
+  });
+
+  it('fails a job whose lease expired on its last attempt', async () => {
+    const { client, session, clock } = await setup();
+    client.jobs.enqueue({
+      sessionId: session.id,
+      promptId: 'a',
+      provider: 'claude-code',
+      data,
+      maxAttempts: 1,
+    });
+    const job = client.jobs.claim({ worker: 'w', leaseMs: 1000 })!;
+    clock.advance(2000);
+    expect(client.jobs.recoverExpired()).toBe(1);
+    expect(client.jobs.get(job.id)).toMatchObject({ status: 'failed', error: 'lease expired' });
+    expect(client.getSession(session.id)!.isWorking).toBe(false);
+  });
+
+  it('claims a batch in one transaction, oldest first', async () => {
+    const { client, session, clock } = await setup();
+    const ids = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(
+        client.jobs.enqueue({
+          sessionId: session.id,
+          promptId: `p${i}`,
+          provider: 'codex-cli',
+          data,
+        }).id,
+      );
+      clock.advance(1000);
+    }
+    const batch = client.jobs.claimBatch(3, { worker: 'w' });
+    expect(batch.map((j) => j.id)).toEqual(ids.slice(0, 3));
+    expect(client.jobs.counts()).toMatchObject({ pending: 2, processing: 3 });
+  });
+
+  it('cancels a session’s jobs and cleans up finished ones, cancelled included', async () => {
+    const { client, session, clock } = await setup();
+    client.jobs.enqueue({ sessionId: session.id, promptId: 'a', provider: 'claude-code', data });
+    client.jobs.enqueue({ sessionId: session.id, promptId: 'b', provider: 'claude-code', data });
+    const running = client.jobs.claim({ worker: 'w' })!;
+    expect(client.jobs.cancelSession(session.id)).toBe(2);
+    expect(() => client.jobs.complete(running)).toThrow(LeaseLostError);
+    expect(client.getSession(session.id)).toMatchObject({
+      isWorking: false,
+      lastJobStatus: 'cancelled',
+    });
+    expect(client.jobs.cleanup(30)).toBe(0);
+    clock.advance(31 * 86_400_000);
+    expect(client.jobs.cleanup(30)).toBe(2);
+    expect(client.jobs.counts().cancelled).toBe(0);
+  });
+
+  it('validates jobs at the boundary', async () => {
+    const { client, session } = await setup();
+    expect(() =>
+      client.jobs.enqueue({
+        sessionId: session.id,
+        promptId: 'a',
+        provider: 'claude-code',
+        data: { prompt: 1 } as never,
+      }),
+    ).toThrow(/job_queue\.data\.prompt/);
+    expect(() =>
+      client.jobs.enqueue({ sessionId: session.id, promptId: 'a', provider: 'gpt' as never, data }),
+    ).toThrow(/job_queue\.provider/);
+    expect(() =>
+      client.jobs.enqueue({
+        sessionId: session.id,
+        promptId: 'a',
+        provider: 'claude-code',
+        data: { ...data, prompt: 'x'.repeat(17 * 1024 * 1024) },
+      }),
+    ).toThrow(/job_queue\.data: value is \d+ bytes/);
+    expect(client.jobs.counts().pending).toBe(0);
+  });
+
+  it('registers devices and records reconnections', async () => {
+    const { client, clock } = await setup();
+    client.connectDevice({ deviceId: 'd1', deviceName: 'phone', platform: 'ios' });
+    clock.advance(60_000);
+    const again = client.connectDevice({ deviceId: 'd1', deviceName: 'phone 2' });
+    expect(again).toMatchObject({ deviceName: 'phone 2', lastConnectedAt: new Date(clock()) });
+    expect(again.createdAt).toEqual(new Date(clock() - 60_000));
+    expect(client.listDevices()).toHaveLength(1);
+  });
+});
