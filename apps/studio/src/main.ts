@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { watchAncestors } from './ancestors.ts';
 import { parseArguments } from './cli.ts';
 import { startStudio, type RunningStudio } from './studio.ts';
 
@@ -26,21 +27,24 @@ async function main(): Promise<void> {
   const stop = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    // Before the studio is up, exiting is enough: drizzle-kit's group is killed on exit.
     await running.studio?.close();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGHUP', () => void stop(0));
+  watchAncestors(() => void stop(0));
 
   const studio = await startStudio(parsed.options);
   running.studio = studio;
-  if (stopping) {
-    await studio.close();
-    return;
-  }
   console.log(`${studio.database}: ${studio.path}${parsed.options.write ? '' : ' (read-only)'}`);
   if (studio.drizzleStudioUrl) console.log(`Drizzle Studio: ${studio.drizzleStudioUrl}`);
+  if (studio.drizzleKit) {
+    console.log(
+      `drizzle-kit studio: pid ${studio.drizzleKit.pid}, 127.0.0.1:${studio.drizzleKit.port} (private, behind the guard)`,
+    );
+  }
   console.log(`Offline browser: ${studio.browserUrl}`);
   console.log('Press Ctrl-C to stop.');
 

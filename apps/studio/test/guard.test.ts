@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { checkRequest, corsHeaders, DRIZZLE_STUDIO_ORIGIN, hostName } from '../src/guard/policy.ts';
+
+describe('hostName', () => {
+  it.each([
+    ['localhost:4983', 'localhost'],
+    ['LOCALHOST', 'localhost'],
+    ['127.0.0.1:80', '127.0.0.1'],
+    ['[::1]:4983', '[::1]'],
+    ['[::1]', '[::1]'],
+    ['evil.example:4983', 'evil.example'],
+  ])('%s → %s', (header, name) => expect(hostName(header)).toBe(name));
+});
+
+describe('checkRequest', () => {
+  const allowed = (
+    headers: Record<string, string>,
+    target: 'browser' | 'drizzle-kit',
+    extraHosts?: string[],
+  ) => checkRequest(headers, target, { extraHosts }).allow;
+
+  it.each(['localhost:4983', '127.0.0.1:4983', '[::1]:4983', '127.0.0.1'])(
+    'accepts Host %s',
+    (host) => {
+      expect(allowed({ host }, 'drizzle-kit')).toBe(true);
+      expect(allowed({ host }, 'browser')).toBe(true);
+    },
+  );
+
+  it.each([
+    'evil.example:4983',
+    'localhost.evil.example',
+    '127.0.0.1.nip.io:4983',
+    '0.0.0.0:4983',
+    '',
+  ])('rejects Host %j (DNS rebinding)', (host) => {
+    expect(allowed({ host, origin: DRIZZLE_STUDIO_ORIGIN }, 'drizzle-kit')).toBe(false);
+    expect(allowed({ host }, 'browser')).toBe(false);
+  });
+
+  it('accepts an explicitly bound host name only when given', () => {
+    expect(allowed({ host: '192.168.1.5:4983' }, 'drizzle-kit')).toBe(false);
+    expect(allowed({ host: '192.168.1.5:4983' }, 'drizzle-kit', ['192.168.1.5'])).toBe(true);
+  });
+
+  it('lets drizzle-kit answer the Drizzle Studio page and origin-less clients only', () => {
+    const host = '127.0.0.1:4983';
+    expect(allowed({ host }, 'drizzle-kit')).toBe(true);
+    expect(allowed({ host, origin: DRIZZLE_STUDIO_ORIGIN }, 'drizzle-kit')).toBe(true);
+    for (const origin of [
+      'https://evil.example',
+      'http://local.drizzle.studio',
+      'null',
+      'http://127.0.0.1:4983',
+    ]) {
+      expect(allowed({ host, origin }, 'drizzle-kit')).toBe(false);
+    }
+  });
+
+  it('lets the offline browser answer itself and origin-less clients only', () => {
+    const host = 'localhost:4983';
+    expect(allowed({ host, origin: 'http://localhost:4983' }, 'browser')).toBe(true);
+    expect(allowed({ host, origin: DRIZZLE_STUDIO_ORIGIN }, 'browser')).toBe(false);
+    expect(allowed({ host, origin: 'http://localhost:9999' }, 'browser')).toBe(false);
+    expect(allowed({ host, 'sec-fetch-site': 'cross-site' }, 'browser')).toBe(false);
+    expect(allowed({ host, 'sec-fetch-site': 'same-origin' }, 'browser')).toBe(true);
+  });
+});
+
+describe('corsHeaders', () => {
+  it('names the Drizzle Studio origin, never *, and nothing for anyone else', () => {
+    expect(corsHeaders(DRIZZLE_STUDIO_ORIGIN)).toMatchObject({
+      'access-control-allow-origin': DRIZZLE_STUDIO_ORIGIN,
+      'access-control-allow-private-network': 'true',
+    });
+    expect(corsHeaders('https://evil.example')).toEqual({});
+    expect(corsHeaders(undefined)).toEqual({});
+  });
+});
