@@ -5,7 +5,9 @@ import {
   type Migration,
   type MigrationSource,
 } from '../migrate/load-migrations.ts';
+import { adoptDatabase, type AdoptResult } from '../adopt/adopt.ts';
 import { migrate, type MigrateOptions, type MigrateResult } from '../migrate/migrate.ts';
+import { planMigrations } from '../migrate/plan.ts';
 import {
   ensureDatabaseFile,
   MEMORY_PATH,
@@ -37,6 +39,8 @@ export interface DatabaseHandle {
   readonly sqlite: Database.Database;
   /** What the open-time migration did; undefined when it was skipped. */
   readonly migration: MigrateResult | undefined;
+  /** Set when the file was made by the original tool and was adopted on this open. */
+  readonly adoption: AdoptResult | undefined;
   close(): void;
 }
 
@@ -70,6 +74,7 @@ export async function openDatabase(
   const path = resolveDatabasePath(name, options);
   const sqlite = openConnection(path, options);
   let migration: MigrateResult | undefined;
+  let adoption: AdoptResult | undefined;
   try {
     const migrateOption = options.migrate ?? !options.readonly;
     if (migrateOption !== false) {
@@ -78,6 +83,10 @@ export async function openDatabase(
       const migrations = Array.isArray(source)
         ? (source as readonly Migration[])
         : loadMigrations(source as MigrationSource);
+      if (madeByAnotherTool(sqlite, migrations)) {
+        // Throws AdoptionConflictError, writing nothing, when the data conflicts with the schema.
+        adoption = await adoptDatabase(sqlite, migrations, migrateOptions);
+      }
       migration = await migrate(sqlite, migrations, migrateOptions);
     }
   } catch (error) {
@@ -89,8 +98,24 @@ export async function openDatabase(
     path: path === MEMORY_PATH ? MEMORY_PATH : sqlite.name,
     sqlite,
     migration,
+    adoption,
     close: () => {
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/**
+ * True for a file with tables but none of this project's migrations recorded: the original tool
+ * created it (no history, or only its own). Two reads, so the start-up check stays cheap.
+ */
+function madeByAnotherTool(sqlite: Database.Database, migrations: readonly Migration[]): boolean {
+  const hasUserTable = sqlite
+    .prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' LIMIT 1",
+    )
+    .get();
+  if (!hasUserTable) return false;
+  const plan = planMigrations(sqlite, migrations);
+  return plan.applied.length === 0 && plan.edited.length === 0;
 }
