@@ -78,13 +78,17 @@ export class Random {
   }
 }
 
+/** A 32-bit number unique per (seed, tag, index) for indexes below 2^32 (see uniqueHex). */
+export function uniqueUint32(seed: number, tag: string, index: number): number {
+  return Math.imul((index >>> 0) ^ hash32(seed, tag, 0), 0x2c1b3c6d) >>> 0;
+}
+
 /**
  * Hex text unique per (seed, tag, index) for indexes below 2^32, at least 8 characters: XOR with a
  * salt and an odd multiplier are both bijections on 32-bit integers, so no two indexes collide.
  */
 export function uniqueHex(seed: number, tag: string, index: number, length = 8): string {
-  const salt = hash32(seed, tag, 0);
-  const low = (Math.imul((index >>> 0) ^ salt, 0x2c1b3c6d) >>> 0).toString(16).padStart(8, '0');
+  const low = uniqueUint32(seed, tag, index).toString(16).padStart(8, '0');
   if (length <= 8) return low;
   const high = Math.floor(index / 0x100000000).toString(16);
   const filler = hash32(seed, tag, index).toString(16).padStart(8, '0');

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { hashUnit, Random, uniqueHex } from './random.ts';
+import { hashUnit, Random, uniqueHex, uniqueUint32 } from './random.ts';
 import { TableWriter, type SeedRow } from './table-writer.ts';
 
 /** What a database's seeder gets: deterministic randomness, the planned counts and the writers. */
@@ -12,6 +12,8 @@ export class SeedContext {
     readonly seed: number,
     /** The seed data's "now", in ms: every time is at or before it. */
     readonly now: number,
+    /** Rows are added beside existing ones: fixed keys (settings, slugs) get the seed as suffix. */
+    readonly append: boolean,
     private readonly onRows: (rows: number) => void,
   ) {}
 
@@ -28,6 +30,16 @@ export class SeedContext {
   /** Hex id text unique per (tag, index). */
   hex(tag: string, index: number, length = 8): string {
     return uniqueHex(this.seed, tag, index, length);
+  }
+
+  /** A 32-bit number unique per (tag, index), e.g. for phone numbers. */
+  uniqueNumber(tag: string, index: number): number {
+    return uniqueUint32(this.seed, tag, index);
+  }
+
+  /** A fixed key (a setting's name, a slug), suffixed with the seed when appending. */
+  key(key: string): string {
+    return this.append ? `${key}-${this.seed}` : key;
   }
 
   /** A time `msAgo` before the seed's now. */

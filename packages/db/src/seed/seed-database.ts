@@ -89,6 +89,7 @@ export function seedDatabase(
     sqlite,
     options.seed ?? 1,
     (options.now ?? new Date(SEED_EPOCH_MS)).getTime(),
+    !wasEmpty,
     (n) => {
       done += n;
       options.onProgress?.(done, total);

@@ -187,7 +187,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
         id: ctx.hex('contact', i),
         name: `${first} ${last}`,
         email: c.chance(0.7) ? `${first.toLowerCase()}.${i}@example.com` : null,
-        phone: c.chance(0.8) ? `+1${2_000_000_000 + i}` : null,
+        phone: c.chance(0.8) ? `+1${1_000_000_000 + ctx.uniqueNumber('phone', i)}` : null,
         notes: c.chance(0.4) ? sentence(c, 3, 15) : null,
         createdAt: ctx.ago(DAY * c.int(1, 700)),
       };
@@ -207,7 +207,9 @@ export const engineSeeder: DatabaseSeeder<Table> = {
 
     const m = ctx.random('scheduled-missions');
     const missionSlug = (i: number) =>
-      `${['morning-brief', 'inbox-triage', 'weekly-review', 'backup-check', 'news-digest'][i % 5]}${i >= 5 ? `-${i}` : ''}`;
+      ctx.key(
+        `${['morning-brief', 'inbox-triage', 'weekly-review', 'backup-check', 'news-digest'][i % 5]}${i >= 5 ? `-${i}` : ''}`,
+      );
     ctx.insert(scheduledMissions, counts.scheduled_missions, (i) => {
       const type = m.weighted(['time', 'cron', 'relative'] as const, [60, 30, 10]);
       return {

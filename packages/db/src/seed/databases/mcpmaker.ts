@@ -57,7 +57,7 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
     ctx.insert(config, counts.config, (i) => {
       const [key, value] = configRows[i % configRows.length]!;
       return {
-        key: i < configRows.length ? key : `${key}_${i}`,
+        key: ctx.key(i < configRows.length ? key : `${key}_${i}`),
         value: value === 'enc:v1:' ? `enc:v1:${ctx.hex('secret', i, 48)}` : value,
       };
     });

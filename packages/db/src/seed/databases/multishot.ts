@@ -65,7 +65,9 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
 
     const c = ctx.random('credentials');
     ctx.insert(credentials, counts.credentials, (i) => ({
-      key: ['anthropic_api_key', 'e2b_api_key', 'openai_api_key'][i % 3]! + (i >= 3 ? `_${i}` : ''),
+      key: ctx.key(
+        ['anthropic_api_key', 'e2b_api_key', 'openai_api_key'][i % 3]! + (i >= 3 ? `_${i}` : ''),
+      ),
       value: `keychain:multishot/${ctx.hex('credential', i)}`,
       updatedAt: ctx.ago(DAY * c.int(1, 90)),
     }));
