@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { watchAncestors } from './ancestors.ts';
 import { parseArguments } from './cli.ts';
-import { startStudio, type RunningStudio } from './studio.ts';
+import { startStudio, StudioError, type RunningStudio } from './studio.ts';
 
 /**
  * `pnpm db:studio --db <name>`: runs until Ctrl-C or SIGTERM, then stops drizzle-kit (its whole
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof StudioError) for (const line of error.details) console.error(`  ${line}`);
   if (process.env.AGENTSTATE_DEBUG) console.error(error);
   process.exit(1);
 });

@@ -1,6 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MigrationError, openDatabase, resolveDatabasePath } from '@agentstate/db';
+import {
+  AdoptionConflictError,
+  MigrationError,
+  openDatabase,
+  resolveDatabasePath,
+} from '@agentstate/db';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
 import { DatabaseCatalog } from './browser/catalog.ts';
 import { startDrizzleKit, type DrizzleKitStudio } from './kit/drizzle-kit.ts';
@@ -46,9 +51,16 @@ export interface RunningStudio {
   close(): Promise<void>;
 }
 
-/** A failure the CLI reports as one line. */
+/** A failure the CLI reports as one line, followed by `details` (e.g. an adoption report). */
 export class StudioError extends Error {
   override name = 'StudioError';
+  constructor(
+    message: string,
+    readonly details: readonly string[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -81,7 +93,11 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     const handle = await openDatabase(options.database, { path, migrate: { log } });
     handle.close();
   } catch (error) {
-    if (error instanceof MigrationError) throw new StudioError(error.message, { cause: error });
+    // A file the original tool made, whose data conflicts with the schema: show the report.
+    if (error instanceof AdoptionConflictError) {
+      throw new StudioError(error.message, error.report, { cause: error });
+    }
+    if (error instanceof MigrationError) throw new StudioError(error.message, [], { cause: error });
     throw error;
   }
 

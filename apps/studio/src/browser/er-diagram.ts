@@ -8,6 +8,7 @@ const HEADER_HEIGHT = 24;
 const COLUMN_GAP = 90;
 const ROW_GAP = 28;
 const MARGIN = 20;
+const LOOP_ROOM = 60;
 
 interface Box {
   table: TableMeta;
@@ -54,7 +55,8 @@ function layout(meta: DatabaseMeta): Box[] {
     (columns[rank] ??= []).push(table);
   }
   const boxes = new Map<string, Box>();
-  let x = MARGIN;
+  // Room on the left for the curves between tables of the same rank.
+  let x = MARGIN + LOOP_ROOM;
   for (const tablesInRank of columns) {
     if (!tablesInRank) continue;
     // Order a rank by where its parents sit, so links cross less.
@@ -96,7 +98,7 @@ function linkPath(from: Box, to: Box, link: LinkMeta): string {
     // Same rank: leave and enter on the left, bulging outwards.
     const x1 = from.x;
     const x2 = to.x;
-    const bulge = 40 + Math.abs(y2 - y1) / 8;
+    const bulge = Math.min(LOOP_ROOM, 30 + Math.abs(y2 - y1) / 10);
     return `M${x1},${y1} C${x1 - bulge},${y1} ${x2 - bulge},${y2} ${x2},${y2}`;
   }
   const rightwards = to.x > from.x;

@@ -134,7 +134,7 @@ function filterClause(column: ColumnMeta, filter: Filter, params: unknown[]): st
  * first in ascending order and last in descending order, so NULL cursors need their own branch.
  */
 function keysetClause(
-  sort: string | undefined,
+  sort: ColumnMeta | undefined,
   direction: SortDirection,
   cursor: Cursor,
   params: unknown[],
@@ -144,15 +144,17 @@ function keysetClause(
     params.push(cursor.r);
     return `${ROWID} ${after} ?`;
   }
-  const identifier = quoteIdentifier(sort);
+  const identifier = quoteIdentifier(sort.name);
   if (cursor.v === null || cursor.v === undefined) {
     params.push(cursor.r);
     const sameNull = `(${identifier} IS NULL AND ${ROWID} ${after} ?)`;
     return direction === 'asc' ? `(${sameNull} OR ${identifier} IS NOT NULL)` : sameNull;
   }
-  params.push(cursor.v, cursor.v, cursor.r);
-  const beyond = `${identifier} ${after} ? OR (${identifier} = ? AND ${ROWID} ${after} ?)`;
-  return direction === 'asc' ? `(${beyond})` : `(${beyond} OR ${identifier} IS NULL)`;
+  // A row-value comparison, so SQLite seeks the column's index instead of scanning from the start.
+  params.push(cursor.v, cursor.r);
+  const beyond = `(${identifier}, ${ROWID}) ${after} (?, ?)`;
+  // NULLs follow in descending order, unless the schema says the column has none.
+  return direction === 'asc' || sort.notNull ? beyond : `(${beyond} OR ${identifier} IS NULL)`;
 }
 
 /** Values a browser can show: blobs become a size note (JSON would spell out every byte). */
@@ -178,8 +180,9 @@ export function readPage(
     MAX_PAGE_SIZE,
   );
   const direction: SortDirection = request.direction === 'desc' ? 'desc' : 'asc';
-  const sort =
-    request.sort === undefined ? undefined : findColumn(table, columns, request.sort).name;
+  const sortColumn =
+    request.sort === undefined ? undefined : findColumn(table, columns, request.sort);
+  const sort = sortColumn?.name;
   const params: unknown[] = [];
   const conditions = (request.filters ?? []).map((filter) => {
     if (!(filterOperators as readonly string[]).includes(filter.op)) {
@@ -188,7 +191,7 @@ export function readPage(
     return filterClause(findColumn(table, columns, filter.column), filter, params);
   });
   if (request.after !== undefined) {
-    conditions.push(keysetClause(sort, direction, decodeCursor(request.after), params));
+    conditions.push(keysetClause(sortColumn, direction, decodeCursor(request.after), params));
   }
   const order = direction === 'asc' ? 'ASC' : 'DESC';
   const orderBy = sort

@@ -1,6 +1,6 @@
 // The offline browser: a hash-routed page over the studio's read-only JSON API (/api/...).
 import { h, render } from './dom.js';
-import { formatCount, formatValue } from './format.js';
+import { formatCount, formatValue, typeLabel } from './format.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const sidebar = /** @type {HTMLElement} */ (document.getElementById('sidebar'));
@@ -344,7 +344,7 @@ async function tableView(db, tableName, query) {
                 h(
                   'span',
                   { className: 'type' },
-                  column.enumValues ? `enum(${column.enumValues.length})` : column.sqlType,
+                  column.enumValues ? `enum(${column.enumValues.length})` : typeLabel(column),
                   column.primaryKey ? ' · PK' : '',
                 ),
               ),
@@ -401,7 +401,7 @@ async function tableView(db, tableName, query) {
             void route();
           },
         },
-        '⏮ First',
+        '« First',
       ),
       h(
         'button',
@@ -573,16 +573,7 @@ async function rowView(db, tableName, selector) {
       'dl',
       { className: 'detail', 'data-testid': 'row-detail' },
       table.columns.map((/** @type {any} */ column) => [
-        h(
-          'dt',
-          null,
-          column.name,
-          h(
-            'span',
-            { className: 'type' },
-            column.enumValues ? `enum: ${column.enumValues.join(' | ')}` : column.sqlType,
-          ),
-        ),
+        h('dt', null, column.name, h('span', { className: 'type' }, typeLabel(column))),
         h('dd', { 'data-column': column.name }, formatValue(row[column.name], column, 'detail')),
       ]),
     ),
@@ -662,5 +653,8 @@ async function route() {
   }
 }
 
-window.addEventListener('hashchange', () => void route());
+window.addEventListener('hashchange', () => {
+  window.scrollTo(0, 0);
+  void route();
+});
 void route();

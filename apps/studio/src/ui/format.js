@@ -40,6 +40,16 @@ function tryParse(/** @type {string} */ text) {
   }
 }
 
+/** The column's type as a person reads it: json, timestamp and boolean rather than text or integer. */
+export function typeLabel(/** @type {Column} */ column) {
+  if (column.enumValues) return `enum: ${column.enumValues.join(' | ')}`;
+  if (column.display === 'json') return `json (${column.sqlType})`;
+  if (column.display.startsWith('timestamp')) return `timestamp (${column.sqlType})`;
+  if (column.display === 'datetime-text') return `datetime (${column.sqlType})`;
+  if (column.display === 'boolean') return `boolean (${column.sqlType})`;
+  return column.sqlType;
+}
+
 export function formatCount(/** @type {number | undefined | null} */ count) {
   return typeof count === 'number' ? count.toLocaleString('en-US') : '–';
 }
