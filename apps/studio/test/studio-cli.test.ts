@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,6 +206,36 @@ describe('pnpm db:studio stopping and refusing', () => {
     } finally {
       if (processAlive(kitPid)) process.kill(kitPid, 'SIGKILL');
     }
+  });
+
+  it("stops with the adoption report when the original tool's file conflicts with the schema", async () => {
+    const original = join(temp.dir, 'mcpmaker-original.db');
+    const sqlite = new Database(original);
+    sqlite.pragma('journal_mode = WAL'); // as MCPMAKER opens it
+    sqlite.exec(readFileSync(new URL('./fixtures/original-mcpmaker.sql', import.meta.url), 'utf8'));
+    // The schema makes sessions.workflow_id a foreign key: an orphan value conflicts with it.
+    sqlite
+      .prepare(
+        "INSERT INTO sessions (id, workflow_id, workflow_name, url, started_at, ended_at) VALUES ('s1', 'gone', 'Book', 'https://x.test', 1, 2)",
+      )
+      .run();
+    sqlite.close();
+    const hash = () => createHash('sha256').update(readFileSync(original)).digest('hex');
+    const before = hash();
+    const port = await freePort();
+    const studio = run(
+      'pnpm',
+      ['db:studio', '--db', 'mcpmaker', '--path', original, '--port', String(port)],
+      { cwd: workspaceRoot, env },
+    );
+    expect(await studio.exited).not.toBe(0);
+    const lines = studio.output().split('\n');
+    const error = lines.findIndex((line) => line.startsWith('error: '));
+    expect(lines[error]).toContain('cannot adopt');
+    expect(lines[error + 1]).toMatch(/^ {2}\S/); // the report follows, indented
+    expect(studio.output()).toContain('workflow_id');
+    expect(hash()).toBe(before);
+    expect(await listening(port)).toBe(false);
   });
 
   it('stops with one error line when the database cannot be migrated, starting nothing', async () => {
