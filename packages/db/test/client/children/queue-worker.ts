@@ -1,13 +1,12 @@
-// A worker process for the multi-process tests. Prints one line per event with writeSync, so a
-// line is in the pipe (and survives a SIGKILL) as soon as it is printed.
-import { writeSync } from 'node:fs';
+// A worker process for the multi-process tests. Prints one line per event, after its commit.
 import { openConnection } from '../../../src/open/open-database.ts';
 import { createDipeoClient } from '../../../src/client/dipeo/client.ts';
 import { createPokecodeClient } from '../../../src/client/pokecode/client.ts';
 import { LeaseLostError } from '../../../src/client/shared/errors.ts';
 
 const [mode, path, name, arg] = process.argv.slice(2) as [string, string, string, string?];
-const say = (line: string) => writeSync(1, `${line}\n`);
+// Writes to a pipe are synchronous on Linux: a printed line is in the pipe before the next write.
+const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sqlite = openConnection(path);
 

@@ -1,8 +1,35 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { packageDir } from '../../helpers/fixtures.ts';
 
-const script = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
+const source = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
+let bundle: string | undefined;
+
+/**
+ * The worker bundled to one JavaScript file, once per test run: the crash test starts 200
+ * processes, and plain node starts in a tenth of the time a TypeScript loader needs. It sits under
+ * node_modules/.cache so that better-sqlite3 (native, not bundled) resolves.
+ */
+function workerScript(): string {
+  if (bundle) return bundle;
+  const outfile = join(packageDir, 'node_modules', '.cache', 'agentstate-test', 'queue-worker.mjs');
+  buildSync({
+    entryPoints: [source],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'error',
+  });
+  return (bundle = outfile);
+}
 
 export interface Worker {
   child: ChildProcess;
@@ -14,7 +41,7 @@ export interface Worker {
 
 /** Starts queue-worker.ts as a real process and collects the lines it prints. */
 export function startWorker(args: string[]): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [workerScript(), ...args], {
     cwd: packageDir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
