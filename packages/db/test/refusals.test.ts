@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type {
-  MigrationError} from '../src/index.ts';
+import type { MigrationError } from '../src/index.ts';
 import {
   EditedMigrationError,
   loadMigrations,
