@@ -6,10 +6,12 @@ import Database from 'better-sqlite3';
 import { renderTable } from './lib/report.ts';
 import type { Suite, SuiteResult } from './lib/types.ts';
 import { backupSuite } from './suites/backup.ts';
+import { clientOpsSuite } from './suites/client-ops.ts';
+import { clientQueueSuite } from './suites/client-queue.ts';
 import { migrateSuite } from './suites/migrate.ts';
 import { seedSuite } from './suites/seed.ts';
 
-const suites: Suite[] = [migrateSuite, seedSuite, backupSuite];
+const suites: Suite[] = [migrateSuite, seedSuite, backupSuite, clientOpsSuite, clientQueueSuite];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

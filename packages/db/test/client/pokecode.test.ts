@@ -38,7 +38,7 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
   });
 
   it('stores timestamps as Unix seconds', async () => {
-    const { client, session, handle, clock } = await setup();
+    const { session, handle, clock } = await setup();
     const stored = handle.sqlite
       .prepare('SELECT created_at FROM sessions WHERE id = ?')
       .pluck()

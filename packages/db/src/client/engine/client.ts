@@ -24,11 +24,6 @@ import {
   type Contact,
   type Mission,
   type MissionRunStatus,
-  type NewContact,
-  type NewPriority,
-  type NewScheduledMission,
-  type NewSession,
-  type NewStagedContent,
   type Ping,
   type Priority,
   type ScheduledMission,
@@ -37,7 +32,7 @@ import {
   type StagedContent,
 } from '@agentstate/schema/engine';
 import type { BackoffOptions } from '../shared/backoff.ts';
-import { requireInt, requireString } from '../shared/checks.ts';
+import { requireInt, requireString, type WriteInput } from '../shared/checks.ts';
 import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
 import {
   clientContext,
@@ -257,7 +252,10 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     workers: createEngineWorkerQueue(ctx, options.backoff),
 
     createSession(
-      input: Omit<NewSession, 'id' | 'startedAt'> & { id?: string; startedAt?: Date },
+      input: Omit<
+        z.input<typeof insertSessionSchema>,
+        'id' | 'startedAt' | 'endedAt' | 'contextWarningLevel'
+      > & { id?: string; startedAt?: Date; endedAt?: Date | null; contextWarningLevel?: number },
     ): Session {
       const values = { ...input, startedAt: input.startedAt ?? new Date(clock()) };
       const row =
@@ -295,7 +293,10 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     },
 
     createScheduledMission(
-      input: Omit<NewScheduledMission, 'id' | 'createdAt' | 'updatedAt'>,
+      input: WriteInput<
+        Omit<z.input<typeof insertScheduledMissionSchema>, 'id' | 'createdAt' | 'updatedAt'>,
+        'name' | 'slug' | 'prompt'
+      >,
     ): ScheduledMission {
       const now = new Date(clock());
       return map.scheduledMission(
@@ -358,7 +359,12 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     },
 
     /** Adds a priority at the end of its (pool, date, level) group. */
-    addPriority(input: Omit<NewPriority, 'id' | 'position' | 'createdAt' | 'updatedAt'>): Priority {
+    addPriority(
+      input: WriteInput<
+        Omit<z.input<typeof insertPrioritySchema>, 'id' | 'position' | 'createdAt' | 'updatedAt'>,
+        'content'
+      >,
+    ): Priority {
       const now = new Date(clock());
       return addPriorityTx({ ...input, createdAt: now, updatedAt: now });
     },
@@ -374,7 +380,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
 
     /** Adds a contact with its tags, in one transaction. */
     addContact(
-      input: Omit<NewContact, 'id' | 'createdAt'>,
+      input: WriteInput<Omit<z.input<typeof insertContactSchema>, 'id' | 'createdAt'>, 'name'>,
       tags: readonly string[] = [],
     ): Contact & { tags: string[] } {
       return addContactTx({ ...input, createdAt: new Date(clock()) }, tags);
@@ -431,7 +437,13 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
 
     /** Stages an item for the portal, after the items already staged. */
     stage(
-      input: Omit<NewStagedContent, 'id' | 'position' | 'createdAt' | 'updatedAt'>,
+      input: WriteInput<
+        Omit<
+          z.input<typeof insertStagedContentSchema>,
+          'id' | 'position' | 'createdAt' | 'updatedAt'
+        >,
+        'title' | 'content'
+      >,
     ): StagedContent {
       const now = new Date(clock());
       return stageTx({ ...input, createdAt: now, updatedAt: now });

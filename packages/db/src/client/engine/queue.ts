@@ -38,12 +38,12 @@ export const engineWorkerSql = {
   claimWorkers: `UPDATE workers SET status = 'running', started_at = @now, updated_at = @now,
       lease_owner = @owner, lease_token = @token, lease_expires_at = @expires
     WHERE status = 'pending' AND rowid IN (
-      SELECT rowid FROM workers WHERE status = 'pending'
+      SELECT rowid FROM workers INDEXED BY idx_workers_claim WHERE status = 'pending'
         AND (execute_at IS NULL OR execute_at <= @now) AND (retry_at IS NULL OR retry_at <= @now)
       ORDER BY priority DESC, execute_at LIMIT @limit)
     RETURNING *`,
   // An expired lease counts as a failed attempt.
-  recoverExpired: `UPDATE workers SET retry_count = retry_count + 1,
+  recoverExpired: `UPDATE workers INDEXED BY idx_workers_lease SET retry_count = retry_count + 1,
       status = CASE WHEN retry_count + 1 > max_retries THEN 'failed' ELSE 'pending' END,
       completed_at = CASE WHEN retry_count + 1 > max_retries THEN @now ELSE NULL END,
       last_error = 'lease expired', updated_at = @now, ${CLEAR_LEASE}

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { parseRow } from '@agentstate/schema';
 import {
   insertDeviceSchema,
@@ -8,7 +9,6 @@ import {
   devices,
   type Device,
   type MessageType,
-  type NewSession,
   type Provider,
   type Session,
   type SessionMessage,
@@ -37,7 +37,7 @@ const providerSet: ReadonlySet<string> = new Set(providers);
 const messageTypeSet: ReadonlySet<string> = new Set(messageTypes);
 
 export type CreateSessionInput = Omit<
-  NewSession,
+  z.input<typeof insertSessionSchema>,
   | 'createdAt'
   | 'updatedAt'
   | 'lastAccessedAt'
@@ -48,7 +48,8 @@ export type CreateSessionInput = Omit<
   | 'tokenCount'
   | 'lastMessageSentAt'
   | 'id'
-> & { id?: string };
+  | 'metadata'
+> & { id?: string; metadata?: Session['metadata'] };
 
 export interface SaveMessageInput {
   sessionId: string;

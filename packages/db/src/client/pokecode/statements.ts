@@ -26,16 +26,17 @@ export const pokecodeSql = {
   markSessionIdle: `UPDATE sessions SET is_working = 0, current_job_id = NULL,
       last_job_status = ?, updated_at = ? WHERE id = ? AND current_job_id = ?`,
   getJob: 'SELECT * FROM job_queue WHERE id = ?',
-  // A claim is one guarded UPDATE: the oldest due pending job, read off idx_job_queue_claim.
+  // A claim is one guarded UPDATE: the oldest due pending job, read off idx_job_queue_claim
+  // (named: the planner otherwise picks idx_job_queue_status and sorts every pending job).
   claimJobs: `UPDATE job_queue SET status = 'processing', started_at = ?, attempts = attempts + 1,
       lease_owner = ?, lease_token = ?, lease_expires_at = ?, next_retry_at = NULL
     WHERE status = 'pending' AND rowid IN (
-      SELECT rowid FROM job_queue
+      SELECT rowid FROM job_queue INDEXED BY idx_job_queue_claim
       WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= ?)
       ORDER BY created_at LIMIT ?)
     RETURNING *`,
   // Expired leases: the attempt counts; a job out of attempts fails, the others run again.
-  recoverExpired: `UPDATE job_queue SET
+  recoverExpired: `UPDATE job_queue INDEXED BY idx_job_queue_lease SET
       status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
       completed_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END,
       error = 'lease expired', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL

@@ -104,3 +104,10 @@ export function toJsonText(table: string, column: string, value: unknown): strin
   if (text === undefined) columnError(table, column, 'not serialisable as JSON');
   return text;
 }
+
+/**
+ * An insert input as callers write it: the `Required` keys, and any other column left out to take
+ * its default or null (the insert schema still checks the row at run time).
+ */
+export type WriteInput<T, Required extends keyof T> = Pick<T, Required> &
+  Partial<Omit<T, Required>>;

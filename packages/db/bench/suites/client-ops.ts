@@ -1,0 +1,433 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import {
+  createDipeoClient,
+  createPokecodeClient,
+  dipeoSql,
+  openDatabase,
+  pokecodeId,
+  pokecodeSql,
+  type DatabaseHandle,
+  type ExecutionInput,
+} from '../../src/index.ts';
+import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
+
+const RAW = 'raw better-sqlite3, same SQL';
+const quiet = { migrate: { log: () => {} } };
+const data = { prompt: 'refactor the parser', projectPath: '/home/me/project' };
+
+/** Runs `ops` calls of each side per round, alternating sides so machine noise hits both alike. */
+export function interleave(
+  rounds: number,
+  ops: number,
+  ours: (i: number) => void,
+  baseline: (i: number) => void,
+): { ours: number; baseline: number; iterations: number } {
+  const a: number[] = [];
+  const b: number[] = [];
+  let i = 0;
+  let j = 0;
+  for (let round = 0; round < rounds; round++) {
+    const first = round % 2 === 0;
+    for (const side of first ? [0, 1] : [1, 0]) {
+      const start = performance.now();
+      if (side === 0) for (let k = 0; k < ops; k++) ours(i++);
+      else for (let k = 0; k < ops; k++) baseline(j++);
+      (side === 0 ? a : b).push(((performance.now() - start) * 1000) / ops);
+    }
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return { ours: median(a), baseline: median(b), iterations: rounds * ops };
+}
+
+export function comparison(
+  name: string,
+  m: { ours: number; baseline: number; iterations: number },
+  baselineName = RAW,
+  target?: { description: string; min: number },
+): Comparison {
+  const ratio = m.baseline / m.ours;
+  const ops = (us: number) => Math.round(1e6 / us).toLocaleString('en-US');
+  return {
+    name,
+    unit: 'us',
+    agentstate: m.ours,
+    baseline: m.baseline,
+    baselineName,
+    ratio,
+    iterations: m.iterations,
+    ...(target && { target: { description: target.description, met: ratio >= target.min } }),
+    note: `${ops(m.ours)} ops/s vs ${ops(m.baseline)} ops/s`,
+  };
+}
+
+const atLeast09 = { description: 'ratio >= 0.9', min: 0.9 };
+
+async function pair(
+  dir: string,
+  name: 'pokecode' | 'dipeo',
+): Promise<[DatabaseHandle, DatabaseHandle]> {
+  return [
+    await openDatabase(name, { path: join(dir, `${name}-client.db`), ...quiet }),
+    await openDatabase(name, { path: join(dir, `${name}-raw.db`), ...quiet }),
+  ];
+}
+
+function rawSession(sqlite: Database.Database, id: string): void {
+  sqlite
+    .prepare(
+      "INSERT INTO sessions (id, provider, project_path, name, created_at, updated_at, last_accessed_at) VALUES (?, 'claude-code', '/p', 'n', 1, 1, 1)",
+    )
+    .run(id);
+}
+
+/** The raw baseline of the pokecode queue: the client's SQL and transactions, nothing else. */
+export function rawQueue(sqlite: Database.Database) {
+  const s = Object.fromEntries(
+    Object.entries(pokecodeSql).map(([k, v]) => [k, sqlite.prepare(v)]),
+  ) as Record<keyof typeof pokecodeSql, Database.Statement>;
+  const seconds = () => Math.floor(Date.now() / 1000);
+  const enqueue = sqlite.transaction((sessionId: string) => {
+    const id = pokecodeId();
+    s.insertJob.run(id, sessionId, 'p', 'claude-code', JSON.stringify(data), 3, seconds());
+    s.markSessionWorking.run(id, seconds(), sessionId);
+  });
+  const claim = sqlite.transaction((limit: number) => {
+    const now = Date.now();
+    s.recoverExpired.all(seconds(), now);
+    const rows = s.claimJobs.all(
+      seconds(),
+      'raw',
+      crypto.randomUUID(),
+      now + 60_000,
+      seconds(),
+      limit,
+    ) as Array<Record<string, unknown>>;
+    for (const row of rows) s.markSessionWorking.run(row.id, seconds(), row.session_id);
+    return rows;
+  });
+  const complete = sqlite.transaction((row: Record<string, unknown>) => {
+    const done = s.completeJob.get(seconds(), row.id, row.lease_token) as { session_id: string };
+    s.markSessionIdle.run('completed', seconds(), done.session_id, row.id);
+  });
+  return {
+    enqueue: (sessionId: string) => enqueue.immediate(sessionId),
+    claim: (limit = 1) => claim.immediate(limit),
+    complete: (row: Record<string, unknown>) => complete.immediate(row),
+  };
+}
+
+function execution(id: string): ExecutionInput {
+  const nodes = Object.fromEntries(
+    Array.from({ length: 8 }, (_, i) => [
+      `node_${i}`,
+      {
+        status: 'completed' as const,
+        started_at: '2026-01-15T10:00:00',
+        llm_usage: { input: 120, output: 80 },
+      },
+    ]),
+  );
+  return {
+    executionId: id,
+    status: 'running',
+    diagramId: 'diagram',
+    startedAt: new Date(),
+    nodeStates: nodes,
+    nodeOutputs: {},
+    llmUsage: { input: 960, output: 640, cached: null, total: 1600 },
+    variables: { topic: 'bench', depth: 3 },
+    execCounts: { node_0: 1, node_1: 1 },
+    executedNodes: ['node_0', 'node_1'],
+  };
+}
+
+/**
+ * Every hot operation of the typed clients beside raw better-sqlite3 running the same SQL in the
+ * same transactions, on file databases (WAL, synchronous=NORMAL), in one process and run.
+ */
+export const clientOpsSuite: Suite = {
+  name: 'client-ops',
+  description: 'typed client vs raw better-sqlite3 (same SQL) on every hot path',
+  async run(): Promise<SuiteResult> {
+    const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-client-'));
+    const comparisons: Comparison[] = [];
+    try {
+      const [pc, pr] = await pair(dir, 'pokecode');
+      const client = createPokecodeClient(pc);
+      const session = client.createSession({
+        provider: 'claude-code',
+        projectPath: '/p',
+        name: 'bench',
+      });
+      rawSession(pr.sqlite, session.id);
+      const raw = rawQueue(pr.sqlite);
+      const rounds = 7;
+      const ops = 1500;
+
+      // Message append with its counters.
+      const content = JSON.stringify({ type: 'assistant', message: { content: 'x'.repeat(400) } });
+      const insertMessage = pr.sqlite.prepare(pokecodeSql.insertMessage);
+      const bump = pr.sqlite.prepare(pokecodeSql.bumpSessionCounters);
+      const rawAppend = pr.sqlite.transaction(() => {
+        const now = Math.floor(Date.now() / 1000);
+        insertMessage.run(
+          pokecodeId(),
+          session.id,
+          'claude-code',
+          'assistant',
+          content,
+          'ps',
+          42,
+          now,
+        );
+        bump.run(42, now, now, session.id);
+      });
+      comparisons.push(
+        comparison(
+          'pokecode: message append + counters',
+          interleave(
+            rounds,
+            ops,
+            () =>
+              client.saveMessage({
+                sessionId: session.id,
+                provider: 'claude-code',
+                type: 'assistant',
+                contentData: content,
+                providerSessionId: 'ps',
+                tokenCount: 42,
+              }),
+            () => rawAppend.immediate(),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+
+      // Point get.
+      const getSession = pr.sqlite.prepare(pokecodeSql.getSession);
+      comparisons.push(
+        comparison(
+          'pokecode: point get (session by id)',
+          interleave(
+            rounds,
+            20_000,
+            () => client.getSession(session.id),
+            () => getSession.get(session.id),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+
+      // Job queue: enqueue, claim, complete, full cycle, batch claim.
+      comparisons.push(
+        comparison(
+          'pokecode: job enqueue',
+          interleave(
+            rounds,
+            ops,
+            () =>
+              client.jobs.enqueue({
+                sessionId: session.id,
+                promptId: 'p',
+                provider: 'claude-code',
+                data,
+              }),
+            () => raw.enqueue(session.id),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+      const claimedOurs: Array<{ id: string; leaseToken: string | null }> = [];
+      const claimedRaw: Array<Record<string, unknown>> = [];
+      comparisons.push(
+        comparison(
+          'pokecode: job claim',
+          interleave(
+            rounds,
+            ops,
+            () => claimedOurs.push(client.jobs.claim({ worker: 'bench' })!),
+            () => claimedRaw.push(raw.claim()[0]!),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+      comparisons.push(
+        comparison(
+          'pokecode: job complete',
+          interleave(
+            rounds,
+            ops,
+            (i) => client.jobs.complete(claimedOurs[i]!),
+            (i) => raw.complete(claimedRaw[i]!),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+      const cycle = interleave(
+        rounds,
+        500,
+        () => {
+          client.jobs.enqueue({
+            sessionId: session.id,
+            promptId: 'p',
+            provider: 'claude-code',
+            data,
+          });
+          client.jobs.complete(client.jobs.claim({ worker: 'bench' })!);
+        },
+        () => {
+          raw.enqueue(session.id);
+          raw.complete(raw.claim()[0]!);
+        },
+      );
+      comparisons.push(comparison('pokecode: full job cycle (3 commits)', cycle, RAW, atLeast09));
+      for (let k = 0; k < rounds * 100 * 32; k++) {
+        client.jobs.enqueue({
+          sessionId: session.id,
+          promptId: 'p',
+          provider: 'claude-code',
+          data,
+        });
+        raw.enqueue(session.id);
+      }
+      comparisons.push(
+        comparison(
+          'pokecode: batch claim of 32',
+          interleave(
+            rounds,
+            100,
+            () => client.jobs.claimBatch(32, { worker: 'bench' }),
+            () => raw.claim(32),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+
+      // Resuming a session of 5,000 messages (~12 MB, 1 % of payloads over 100 KB).
+      const resumeOurs = client.createSession({
+        provider: 'claude-code',
+        projectPath: '/p',
+        name: 'resume',
+      });
+      rawSession(pr.sqlite, resumeOurs.id);
+      const big = JSON.stringify({ blob: 'b'.repeat(120 * 1024) });
+      const small = JSON.stringify({ text: 's'.repeat(1200) });
+      client.transaction(() => {
+        for (let k = 0; k < 5000; k++) {
+          client.saveMessage({
+            sessionId: resumeOurs.id,
+            provider: 'claude-code',
+            type: 'assistant',
+            contentData: k % 100 === 0 ? big : small,
+          });
+        }
+      });
+      pr.sqlite.transaction(() => {
+        for (let k = 0; k < 5000; k++) {
+          insertMessage.run(
+            pokecodeId(),
+            resumeOurs.id,
+            'claude-code',
+            'assistant',
+            k % 100 === 0 ? big : small,
+            null,
+            null,
+            k,
+          );
+        }
+      })();
+      const listMessages = pr.sqlite.prepare(pokecodeSql.listMessages);
+      comparisons.push(
+        comparison(
+          'pokecode: resume 5,000 messages (12 MB)',
+          interleave(
+            9,
+            3,
+            () => client.listMessages(resumeOurs.id),
+            () => listMessages.all(resumeOurs.id),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+      pc.close();
+      pr.close();
+
+      // dipeo: transition append and execution upsert.
+      const [dc, dr] = await pair(dir, 'dipeo');
+      const dipeo = createDipeoClient(dc);
+      const appendRaw = dr.sqlite.prepare(dipeoSql.appendTransition);
+      const payload = { data: { node_id: 'node_3', output: { text: 'y'.repeat(300) } } };
+      comparisons.push(
+        comparison(
+          'dipeo: transition append (seq by the database)',
+          interleave(
+            rounds,
+            ops,
+            () =>
+              dipeo.appendTransition({
+                executionId: 'exec',
+                nodeId: 'node_3',
+                phase: 'node_completed',
+                payload,
+              }),
+            () =>
+              appendRaw.get({
+                execution: 'exec',
+                node: 'node_3',
+                phase: 'node_completed',
+                payload: JSON.stringify({ event_type: 'node_completed', ...payload }),
+                created: new Date().toISOString().slice(0, 19).replace('T', ' '),
+              }),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+      const upsertRaw = dr.sqlite.prepare(dipeoSql.upsertExecution);
+      const e = execution('exec-1');
+      comparisons.push(
+        comparison(
+          'dipeo: execution upsert',
+          interleave(
+            rounds,
+            ops,
+            () => dipeo.saveExecution(e),
+            () =>
+              upsertRaw.run(
+                e.executionId,
+                e.status,
+                e.diagramId,
+                e.startedAt.toISOString(),
+                null,
+                JSON.stringify(e.nodeStates),
+                JSON.stringify(e.nodeOutputs),
+                JSON.stringify(e.llmUsage),
+                null,
+                JSON.stringify(e.variables),
+                JSON.stringify(e.execCounts),
+                JSON.stringify(e.executedNodes),
+                null,
+              ),
+          ),
+          RAW,
+          atLeast09,
+        ),
+      );
+      dc.close();
+      dr.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { comparisons, skipped: [] };
+  },
+};

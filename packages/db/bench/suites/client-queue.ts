@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDBClient, SqliteQueue } from 'liteque';
+import Database from 'better-sqlite3';
+import { better, defineQueue } from 'plainjob';
+import { configureConnection, createPokecodeClient, openDatabase } from '../../src/index.ts';
+import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
+import { comparison, interleave } from './client-ops.ts';
+
+const quiet = { migrate: { log: () => {} } };
+const data = { prompt: 'refactor the parser', projectPath: '/home/me/project' };
+
+/** Median microseconds per call of `fn` over `rounds` rounds of `ops` calls. */
+async function timeAsync(rounds: number, ops: number, fn: () => Promise<void>): Promise<number> {
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
+    for (let k = 0; k < ops; k++) await fn();
+    samples.push(((performance.now() - start) * 1000) / ops);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+}
+
+async function claimAt(dir: string, queued: number): Promise<number> {
+  const handle = await openDatabase('pokecode', {
+    path: join(dir, `scale-${queued}.db`),
+    ...quiet,
+  });
+  handle.sqlite
+    .prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+       INSERT INTO job_queue (id, session_id, prompt_id, provider, status, data, attempts, max_attempts, created_at)
+       SELECT 'job-' || i, 's', 'p', 'claude-code', 'pending', ?, 0, 3, 1700000000 + i / 100 FROM n`,
+    )
+    .run(queued, JSON.stringify(data));
+  const client = createPokecodeClient(handle);
+  const m = interleave(
+    5,
+    100,
+    () => client.jobs.claim({ worker: 'w' }),
+    () => {},
+  );
+  handle.close();
+  return m.ours;
+}
+
+/**
+ * The job cycle (enqueue, claim, complete: one commit each) against the peers plainjob and
+ * liteque, and claim time with a million jobs queued against a thousand.
+ */
+export const clientQueueSuite: Suite = {
+  name: 'client-queue',
+  description: 'job cycle vs plainjob and liteque; claim time at 1,000,000 vs 1,000 queued jobs',
+  async run(): Promise<SuiteResult> {
+    const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-queue-'));
+    const comparisons: Comparison[] = [];
+    const skipped: SuiteResult['skipped'] = [];
+    try {
+      const handle = await openDatabase('pokecode', { path: join(dir, 'ours.db'), ...quiet });
+      const client = createPokecodeClient(handle);
+      const session = client.createSession({
+        provider: 'claude-code',
+        projectPath: '/p',
+        name: 'peer',
+      });
+      const ours = async () => {
+        client.jobs.enqueue({
+          sessionId: session.id,
+          promptId: 'p',
+          provider: 'claude-code',
+          data,
+        });
+        client.jobs.complete(client.jobs.claim({ worker: 'bench' })!);
+      };
+
+      const plainDb = new Database(join(dir, 'plainjob.db'));
+      configureConnection(plainDb);
+      const plain = defineQueue({ connection: better(plainDb), maintenanceInterval: 3_600_000 });
+      const plainCycle = async () => {
+        plain.add('bench', data);
+        const job = plain.getAndMarkJobAsProcessing('bench')!;
+        plain.markJobAsDone(job.id);
+      };
+
+      const liteDb = buildDBClient(join(dir, 'liteque.db'), {
+        runMigrations: true,
+        walEnabled: true,
+      });
+      const lite = new SqliteQueue<typeof data>('bench', liteDb, {
+        defaultJobArgs: { numRetries: 2 },
+        keepFailedJobs: false,
+      });
+      const liteCycle = async () => {
+        await lite.enqueue(data);
+        const job = (await lite.attemptDequeue({ timeoutSecs: 60 }))!;
+        await lite.finalize(job.id, job.allocationId, 'completed');
+      };
+
+      // liteque runs its dequeue in an async drizzle transaction, which better-sqlite3 12 refuses
+      // ("Transaction function cannot return a promise"): it is measured only where it runs.
+      let liteRuns = true;
+      try {
+        await liteCycle();
+      } catch (error) {
+        liteRuns = false;
+        skipped.push({ name: 'job cycle vs liteque 0.8.0', reason: (error as Error).message });
+      }
+      const results = { ours: [] as number[], plain: [] as number[], lite: [] as number[] };
+      for (let r = 0; r < 5; r++) {
+        results.ours.push(await timeAsync(1, 400, ours));
+        results.plain.push(await timeAsync(1, 400, plainCycle));
+        if (liteRuns) results.lite.push(await timeAsync(1, 400, liteCycle));
+      }
+      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const o = median(results.ours);
+      const p = median(results.plain);
+      const l = liteRuns ? median(results.lite) : Infinity;
+      const fasterPeer = p <= l ? { name: 'plainjob', us: p } : { name: 'liteque', us: l };
+      comparisons.push(
+        comparison(
+          'job cycle vs plainjob',
+          { ours: o, baseline: p, iterations: 2000 },
+          'plainjob 0.0.14',
+        ),
+      );
+      if (liteRuns) {
+        comparisons.push(
+          comparison(
+            'job cycle vs liteque',
+            { ours: o, baseline: l, iterations: 2000 },
+            'liteque 0.8.0',
+          ),
+        );
+      }
+      comparisons.push(
+        comparison(
+          `job cycle vs the faster peer (${fasterPeer.name})`,
+          { ours: o, baseline: fasterPeer.us, iterations: 2000 },
+          fasterPeer.name,
+          { description: 'ratio >= 1.5', min: 1.5 },
+        ),
+      );
+      handle.close();
+      plainDb.close();
+
+      const small = await claimAt(dir, 1_000);
+      const large = await claimAt(dir, 1_000_000);
+      comparisons.push(
+        comparison(
+          'claim with 1,000,000 jobs queued (baseline: 1,000 queued)',
+          { ours: large, baseline: small, iterations: 500 },
+          'claim with 1,000 queued',
+          { description: 'ratio >= 0.667 (within 1.5x)', min: 1 / 1.5 },
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { comparisons, skipped };
+  },
+};
