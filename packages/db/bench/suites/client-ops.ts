@@ -92,7 +92,7 @@ export function rawQueue(sqlite: Database.Database) {
   const enqueue = sqlite.transaction((sessionId: string) => {
     const id = pokecodeId();
     s.insertJob.run(id, sessionId, 'p', 'claude-code', JSON.stringify(data), 3, seconds());
-    s.markSessionWorking.run(id, seconds(), sessionId);
+    s.markSessionWorking.run({ job: id, now: seconds(), session: sessionId });
   });
   const claim = sqlite.transaction((limit: number) => {
     const now = Date.now();
@@ -105,7 +105,9 @@ export function rawQueue(sqlite: Database.Database) {
       seconds(),
       limit,
     ) as Array<Record<string, unknown>>;
-    for (const row of rows) s.markSessionWorking.run(row.id, seconds(), row.session_id);
+    for (const row of rows) {
+      s.markSessionWorking.run({ job: row.id, now: seconds(), session: row.session_id });
+    }
     return rows;
   });
   const complete = sqlite.transaction((row: Record<string, unknown>) => {

@@ -63,7 +63,7 @@ export function createPokecodeQueue(
 
   const enqueueTx = immediate(ctx.sqlite, (args: unknown[], sessionId: string, now: number) => {
     st.insertJob.run(args);
-    st.markSessionWorking.run(args[0], toSeconds(now), sessionId);
+    st.markSessionWorking.run({ job: args[0], now: toSeconds(now), session: sessionId });
   });
 
   /** Recovers expired leases; the sessions of jobs that ran out of attempts stop working. */
@@ -95,7 +95,9 @@ export function createPokecodeQueue(
         limit,
       ) as Array<Record<string, unknown>>;
       const jobs = rows.map(toJob);
-      for (const job of jobs) st.markSessionWorking.run(job.id, seconds, job.sessionId);
+      for (const job of jobs) {
+        st.markSessionWorking.run({ job: job.id, now: seconds, session: job.sessionId });
+      }
       // RETURNING order is unspecified; hand jobs out oldest first.
       if (jobs.length > 1) jobs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       return jobs;

@@ -21,8 +21,9 @@ export const pokecodeSql = {
 
   insertJob: `INSERT INTO job_queue (id, session_id, prompt_id, provider, status, data, attempts,
       max_attempts, created_at) VALUES (?, ?, ?, ?, 'pending', ?, 0, ?, ?)`,
-  markSessionWorking:
-    'UPDATE sessions SET is_working = 1, current_job_id = ?, updated_at = ? WHERE id = ?',
+  // Skips the write (and its WAL pages) when the session already shows this job.
+  markSessionWorking: `UPDATE sessions SET is_working = 1, current_job_id = @job, updated_at = @now
+    WHERE id = @session AND (is_working = 0 OR current_job_id IS NOT @job)`,
   markSessionIdle: `UPDATE sessions SET is_working = 0, current_job_id = NULL,
       last_job_status = ?, updated_at = ? WHERE id = ? AND current_job_id = ?`,
   getJob: 'SELECT * FROM job_queue WHERE id = ?',
