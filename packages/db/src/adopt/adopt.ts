@@ -1,14 +1,13 @@
-import Database from 'better-sqlite3';
-import {
-  backupPathFor,
-  createBackup,
-  DEFAULT_BACKUPS_KEPT,
-  defaultBackupDir,
-  pruneBackups,
-} from '../backup/backup.ts';
+import type Database from 'better-sqlite3';
 import { NotMigratableError } from '../migrate/errors.ts';
 import type { Migration } from '../migrate/load-migrations.ts';
-import { DEFAULT_LOCK_TIMEOUT_MS, type BackupOptions } from '../migrate/migrate.ts';
+import {
+  backupUnderLock,
+  beginImmediate,
+  defaultLog,
+  withForeignKeysOff,
+  type BackupOptions,
+} from '../migrate/schema-change.ts';
 import {
   ensureMigrationsTable,
   MIGRATIONS_TABLE,
@@ -44,8 +43,6 @@ export interface AdoptResult {
   backupPath: string | undefined;
 }
 
-const defaultLog = (message: string) => console.error(`agentstate: ${message}`);
-
 /**
  * Adopts a database an original tool created (no migration history, or only the tool's own), so the
  * migrator can manage it. Under one `BEGIN IMMEDIATE` and after a backup: closes the differences
@@ -70,19 +67,8 @@ export async function adoptDatabase(
     throw new NotMigratableError(`${path}: adoption cannot run inside a transaction`, path);
 
   const log = options.log ?? defaultLog;
-  const foreignKeysWereOn = sqlite.pragma('foreign_keys', { simple: true }) === 1;
-  // Outside the transaction, or SQLite ignores it: a DROP TABLE during a rebuild must not cascade.
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    const previousTimeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
-    sqlite.pragma(
-      `busy_timeout = ${Math.max(previousTimeout, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS)}`,
-    );
-    try {
-      sqlite.exec('BEGIN IMMEDIATE');
-    } finally {
-      sqlite.pragma(`busy_timeout = ${previousTimeout}`);
-    }
+  return withForeignKeysOff(sqlite, async () => {
+    beginImmediate(sqlite, options.lockTimeoutMs);
     try {
       // Again under the write lock: another process may have adopted or migrated it meanwhile.
       const inspection = inspectDatabase(sqlite, migrations, steps);
@@ -117,9 +103,7 @@ export async function adoptDatabase(
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw error;
     }
-  } finally {
-    if (foreignKeysWereOn) sqlite.pragma('foreign_keys = ON');
-  }
+  });
 }
 
 function notAdopted(path: string, inspection: Inspection): AdoptResult {
@@ -268,14 +252,3 @@ function recordBaseline(
  * The backup reads through a second connection: this one holds the write lock but has not written,
  * so the copy is the database exactly as it was before adoption.
  */
-async function backupUnderLock(path: string, tag: string, options: BackupOptions): Promise<string> {
-  const dir = options.dir ?? defaultBackupDir(path);
-  const reader = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    const backupPath = await createBackup(reader, backupPathFor(path, dir, tag));
-    pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
-    return backupPath;
-  } finally {
-    reader.close();
-  }
-}

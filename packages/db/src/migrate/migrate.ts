@@ -1,11 +1,4 @@
-import Database from 'better-sqlite3';
-import {
-  backupPathFor,
-  createBackup,
-  DEFAULT_BACKUPS_KEPT,
-  defaultBackupDir,
-  pruneBackups,
-} from '../backup/backup.ts';
+import type Database from 'better-sqlite3';
 import {
   EditedMigrationError,
   ForeignKeyViolationError,
@@ -17,14 +10,17 @@ import {
 import type { Migration } from './load-migrations.ts';
 import { ensureMigrationsTable, recordMigration } from './migrations-table.ts';
 import { planMigrations, type MigrationPlan } from './plan.ts';
+import {
+  backupUnderLock,
+  beginImmediate,
+  defaultLog,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  withForeignKeysOff,
+  type BackupOptions,
+} from './schema-change.ts';
 import { migrationStatements } from './statements.ts';
 
-export interface BackupOptions {
-  /** Folder for backups; default `backups/` beside the database file. */
-  dir?: string;
-  /** How many backups of this database to keep (default 5). */
-  keep?: number;
-}
+export { DEFAULT_LOCK_TIMEOUT_MS, type BackupOptions };
 
 /** Progress, for a CLI or a test that needs to know where a migration is. */
 export type MigrateEvent =
@@ -52,10 +48,6 @@ export interface MigrateResult {
   /** The backup written before applying, if any. */
   backupPath: string | undefined;
 }
-
-export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
-
-const defaultLog = (message: string) => console.error(`agentstate: ${message}`);
 
 /**
  * Applies pending migrations safely:
@@ -89,13 +81,8 @@ export async function migrate(
 
   const log = options.log ?? defaultLog;
   const emit = options.onEvent ?? (() => {});
-  const foreignKeysWereOn = sqlite.pragma('foreign_keys', { simple: true }) === 1;
-  // SQLite ignores this pragma inside a transaction: it must be switched before BEGIN.
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    withBusyTimeout(sqlite, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () =>
-      sqlite.exec('BEGIN IMMEDIATE'),
-    );
+  return withForeignKeysOff(sqlite, async () => {
+    beginImmediate(sqlite, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
     let backupPath: string | undefined;
     let tag = '';
     try {
@@ -143,9 +130,7 @@ export async function migrate(
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw error;
     }
-  } finally {
-    if (foreignKeysWereOn) sqlite.pragma('foreign_keys = ON');
-  }
+  });
 }
 
 /** Throws before anything is written if the database was migrated differently from this build. */
@@ -154,35 +139,8 @@ function assertMigratable(path: string, plan: MigrationPlan): void {
   if (plan.unknown.length > 0) throw new NewerDatabaseError(path, plan.unknown);
 }
 
-function withBusyTimeout(sqlite: Database.Database, timeoutMs: number, run: () => void): void {
-  const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;
-  sqlite.pragma(`busy_timeout = ${Math.max(previous, timeoutMs)}`);
-  try {
-    run();
-  } finally {
-    sqlite.pragma(`busy_timeout = ${previous}`);
-  }
-}
-
 function hasSchema(sqlite: Database.Database): boolean {
   return sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get() !== undefined;
-}
-
-/**
- * The backup is read through a second connection: the migrating one holds the write lock but has
- * not written yet, so the copy is exactly the state before the migration, and no other process can
- * change it meanwhile. (better-sqlite3's backup from inside its own write transaction copies nothing.)
- */
-async function backupUnderLock(path: string, tag: string, options: BackupOptions): Promise<string> {
-  const dir = options.dir ?? defaultBackupDir(path);
-  const reader = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    const backupPath = await createBackup(reader, backupPathFor(path, dir, tag));
-    pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
-    return backupPath;
-  } finally {
-    reader.close();
-  }
 }
 
 function foreignKeyViolations(sqlite: Database.Database): ForeignKeyViolation[] {

@@ -1,0 +1,78 @@
+import Database from 'better-sqlite3';
+import {
+  backupPathFor,
+  createBackup,
+  DEFAULT_BACKUPS_KEPT,
+  defaultBackupDir,
+  pruneBackups,
+} from '../backup/backup.ts';
+
+/**
+ * The steps every schema change (a migration, an adoption) shares: foreign keys off around the
+ * transaction, `BEGIN IMMEDIATE` with a long lock wait, and a backup taken under that lock.
+ */
+
+export interface BackupOptions {
+  /** Folder for backups; default `backups/` beside the database file. */
+  dir?: string;
+  /** How many backups of this database to keep (default 5). */
+  keep?: number;
+}
+
+/** How long to wait for another process that is migrating or writing (default 60 s). */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+export const defaultLog = (message: string) => console.error(`agentstate: ${message}`);
+
+/**
+ * Runs `change` with foreign keys off, restoring them after. SQLite ignores this pragma inside a
+ * transaction, so it must be switched before BEGIN, or a table rebuild's DROP TABLE of a parent
+ * cascades to its children (drizzle-orm issue 5782).
+ */
+export async function withForeignKeysOff<T>(
+  sqlite: Database.Database,
+  change: () => Promise<T>,
+): Promise<T> {
+  const wereOn = sqlite.pragma('foreign_keys', { simple: true }) === 1;
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    return await change();
+  } finally {
+    if (wereOn) sqlite.pragma('foreign_keys = ON');
+  }
+}
+
+/** `BEGIN IMMEDIATE`, waiting up to `timeoutMs` for another writer instead of the usual busy timeout. */
+export function beginImmediate(
+  sqlite: Database.Database,
+  timeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
+): void {
+  const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma(`busy_timeout = ${Math.max(previous, timeoutMs)}`);
+  try {
+    sqlite.exec('BEGIN IMMEDIATE');
+  } finally {
+    sqlite.pragma(`busy_timeout = ${previous}`);
+  }
+}
+
+/**
+ * Backs up the file while this process holds the write lock but has not written yet, so the copy
+ * is exactly the state before the change. It reads through a second connection: better-sqlite3's
+ * backup from inside its own write transaction copies nothing.
+ */
+export async function backupUnderLock(
+  path: string,
+  tag: string,
+  options: BackupOptions,
+): Promise<string> {
+  const dir = options.dir ?? defaultBackupDir(path);
+  const reader = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const backupPath = await createBackup(reader, backupPathFor(path, dir, tag));
+    pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
+    return backupPath;
+  } finally {
+    reader.close();
+  }
+}
