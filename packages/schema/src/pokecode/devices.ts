@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { createdAt, updatedAt } from './timestamps.ts';
 
 /** Phones that connected to the server. `device_id` is chosen by the device. */
 export const devices = sqliteTable(
@@ -8,13 +9,8 @@ export const devices = sqliteTable(
     deviceName: text('device_name').notNull(),
     platform: text('platform'),
     appVersion: text('app_version'),
-    createdAt: integer('created_at', { mode: 'timestamp' })
-      .notNull()
-      .$defaultFn(() => new Date()),
-    updatedAt: integer('updated_at', { mode: 'timestamp' })
-      .notNull()
-      .$defaultFn(() => new Date())
-      .$onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
     lastConnectedAt: integer('last_connected_at', { mode: 'timestamp' })
       .notNull()
       .$defaultFn(() => new Date()),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { jobStatuses, providers } from './constants.ts';
 import type { PromptJobData } from './shapes.ts';
+import { createdAt } from './timestamps.ts';
 
 /**
  * Prompt jobs. `session_id` has no foreign key, as in the original: a job's row stays for
@@ -18,9 +19,7 @@ export const jobQueue = sqliteTable(
     data: text('data', { mode: 'json' }).$type<PromptJobData>().notNull(),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull().default(3),
-    createdAt: integer('created_at', { mode: 'timestamp' })
-      .notNull()
-      .$defaultFn(() => new Date()),
+    createdAt: createdAt(),
     startedAt: integer('started_at', { mode: 'timestamp' }),
     completedAt: integer('completed_at', { mode: 'timestamp' }),
     error: text('error'),

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { messageTypes, providers } from './constants.ts';
 import { sessions } from './sessions.ts';
+import { createdAt } from './timestamps.ts';
 
 export const sessionMessages = sqliteTable(
   'session_messages',
@@ -16,9 +17,7 @@ export const sessionMessages = sqliteTable(
     /** The provider's resume token. */
     providerSessionId: text('provider_session_id'),
     tokenCount: integer('token_count'),
-    createdAt: integer('created_at', { mode: 'timestamp' })
-      .notNull()
-      .$defaultFn(() => new Date()),
+    createdAt: createdAt(),
   },
   (t) => [
     index('idx_session_messages_session_id').on(t.sessionId),

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { providers, sessionStates } from './constants.ts';
 import type { SessionMetadata } from './shapes.ts';
+import { createdAt, updatedAt } from './timestamps.ts';
 
 // Timestamps are Unix seconds (`mode: 'timestamp'`), defaulted in JS as in the original, so the
 // DDL carries no default for them.
@@ -14,13 +15,8 @@ export const sessions = sqliteTable(
     context: text('context'),
     claudeDirectoryPath: text('claude_directory_path'),
     metadata: text('metadata', { mode: 'json' }).$type<SessionMetadata>(),
-    createdAt: integer('created_at', { mode: 'timestamp' })
-      .notNull()
-      .$defaultFn(() => new Date()),
-    updatedAt: integer('updated_at', { mode: 'timestamp' })
-      .notNull()
-      .$defaultFn(() => new Date())
-      .$onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
     lastAccessedAt: integer('last_accessed_at', { mode: 'timestamp' })
       .notNull()
       .$defaultFn(() => new Date()),
