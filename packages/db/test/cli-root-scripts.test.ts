@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const scripts = Object.keys(
+  (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> })
+    .scripts,
+).filter((name) => name.startsWith('db:'));
+
+// Through the root scripts exactly as a user types them: a delegation that hits one of pnpm's own
+// commands (`pnpm prune`, `pnpm docs`) instead of the package script would fail here.
+describe('every root db:* script reaches its command', () => {
+  it('covers the commands the README lists', () => {
+    expect(scripts).toEqual(
+      expect.arrayContaining([
+        'db:generate',
+        'db:check',
+        'db:migrate',
+        'db:status',
+        'db:push',
+        'db:studio',
+        'db:docs',
+        'db:seed',
+        'db:backup',
+        'db:restore',
+        'db:prune',
+      ]),
+    );
+  });
+
+  it.each(scripts)('pnpm %s --help', (script) => {
+    const result = spawnSync('pnpm', ['-s', 'run', script, '--help'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toMatch(/Usage: \S+/);
+    expect(output).not.toContain('ERR');
+    expect(result.status).toBe(0);
+  });
+});
