@@ -106,6 +106,7 @@ export function rawQueue(sqlite: Database.Database) {
       limit,
     ) as Array<Record<string, unknown>>;
     for (const row of rows) {
+      if (row.next_retry_at !== null) s.clearRetry.run(row.id);
       s.markSessionWorking.run({ job: row.id, now: seconds(), session: row.session_id });
     }
     return rows;

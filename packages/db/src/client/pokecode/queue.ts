@@ -47,7 +47,17 @@ export type FailOutcome = { status: 'pending'; nextRetryAt: Date } | { status: '
 
 export interface PokecodeQueueOptions {
   backoff?: BackoffOptions;
+  /**
+   * Keep each session's `is_working`, `current_job_id` and `last_job_status` in step with its
+   * jobs, as PokéCode does (default true). False makes `jobs` a bare queue: enqueue, claim,
+   * complete, fail and lease recovery write only `job_queue` (fewer pages per commit), for callers
+   * that track work themselves. `cancelSession` always resets its session.
+   */
+  trackSessions?: boolean;
 }
+
+type Row = Record<string, unknown>;
+const byCreation = (a: Row, b: Row): number => (a.created_at as number) - (b.created_at as number);
 
 /**
  * PokéCode's prompt job queue. Claims are leases: an atomic guarded UPDATE hands a job to exactly
@@ -60,10 +70,13 @@ export function createPokecodeQueue(
   options: PokecodeQueueOptions = {},
 ) {
   const { clock } = ctx;
+  const trackSessions = options.trackSessions ?? true;
 
   const enqueueTx = immediate(ctx.sqlite, (args: unknown[], sessionId: string, now: number) => {
     st.insertJob.run(args);
-    st.markSessionWorking.run({ job: args[0], now: toSeconds(now), session: sessionId });
+    if (trackSessions) {
+      st.markSessionWorking.run({ job: args[0], now: toSeconds(now), session: sessionId });
+    }
   });
 
   /** Recovers expired leases; the sessions of jobs that ran out of attempts stop working. */
@@ -74,7 +87,7 @@ export function createPokecodeQueue(
       status: string;
     }>;
     for (const job of recovered) {
-      if (job.status === 'failed') {
+      if (trackSessions && job.status === 'failed') {
         st.markSessionIdle.run('failed', toSeconds(now), job.session_id, job.id);
       }
     }
@@ -93,13 +106,25 @@ export function createPokecodeQueue(
         now + leaseMs,
         seconds,
         limit,
-      ) as Array<Record<string, unknown>>;
-      const jobs = rows.map(toJob);
-      for (const job of jobs) {
-        st.markSessionWorking.run({ job: job.id, now: seconds, session: job.sessionId });
-      }
+      ) as Row[];
       // RETURNING order is unspecified; hand jobs out oldest first.
-      if (jobs.length > 1) jobs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      if (rows.length > 1) rows.sort(byCreation);
+      const jobs: Job[] = [];
+      for (const row of rows) {
+        if (row.next_retry_at !== null) {
+          st.clearRetry.run(row.id);
+          row.next_retry_at = null;
+        }
+        jobs.push(toJob(row));
+      }
+      if (trackSessions) {
+        // A session ends up showing its newest claimed job: one write per session, not per job.
+        const newest = new Map<string, string>();
+        for (const job of jobs) newest.set(job.sessionId, job.id);
+        for (const [session, job] of newest) {
+          st.markSessionWorking.run({ job, now: seconds, session });
+        }
+      }
       return jobs;
     },
   );
@@ -107,7 +132,7 @@ export function createPokecodeQueue(
   const completeTx = immediate(ctx.sqlite, (id: string, token: string, now: number) => {
     const row = st.completeJob.get(toSeconds(now), id, token) as { session_id: string } | undefined;
     if (!row) throw new LeaseLostError(TABLE, id, 'complete');
-    st.markSessionIdle.run('completed', toSeconds(now), row.session_id, id);
+    if (trackSessions) st.markSessionIdle.run('completed', toSeconds(now), row.session_id, id);
   });
 
   const failTx = immediate(
@@ -122,7 +147,7 @@ export function createPokecodeQueue(
         return { status: 'pending', nextRetryAt };
       }
       st.failJob.run(toSeconds(now), error, id);
-      st.markSessionIdle.run('failed', toSeconds(now), job.session_id, id);
+      if (trackSessions) st.markSessionIdle.run('failed', toSeconds(now), job.session_id, id);
       return { status: 'failed' };
     },
   );

@@ -29,13 +29,16 @@ export const pokecodeSql = {
   getJob: 'SELECT * FROM job_queue WHERE id = ?',
   // A claim is one guarded UPDATE: the oldest due pending job, read off idx_job_queue_claim
   // (named: the planner otherwise picks idx_job_queue_status and sorts every pending job).
+  // next_retry_at is cleared by clearRetry, only on the claimed jobs that had one: naming it here
+  // would rewrite its index entry (a WAL page) on every claim, even NULL to NULL.
   claimJobs: `UPDATE job_queue SET status = 'processing', started_at = ?, attempts = attempts + 1,
-      lease_owner = ?, lease_token = ?, lease_expires_at = ?, next_retry_at = NULL
+      lease_owner = ?, lease_token = ?, lease_expires_at = ?
     WHERE status = 'pending' AND rowid IN (
       SELECT rowid FROM job_queue INDEXED BY idx_job_queue_claim
       WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= ?)
       ORDER BY created_at LIMIT ?)
     RETURNING *`,
+  clearRetry: 'UPDATE job_queue SET next_retry_at = NULL WHERE id = ?',
   // Expired leases: the attempt counts; a job out of attempts fails, the others run again.
   recoverExpired: `UPDATE job_queue INDEXED BY idx_job_queue_lease SET
       status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
