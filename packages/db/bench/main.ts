@@ -3,6 +3,7 @@
  * `--suite <name>` runs one suite. A suite is a module under bench/suites/ listed here.
  */
 import Database from 'better-sqlite3';
+import { Command, Option } from 'commander';
 import { renderTable } from './lib/report.ts';
 import type { Suite, SuiteResult } from './lib/types.ts';
 import { backupSuite } from './suites/backup.ts';
@@ -13,16 +14,17 @@ import { seedSuite } from './suites/seed.ts';
 
 const suites: Suite[] = [migrateSuite, seedSuite, backupSuite, clientOpsSuite, clientQueueSuite];
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const only = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : undefined;
-const selected = suites.filter((s) => only === undefined || s.name === only);
-if (selected.length === 0) {
-  console.error(
-    `unknown suite ${JSON.stringify(only)}; suites: ${suites.map((s) => s.name).join(', ')}`,
-  );
-  process.exit(2);
-}
+const options = new Command('bench')
+  .description(
+    'Run the benchmarks, each beside its baseline in the same run, and print the ratios ' +
+      '(baseline / agentstate, higher is better).',
+  )
+  .option('--json', 'print one JSON object with every figure instead of a table')
+  .addOption(new Option('--suite <name>', 'run only this suite').choices(suites.map((s) => s.name)))
+  .parse()
+  .opts<{ json?: boolean; suite?: string }>();
+const json = options.json === true;
+const selected = suites.filter((s) => options.suite === undefined || s.name === options.suite);
 
 const results: Record<string, SuiteResult> = {};
 for (const suite of selected) {
