@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { buildDBClient, SqliteQueue } from 'liteque';
 import Database from 'better-sqlite3';
 import { better, defineQueue } from 'plainjob';
-import { configureConnection, createPokecodeClient, openDatabase } from '../../src/index.ts';
+import {
+  configureConnection,
+  createEngineClient,
+  createPokecodeClient,
+  openDatabase,
+} from '../../src/index.ts';
 import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
 import { comparison, interleave } from './client-ops.ts';
 
@@ -47,7 +52,9 @@ async function claimAt(dir: string, queued: number): Promise<number> {
 
 /**
  * The job cycle (enqueue, claim, complete: one commit each) against the peers plainjob and
- * liteque, and claim time with a million jobs queued against a thousand.
+ * liteque, and claim time with a million jobs queued against a thousand. The peers keep no
+ * session state, so the peer comparison is the bare queue (`trackSessions: false`); the cycle
+ * with PokéCode's session bookkeeping and the engine's worker queue are separate figures.
  */
 export const clientQueueSuite: Suite = {
   name: 'client-queue',
@@ -64,7 +71,7 @@ export const clientQueueSuite: Suite = {
         projectPath: '/p',
         name: 'peer',
       });
-      const ours = async () => {
+      const tracked = async () => {
         client.jobs.enqueue({
           sessionId: session.id,
           promptId: 'p',
@@ -72,6 +79,18 @@ export const clientQueueSuite: Suite = {
           data,
         });
         client.jobs.complete(client.jobs.claim({ worker: 'bench' })!);
+      };
+      const bareHandle = await openDatabase('pokecode', { path: join(dir, 'bare.db'), ...quiet });
+      const bare = createPokecodeClient(bareHandle, { trackSessions: false });
+      const ours = async () => {
+        bare.jobs.enqueue({ sessionId: session.id, promptId: 'p', provider: 'claude-code', data });
+        bare.jobs.complete(bare.jobs.claim({ worker: 'bench' })!);
+      };
+      const engineHandle = await openDatabase('engine', { path: join(dir, 'engine.db'), ...quiet });
+      const engine = createEngineClient(engineHandle);
+      const engineCycle = async () => {
+        engine.workers.schedule({ primitive: 'bench', instructions: data.prompt });
+        engine.workers.complete(engine.workers.claim({ worker: 'bench' })!);
       };
 
       const plainDb = new Database(join(dir, 'plainjob.db'));
@@ -106,9 +125,17 @@ export const clientQueueSuite: Suite = {
         liteRuns = false;
         skipped.push({ name: 'job cycle vs liteque 0.8.0', reason: (error as Error).message });
       }
-      const results = { ours: [] as number[], plain: [] as number[], lite: [] as number[] };
+      const results = {
+        ours: [] as number[],
+        tracked: [] as number[],
+        engine: [] as number[],
+        plain: [] as number[],
+        lite: [] as number[],
+      };
       for (let r = 0; r < 5; r++) {
         results.ours.push(await timeAsync(1, 400, ours));
+        results.tracked.push(await timeAsync(1, 400, tracked));
+        results.engine.push(await timeAsync(1, 400, engineCycle));
         results.plain.push(await timeAsync(1, 400, plainCycle));
         if (liteRuns) results.lite.push(await timeAsync(1, 400, liteCycle));
       }
@@ -119,7 +146,7 @@ export const clientQueueSuite: Suite = {
       const fasterPeer = p <= l ? { name: 'plainjob', us: p } : { name: 'liteque', us: l };
       comparisons.push(
         comparison(
-          'job cycle vs plainjob',
+          'job cycle (bare queue) vs plainjob',
           { ours: o, baseline: p, iterations: 2000 },
           'plainjob 0.0.14',
         ),
@@ -127,7 +154,7 @@ export const clientQueueSuite: Suite = {
       if (liteRuns) {
         comparisons.push(
           comparison(
-            'job cycle vs liteque',
+            'job cycle (bare queue) vs liteque',
             { ours: o, baseline: l, iterations: 2000 },
             'liteque 0.8.0',
           ),
@@ -135,13 +162,29 @@ export const clientQueueSuite: Suite = {
       }
       comparisons.push(
         comparison(
-          `job cycle vs the faster peer (${fasterPeer.name})`,
+          `job cycle (bare queue) vs the faster peer (${fasterPeer.name})`,
           { ours: o, baseline: fasterPeer.us, iterations: 2000 },
           fasterPeer.name,
           { description: 'ratio >= 1.5', min: 1.5 },
         ),
       );
+      comparisons.push(
+        comparison(
+          'job cycle with session bookkeeping vs plainjob',
+          { ours: median(results.tracked), baseline: p, iterations: 2000 },
+          'plainjob 0.0.14',
+        ),
+      );
+      comparisons.push(
+        comparison(
+          'engine worker cycle (schedule, claim, complete) vs plainjob',
+          { ours: median(results.engine), baseline: p, iterations: 2000 },
+          'plainjob 0.0.14',
+        ),
+      );
       handle.close();
+      bareHandle.close();
+      engineHandle.close();
       plainDb.close();
 
       const small = await claimAt(dir, 1_000);
