@@ -119,7 +119,11 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     expect(client.jobs.claim({ worker: 'w' })!.id).toBe(second.id);
     expect(client.jobs.claim({ worker: 'w' })).toBeUndefined();
     clock.advance(3000);
-    expect(client.jobs.claim({ worker: 'w' })!.id).toBe(first.id);
+    const again = client.jobs.claim({ worker: 'w' })!;
+    expect(again.id).toBe(first.id);
+    // A claim clears the retry time it ran on, in the returned job and in the stored row.
+    expect(again.nextRetryAt).toBeNull();
+    expect(client.jobs.get(first.id)!.nextRetryAt).toBeNull();
   });
 
   it('fails for good after max_attempts and marks the session', async () => {
@@ -192,6 +196,30 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     const batch = client.jobs.claimBatch(3, { worker: 'w' });
     expect(batch.map((j) => j.id)).toEqual(ids.slice(0, 3));
     expect(client.jobs.counts()).toMatchObject({ pending: 2, processing: 3 });
+    // The session shows the newest job of the batch.
+    expect(client.getSession(session.id)).toMatchObject({ isWorking: true, currentJobId: ids[2] });
+  });
+
+  it('runs as a bare queue without session bookkeeping when trackSessions is false', async () => {
+    const { handle, client, session, clock } = await setup();
+    const bare = createPokecodeClient(handle, { clock, trackSessions: false });
+    const before = client.getSession(session.id)!;
+    clock.advance(5_000);
+    const job = bare.jobs.enqueue({
+      sessionId: session.id,
+      promptId: 'a',
+      provider: 'claude-code',
+      data,
+    });
+    const claimed = bare.jobs.claim({ worker: 'w' })!;
+    expect(claimed.id).toBe(job.id);
+    expect(() => bare.jobs.complete({ id: job.id, leaseToken: 'stale' })).toThrow(LeaseLostError);
+    bare.jobs.complete(claimed);
+    expect(bare.jobs.get(job.id)!.status).toBe('completed');
+    expect(client.getSession(session.id)).toEqual(before);
+    // The same job through the tracking client does move the session.
+    client.jobs.enqueue({ sessionId: session.id, promptId: 'b', provider: 'claude-code', data });
+    expect(client.getSession(session.id)!.isWorking).toBe(true);
   });
 
   it('cancels a session’s jobs and cleans up finished ones, cancelled included', async () => {
