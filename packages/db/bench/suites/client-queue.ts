@@ -185,7 +185,8 @@ export const clientQueueSuite: Suite = {
       handle.close();
       bareHandle.close();
       engineHandle.close();
-      plainDb.close();
+      // Closes plainDb too, and stops plainjob's maintenance timer (which keeps the process alive).
+      plain.close();
 
       const small = await claimAt(dir, 1_000);
       const large = await claimAt(dir, 1_000_000);
