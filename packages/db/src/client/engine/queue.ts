@@ -1,8 +1,13 @@
 import type Database from 'better-sqlite3';
 import { parseRow } from '@agentstate/schema';
-import { insertWorkerSchema, workers, type Worker } from '@agentstate/schema/engine';
+import {
+  insertWorkerSchema,
+  workers,
+  workerStatuses,
+  type Worker,
+} from '@agentstate/schema/engine';
 import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
-import { requireInt, requireString } from '../shared/checks.ts';
+import { countByStatus, requireInt, requireString } from '../shared/checks.ts';
 import { rowMapper, toDriverRow } from '../shared/columns.ts';
 import { immediate, type ClientContext } from '../shared/connection.ts';
 import { LeaseLostError } from '../shared/errors.ts';
@@ -255,11 +260,10 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     },
 
     counts(): Record<Worker['status'], number> {
-      const counts = { pending: 0, running: 0, complete: 0, failed: 0, cancelled: 0 };
-      for (const row of st.counts.all() as Array<{ status: Worker['status']; n: number }>) {
-        counts[row.status] = row.n;
-      }
-      return counts;
+      return countByStatus(
+        workerStatuses,
+        st.counts.all() as Array<{ status: Worker['status']; n: number }>,
+      );
     },
   };
 }

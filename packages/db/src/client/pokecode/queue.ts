@@ -1,5 +1,6 @@
 import {
   jobRetentionDays,
+  jobStatuses,
   promptJobDataSchema,
   providers,
   type Job,
@@ -9,6 +10,7 @@ import {
 import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
 import {
   checkShape,
+  countByStatus,
   requireEnum,
   requireInt,
   requireString,
@@ -269,11 +271,10 @@ export function createPokecodeQueue(
 
     /** Number of jobs per status. */
     counts(): Record<Job['status'], number> {
-      const counts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
-      for (const row of st.countJobs.all() as Array<{ status: Job['status']; n: number }>) {
-        counts[row.status] = row.n;
-      }
-      return counts;
+      return countByStatus(
+        jobStatuses,
+        st.countJobs.all() as Array<{ status: Job['status']; n: number }>,
+      );
     },
   };
 }

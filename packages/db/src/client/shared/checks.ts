@@ -111,3 +111,13 @@ export function toJsonText(table: string, column: string, value: unknown): strin
  */
 export type WriteInput<T, Required extends keyof T> = Pick<T, Required> &
   Partial<Omit<T, Required>>;
+
+/** Rows of `SELECT status, count(*) AS n ... GROUP BY status` as a count for every status. */
+export function countByStatus<S extends string>(
+  statuses: readonly S[],
+  rows: ReadonlyArray<{ status: S; n: number }>,
+): Record<S, number> {
+  const counts = Object.fromEntries(statuses.map((status) => [status, 0])) as Record<S, number>;
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
+}
