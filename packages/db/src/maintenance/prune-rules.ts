@@ -2,6 +2,7 @@ import { dipeo, engine, pokecode } from '@agentstate/schema';
 import { getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DatabaseName } from '../database-names.ts';
+import { sqlStringList } from '../client/shared/sql.ts';
 
 /** One statement of a rule: rows of `table` matching `where` are deleted, or `set` is applied. */
 export interface PruneStep {
@@ -30,20 +31,19 @@ export interface PruneRule {
 const DAY = 86_400_000;
 const t = (table: SQLiteTable) => `"${getTableName(table)}"`;
 const c = (column: SQLiteColumn) => `"${column.name}"`;
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 /** Text timestamps in either format the tools wrote compare through julianday(). */
 const olderThanCutoff = (column: SQLiteColumn) => `julianday(${c(column)}) < julianday(:cutoff)`;
 
 const finishedJob = (() => {
   const j = pokecode.jobQueue;
-  return `${c(j.status)} IN (${list(pokecode.finishedJobStatuses)}) AND coalesce(${c(j.completedAt)}, ${c(j.createdAt)}) < :cutoff`;
+  return `${c(j.status)} IN (${sqlStringList(pokecode.finishedJobStatuses)}) AND coalesce(${c(j.completedAt)}, ${c(j.createdAt)}) < :cutoff`;
 })();
 
 const oldExecution = `SELECT ${c(dipeo.executions.executionId)} FROM ${t(dipeo.executions)} WHERE ${olderThanCutoff(dipeo.executions.startedAt)}`;
 
 const finishedWorker = (() => {
   const w = engine.workers;
-  return `${c(w.status)} IN (${list(engine.finishedWorkerStatuses)}) AND julianday(coalesce(${c(w.completedAt)}, ${c(w.updatedAt)})) < julianday(:cutoff)`;
+  return `${c(w.status)} IN (${sqlStringList(engine.finishedWorkerStatuses)}) AND julianday(coalesce(${c(w.completedAt)}, ${c(w.updatedAt)})) < julianday(:cutoff)`;
 })();
 
 /**

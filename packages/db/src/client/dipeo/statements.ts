@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { activeExecutionStatuses } from '@agentstate/schema/dipeo';
+import { sqlStringList } from '../shared/sql.ts';
 
 /** Every SQL statement of the dipeo client (the benchmark's raw baseline runs the same text). */
 export const dipeoSql = {
@@ -14,7 +16,7 @@ export const dipeoSql = {
   getExecution: 'SELECT * FROM executions WHERE execution_id = ?',
   loadExecution: `UPDATE executions SET access_count = coalesce(access_count, 0) + 1,
       last_accessed = ? WHERE execution_id = ? RETURNING *`,
-  warmCache: `SELECT * FROM executions WHERE status IN ('running', 'pending')
+  warmCache: `SELECT * FROM executions WHERE status IN (${sqlStringList(activeExecutionStatuses)})
     ORDER BY access_count DESC, last_accessed DESC LIMIT ?`,
   listExecutions: `SELECT * FROM executions
     WHERE (@diagram IS NULL OR diagram_id = @diagram) AND (@status IS NULL OR status = @status)

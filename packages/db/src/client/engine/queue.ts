@@ -3,6 +3,7 @@ import { parseRow } from '@agentstate/schema';
 import {
   insertWorkerSchema,
   workers,
+  finishedWorkerStatuses,
   workerStatuses,
   type Worker,
 } from '@agentstate/schema/engine';
@@ -20,6 +21,7 @@ import {
   type ClaimOptions,
   type HeldLease,
 } from '../shared/lease.ts';
+import { sqlStringList } from '../shared/sql.ts';
 import { toIso } from '../shared/time.ts';
 
 const TABLE = 'workers';
@@ -67,7 +69,7 @@ export const engineWorkerSql = {
   cancel: `UPDATE workers SET status = 'cancelled', last_error = 'Task cancelled by user',
       completed_at = @now, updated_at = @now, ${CLEAR_LEASE}
     WHERE id = @id AND status IN ('pending', 'running')`,
-  cleanup: `DELETE FROM workers WHERE status IN ('complete', 'failed', 'cancelled')
+  cleanup: `DELETE FROM workers WHERE status IN (${sqlStringList(finishedWorkerStatuses)})
     AND coalesce(completed_at, updated_at) < ?`,
   get: 'SELECT * FROM workers WHERE id = ?',
   counts: 'SELECT status, count(*) AS n FROM workers GROUP BY status',

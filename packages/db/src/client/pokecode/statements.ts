@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { finishedJobStatuses } from '@agentstate/schema/pokecode';
+import { sqlStringList } from '../shared/sql.ts';
 
 /**
  * Every SQL statement of the pokecode client. Exported as text so the benchmark's raw
@@ -62,7 +64,7 @@ export const pokecodeSql = {
     WHERE session_id = ? AND status IN ('pending', 'processing')`,
   idleSession: `UPDATE sessions SET is_working = 0, current_job_id = NULL, last_job_status = ?,
       updated_at = ? WHERE id = ?`,
-  cleanupJobs: `DELETE FROM job_queue WHERE status IN ('completed', 'failed', 'cancelled')
+  cleanupJobs: `DELETE FROM job_queue WHERE status IN (${sqlStringList(finishedJobStatuses)})
     AND coalesce(completed_at, created_at) < ?`,
   countJobs: 'SELECT status, count(*) AS n FROM job_queue GROUP BY status',
 
