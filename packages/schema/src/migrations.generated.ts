@@ -58,6 +58,14 @@ export const embeddedMigrations: Record<DatabaseName, readonly EmbeddedMigration
       "breakpoints": true,
       "sql": "ALTER TABLE `job_queue` ADD `lease_owner` text;--> statement-breakpoint\nALTER TABLE `job_queue` ADD `lease_token` text;--> statement-breakpoint\nALTER TABLE `job_queue` ADD `lease_expires_at` integer;--> statement-breakpoint\nCREATE INDEX `idx_job_queue_claim` ON `job_queue` (`created_at`,`next_retry_at`) WHERE \"job_queue\".\"status\" = 'pending';--> statement-breakpoint\nCREATE INDEX `idx_job_queue_lease` ON `job_queue` (`lease_expires_at`) WHERE \"job_queue\".\"status\" = 'processing';",
       "hash": "4a6ade559bc0b1fb3c78c1f752b1b849dbd90f1239c39c09742fde4a53428c04"
+    },
+    {
+      "idx": 3,
+      "tag": "0003_claim_through_status_index",
+      "when": 1795325481381,
+      "breakpoints": true,
+      "sql": "DROP INDEX `idx_job_queue_claim`;--> statement-breakpoint\nDROP INDEX `idx_job_queue_lease`;",
+      "hash": "4987cb1675dc7be31d2935d4abc14dd7f6b2c6e262133cc1b9119c5936363c62"
     }
   ],
   engine: [

@@ -273,11 +273,6 @@ export const seedSpecs: Record<DatabaseName, Record<string, TableSpec>> = {
         lease_expires_at: ['integer', false, null, 0],
       },
       indexes: {
-        idx_job_queue_claim: {
-          columns: ['created_at', 'next_retry_at'],
-          where: "status = 'pending'",
-        },
-        idx_job_queue_lease: { columns: ['lease_expires_at'], where: "status = 'processing'" },
         idx_job_queue_status: { columns: ['status'] },
         idx_job_queue_next_retry: { columns: ['next_retry_at'] },
         idx_job_queue_session_id: { columns: ['session_id'] },

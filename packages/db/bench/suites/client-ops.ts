@@ -94,20 +94,32 @@ export function rawQueue(sqlite: Database.Database) {
     s.insertJob.run(id, sessionId, 'p', 'claude-code', JSON.stringify(data), 3, seconds());
     s.markSessionWorking.run({ job: id, now: seconds(), session: sessionId });
   });
+  let nextRecoveryAt = -Infinity;
   const claim = sqlite.transaction((limit: number) => {
     const now = Date.now();
-    s.recoverExpired.all(seconds(), now);
-    const rows = s.claimJobs.all(
-      seconds(),
-      'raw',
-      crypto.randomUUID(),
-      now + 60_000,
-      seconds(),
-      limit,
-    ) as Array<Record<string, unknown>>;
-    for (const row of rows) {
+    let recovered = false;
+    if (now >= nextRecoveryAt) {
+      s.recoverExpired.all(seconds(), now);
+      recovered = true;
+      nextRecoveryAt = now + 1000;
+    }
+    const params = {
+      now: seconds(),
+      worker: 'raw',
+      token: crypto.randomUUID(),
+      expires: now + 60_000,
+    };
+    const rows: Array<Record<string, unknown>> = [];
+    while (rows.length < limit) {
+      const row = s.claimNext.get(params) as Record<string, unknown> | undefined;
+      if (!row) {
+        if (recovered || s.recoverExpired.all(seconds(), now).length === 0) break;
+        recovered = true;
+        continue;
+      }
       if (row.next_retry_at !== null) s.clearRetry.run(row.id);
       s.markSessionWorking.run({ job: row.id, now: seconds(), session: row.session_id });
+      rows.push(row);
     }
     return rows;
   });

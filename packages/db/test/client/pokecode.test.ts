@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPokecodeClient, LeaseLostError, RowValidationError } from '../../src/index.ts';
+import { pokecodeSql } from '../../src/client/pokecode/statements.ts';
+import { RECOVERY_INTERVAL_MS } from '../../src/client/shared/lease.ts';
 import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
 const data = { prompt: 'fix the bug', projectPath: '/repo' };
@@ -177,6 +179,58 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     expect(client.jobs.recoverExpired()).toBe(1);
     expect(client.jobs.get(job.id)).toMatchObject({ status: 'failed', error: 'lease expired' });
     expect(client.getSession(session.id)!.isWorking).toBe(false);
+  });
+
+  it('claims in enqueue order within one second, where created_at ties', async () => {
+    const { client, session } = await setup();
+    const ids = Array.from(
+      { length: 20 },
+      (_, i) =>
+        client.jobs.enqueue({
+          sessionId: session.id,
+          promptId: `p${i}`,
+          provider: 'claude-code',
+          data,
+        }).id,
+    );
+    const claimed = [...client.jobs.claimBatch(7, { worker: 'w' })];
+    for (
+      let job = client.jobs.claim({ worker: 'w' });
+      job;
+      job = client.jobs.claim({ worker: 'w' })
+    )
+      claimed.push(job);
+    expect(claimed.map((j) => j.id)).toEqual(ids);
+  });
+
+  it('recovers an expired lease within a second while other jobs are due, at once when none is', async () => {
+    const { client, session, clock } = await setup();
+    const enqueue = (promptId: string) =>
+      client.jobs.enqueue({ sessionId: session.id, promptId, provider: 'claude-code', data });
+    const [a, b, c] = [enqueue('a'), enqueue('b'), enqueue('c')];
+    expect(client.jobs.claim({ worker: 'dead', leaseMs: 100 })!.id).toBe(a.id);
+    // Past a's lease but within the recovery interval: the next due job is handed out, a waits.
+    clock.advance(RECOVERY_INTERVAL_MS / 2);
+    expect(client.jobs.claim({ worker: 'w' })!.id).toBe(b.id);
+    expect(client.jobs.get(a.id)!.status).toBe('processing');
+    // Once the interval has passed, the claim recovers a first, and a is older than c.
+    clock.advance(RECOVERY_INTERVAL_MS / 2);
+    expect(client.jobs.claim({ worker: 'w' })).toMatchObject({ id: a.id, attempts: 2 });
+    // With nothing else due, an expired lease is recovered by the very next claim.
+    const cJob = client.jobs.claim({ worker: 'dead', leaseMs: 100 })!;
+    expect(cJob.id).toBe(c.id);
+    clock.advance(101);
+    expect(client.jobs.claim({ worker: 'w' })).toMatchObject({ id: c.id, attempts: 2 });
+  });
+
+  it('claims with a seek on the status index: no scan, no sort', async () => {
+    const { handle } = await setup();
+    const plan = handle.sqlite
+      .prepare(`EXPLAIN QUERY PLAN ${pokecodeSql.claimNext}`)
+      .all({ now: 0, worker: 'w', token: 't', expires: 0 }) as Array<{ detail: string }>;
+    const steps = plan.map((p) => p.detail);
+    expect(steps).toContain('SEARCH job_queue USING INDEX idx_job_queue_status (status=?)');
+    expect(steps.join('\n')).not.toMatch(/SCAN|TEMP B-TREE/);
   });
 
   it('claims a batch in one transaction, oldest first', async () => {

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { jobStatuses, providers } from './constants.ts';
 import type { PromptJobData } from './shapes.ts';
@@ -33,20 +32,13 @@ export const jobQueue = sqliteTable(
     /** Milliseconds: leases are seconds long, finer than the table's second timestamps. */
     leaseExpiresAt: integer('lease_expires_at', { mode: 'timestamp_ms' }),
   },
+  // Only the seed's indexes: claims walk idx_job_queue_status (status, rowid) in FIFO order and
+  // lease recovery reads its `processing` range, so a state change writes no extra index page.
   (t) => [
     index('idx_job_queue_status').on(t.status),
     index('idx_job_queue_next_retry').on(t.nextRetryAt),
     index('idx_job_queue_session_id').on(t.sessionId),
     index('idx_job_queue_created_at').on(t.createdAt),
     index('idx_job_queue_provider').on(t.provider),
-    // Claim order (oldest due pending job) read straight off a covering index holding only
-    // pending rows, so a claim stays O(log n) however many jobs are queued or finished.
-    index('idx_job_queue_claim')
-      .on(t.createdAt, t.nextRetryAt)
-      .where(sql`${t.status} = 'pending'`),
-    // Expired leases are found without scanning the running jobs.
-    index('idx_job_queue_lease')
-      .on(t.leaseExpiresAt)
-      .where(sql`${t.status} = 'processing'`),
   ],
 );

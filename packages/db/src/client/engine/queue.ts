@@ -18,6 +18,7 @@ import {
   checkClaim,
   DEFAULT_LEASE_MS,
   newLeaseToken,
+  RECOVERY_INTERVAL_MS,
   type ClaimOptions,
   type HeldLease,
 } from '../shared/lease.ts';
@@ -41,13 +42,15 @@ export const engineWorkerSql = {
       priority, retry_count, max_retries, execute_at, dedupe_hash, created_at, updated_at)
     VALUES (@id, @session_id, @primitive, 'pending', @instructions, @workspace_path, @priority, 0,
       @max_retries, @execute_at, @dedupe_hash, @created_at, @updated_at) RETURNING *`,
-  // Runnable: pending and due, highest priority first, read off idx_workers_claim.
-  claimWorkers: `UPDATE workers SET status = 'running', started_at = @now, updated_at = @now,
+  // The most urgent runnable worker (pending and due, highest priority first), read off
+  // idx_workers_claim. One statement per worker: a scalar subquery is a plain seek, where
+  // `rowid IN (SELECT ... LIMIT n)` builds a temporary list. A batch runs it n times.
+  claimNext: `UPDATE workers SET status = 'running', started_at = @now, updated_at = @now,
       lease_owner = @owner, lease_token = @token, lease_expires_at = @expires
-    WHERE status = 'pending' AND rowid IN (
+    WHERE rowid = (
       SELECT rowid FROM workers INDEXED BY idx_workers_claim WHERE status = 'pending'
         AND (execute_at IS NULL OR execute_at <= @now) AND (retry_at IS NULL OR retry_at <= @now)
-      ORDER BY priority DESC, execute_at LIMIT @limit)
+      ORDER BY priority DESC, execute_at LIMIT 1)
     RETURNING *`,
   // An expired lease counts as a failed attempt.
   recoverExpired: `UPDATE workers INDEXED BY idx_workers_lease SET retry_count = retry_count + 1,
@@ -136,24 +139,37 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     );
   });
 
+  // As in the pokecode queue: recovery on a claim at most once a second, and whenever the
+  // runnable workers run short.
+  let nextRecoveryAt = -Infinity;
+
   const claimTx = immediate(
     sqlite,
-    (worker: string, leaseMs: number, limit: number, now: number) => {
+    (worker: string, leaseMs: number, limit: number, now: number): Worker[] => {
       const nowIso = toIso(now);
-      st.recoverExpired.run({ now: nowIso });
-      const rows = st.claimWorkers.all({
+      let recovered = false;
+      if (now >= nextRecoveryAt) {
+        st.recoverExpired.run({ now: nowIso });
+        recovered = true;
+        nextRecoveryAt = now + RECOVERY_INTERVAL_MS;
+      }
+      const claim = {
         now: nowIso,
         owner: worker,
         token: newLeaseToken(),
         expires: toIso(now + leaseMs),
-        limit,
-      });
-      const claimed = (rows as Array<Record<string, unknown>>).map(toWorker);
-      return claimed.sort(
-        (a, b) =>
-          b.priority - a.priority ||
-          (a.executeAt?.getTime() ?? -Infinity) - (b.executeAt?.getTime() ?? -Infinity),
-      );
+      };
+      const claimed: Worker[] = [];
+      while (claimed.length < limit) {
+        const row = st.claimNext.get(claim) as Record<string, unknown> | undefined;
+        if (!row) {
+          if (recovered || st.recoverExpired.run({ now: nowIso }).changes === 0) break;
+          recovered = true;
+          continue;
+        }
+        claimed.push(toWorker(row));
+      }
+      return claimed;
     },
   );
 

@@ -23,6 +23,7 @@ import {
   checkBatchSize,
   checkClaim,
   newLeaseToken,
+  RECOVERY_INTERVAL_MS,
   type ClaimOptions,
   type HeldLease,
 } from '../shared/lease.ts';
@@ -59,12 +60,12 @@ export interface PokecodeQueueOptions {
 }
 
 type Row = Record<string, unknown>;
-const byCreation = (a: Row, b: Row): number => (a.created_at as number) - (b.created_at as number);
 
 /**
- * PokéCode's prompt job queue. Claims are leases: an atomic guarded UPDATE hands a job to exactly
- * one worker with a fencing token; a heartbeat extends the lease; an expired lease is recovered by
- * the next claim and counts as an attempt.
+ * PokéCode's prompt job queue. Claims are leases: inside one immediate transaction a job goes to
+ * exactly one worker with a fencing token; a heartbeat extends the lease; an expired lease is
+ * recovered by a claim (within a second, at once when no other job is due) and counts as an
+ * attempt.
  */
 export function createPokecodeQueue(
   ctx: ClientContext,
@@ -96,23 +97,30 @@ export function createPokecodeQueue(
     return recovered.length;
   }
 
+  // Recovery runs on a claim at most once a second, and whenever the due jobs run short, so a
+  // steady stream of claims does not rescan the running jobs every time.
+  let nextRecoveryAt = -Infinity;
+
   const claimTx = immediate(
     ctx.sqlite,
     (worker: string, leaseMs: number, limit: number, now: number): Job[] => {
-      recover(now);
       const seconds = toSeconds(now);
-      const rows = st.claimJobs.all(
-        seconds,
-        worker,
-        newLeaseToken(),
-        now + leaseMs,
-        seconds,
-        limit,
-      ) as Row[];
-      // RETURNING order is unspecified; hand jobs out oldest first.
-      if (rows.length > 1) rows.sort(byCreation);
+      let recovered = false;
+      if (now >= nextRecoveryAt) {
+        recover(now);
+        recovered = true;
+        nextRecoveryAt = now + RECOVERY_INTERVAL_MS;
+      }
+      const claim = { now: seconds, worker, token: newLeaseToken(), expires: now + leaseMs };
       const jobs: Job[] = [];
-      for (const row of rows) {
+      while (jobs.length < limit) {
+        const row = st.claimNext.get(claim) as Row | undefined;
+        if (!row) {
+          // Short of due jobs: expired leases may hold some (checked once per claim).
+          if (recovered || recover(now) === 0) break;
+          recovered = true;
+          continue;
+        }
         if (row.next_retry_at !== null) {
           st.clearRetry.run(row.id);
           row.next_retry_at = null;
@@ -209,7 +217,7 @@ export function createPokecodeQueue(
       };
     },
 
-    /** Claims the oldest due job (recovering expired leases first); undefined when none is due. */
+    /** Claims the oldest due job (recovering expired leases); undefined when none is due. */
     claim(options: ClaimOptions): Job | undefined {
       const { worker, leaseMs } = checkClaim(TABLE, options);
       return claimTx(worker, leaseMs, 1, clock())[0];

@@ -29,20 +29,23 @@ export const pokecodeSql = {
   markSessionIdle: `UPDATE sessions SET is_working = 0, current_job_id = NULL,
       last_job_status = ?, updated_at = ? WHERE id = ? AND current_job_id = ?`,
   getJob: 'SELECT * FROM job_queue WHERE id = ?',
-  // A claim is one guarded UPDATE: the oldest due pending job, read off idx_job_queue_claim
-  // (named: the planner otherwise picks idx_job_queue_status and sorts every pending job).
+  // A claim takes the oldest due pending job by rowid (insertion order, finer than the
+  // second-resolution created_at), read off idx_job_queue_status (status, rowid) with no sort, so
+  // it is a seek however many jobs are queued or finished. One statement per job: a scalar
+  // subquery is a plain seek, where `rowid IN (SELECT ... LIMIT n)` builds a temporary list and
+  // costs twice as much. A batch runs it n times in one transaction.
   // next_retry_at is cleared by clearRetry, only on the claimed jobs that had one: naming it here
   // would rewrite its index entry (a WAL page) on every claim, even NULL to NULL.
-  claimJobs: `UPDATE job_queue SET status = 'processing', started_at = ?, attempts = attempts + 1,
-      lease_owner = ?, lease_token = ?, lease_expires_at = ?
-    WHERE status = 'pending' AND rowid IN (
-      SELECT rowid FROM job_queue INDEXED BY idx_job_queue_claim
-      WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= ?)
-      ORDER BY created_at LIMIT ?)
+  claimNext: `UPDATE job_queue SET status = 'processing', started_at = @now, attempts = attempts + 1,
+      lease_owner = @worker, lease_token = @token, lease_expires_at = @expires
+    WHERE rowid = (SELECT rowid FROM job_queue INDEXED BY idx_job_queue_status
+      WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= @now)
+      ORDER BY rowid LIMIT 1)
     RETURNING *`,
   clearRetry: 'UPDATE job_queue SET next_retry_at = NULL WHERE id = ?',
-  // Expired leases: the attempt counts; a job out of attempts fails, the others run again.
-  recoverExpired: `UPDATE job_queue INDEXED BY idx_job_queue_lease SET
+  // Expired leases, found in the (short) processing range of the status index: the attempt
+  // counts; a job out of attempts fails, the others run again.
+  recoverExpired: `UPDATE job_queue INDEXED BY idx_job_queue_status SET
       status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
       completed_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END,
       error = 'lease expired', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL

@@ -17,6 +17,12 @@ export interface HeldLease {
   leaseToken: string | null;
 }
 
+/**
+ * How long a claim may go without first recovering expired leases (claims also recover whenever
+ * due jobs run short, so an expired job waits at most this long past its lease).
+ */
+export const RECOVERY_INTERVAL_MS = 1_000;
+
 /** A fresh fencing token for one claim. */
 export const newLeaseToken = (): string => randomUUID();
 

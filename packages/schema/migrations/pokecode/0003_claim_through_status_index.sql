@@ -1,0 +1,2 @@
+DROP INDEX `idx_job_queue_claim`;--> statement-breakpoint
+DROP INDEX `idx_job_queue_lease`;
