@@ -2,10 +2,11 @@
 export interface Comparison {
   /** What was measured, e.g. `pokecode: start-up check`. */
   name: string;
-  unit: 'ms' | 'us';
-  /** agentstate's time per operation (median). */
+  /** Time per operation, or (`pages`) database pages written per operation. */
+  unit: 'ms' | 'us' | 'pages';
+  /** agentstate's time (median) or pages per operation. */
   agentstate: number;
-  /** The baseline's time per operation (median). */
+  /** The baseline's time (median) or pages per operation. */
   baseline: number;
   /** e.g. `drizzle-orm migrate()`. */
   baselineName: string;
