@@ -17,8 +17,8 @@ import {
   checkBatchSize,
   checkClaim,
   DEFAULT_LEASE_MS,
+  createClaimer,
   newLeaseToken,
-  RECOVERY_INTERVAL_MS,
   type ClaimOptions,
   type HeldLease,
 } from '../shared/lease.ts';
@@ -139,37 +139,22 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     );
   });
 
-  // As in the pokecode queue: recovery on a claim at most once a second, and whenever the
-  // runnable workers run short.
-  let nextRecoveryAt = -Infinity;
+  const claimRows = createClaimer({
+    recover: (now: number) => st.recoverExpired.run({ now: toIso(now) }).changes,
+    claimNext: (claim: { now: string; owner: string; token: string; expires: string }) =>
+      st.claimNext.get(claim) as Record<string, unknown> | undefined,
+  });
 
   const claimTx = immediate(
     sqlite,
     (worker: string, leaseMs: number, limit: number, now: number): Worker[] => {
-      const nowIso = toIso(now);
-      let recovered = false;
-      if (now >= nextRecoveryAt) {
-        st.recoverExpired.run({ now: nowIso });
-        recovered = true;
-        nextRecoveryAt = now + RECOVERY_INTERVAL_MS;
-      }
       const claim = {
-        now: nowIso,
+        now: toIso(now),
         owner: worker,
         token: newLeaseToken(),
         expires: toIso(now + leaseMs),
       };
-      const claimed: Worker[] = [];
-      while (claimed.length < limit) {
-        const row = st.claimNext.get(claim) as Record<string, unknown> | undefined;
-        if (!row) {
-          if (recovered || st.recoverExpired.run({ now: nowIso }).changes === 0) break;
-          recovered = true;
-          continue;
-        }
-        claimed.push(toWorker(row));
-      }
-      return claimed;
+      return claimRows(claim, limit, now).map(toWorker);
     },
   );
 

@@ -22,8 +22,8 @@ import { pokecodeId } from '../shared/ids.ts';
 import {
   checkBatchSize,
   checkClaim,
+  createClaimer,
   newLeaseToken,
-  RECOVERY_INTERVAL_MS,
   type ClaimOptions,
   type HeldLease,
 } from '../shared/lease.ts';
@@ -97,30 +97,19 @@ export function createPokecodeQueue(
     return recovered.length;
   }
 
-  // Recovery runs on a claim at most once a second, and whenever the due jobs run short, so a
-  // steady stream of claims does not rescan the running jobs every time.
-  let nextRecoveryAt = -Infinity;
+  const claimRows = createClaimer({
+    recover,
+    claimNext: (claim: { now: number; worker: string; token: string; expires: number }) =>
+      st.claimNext.get(claim) as Row | undefined,
+  });
 
   const claimTx = immediate(
     ctx.sqlite,
     (worker: string, leaseMs: number, limit: number, now: number): Job[] => {
       const seconds = toSeconds(now);
-      let recovered = false;
-      if (now >= nextRecoveryAt) {
-        recover(now);
-        recovered = true;
-        nextRecoveryAt = now + RECOVERY_INTERVAL_MS;
-      }
       const claim = { now: seconds, worker, token: newLeaseToken(), expires: now + leaseMs };
       const jobs: Job[] = [];
-      while (jobs.length < limit) {
-        const row = st.claimNext.get(claim) as Row | undefined;
-        if (!row) {
-          // Short of due jobs: expired leases may hold some (checked once per claim).
-          if (recovered || recover(now) === 0) break;
-          recovered = true;
-          continue;
-        }
+      for (const row of claimRows(claim, limit, now)) {
         if (row.next_retry_at !== null) {
           st.clearRetry.run(row.id);
           row.next_retry_at = null;

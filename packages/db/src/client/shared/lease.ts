@@ -38,3 +38,36 @@ export function checkClaim(
 export function checkBatchSize(table: string, limit: number): number {
   return requireInt(table, 'limit', limit, 1);
 }
+
+/**
+ * The claim loop both queues share, run inside the claim's immediate transaction: recover
+ * expired leases when the interval has passed, take up to `limit` rows one seek at a time, and
+ * recover once more if the due rows run short. Returns the claimed rows in claim order.
+ */
+export function createClaimer<P, R>(steps: {
+  /** Puts expired leases back (or fails them); returns how many. */
+  recover: (now: number) => number;
+  /** Claims the next due row with the claim's parameters, or undefined when none is due. */
+  claimNext: (claim: P) => R | undefined;
+}) {
+  let nextRecoveryAt = -Infinity;
+  return (claim: P, limit: number, now: number): R[] => {
+    let recovered = false;
+    if (now >= nextRecoveryAt) {
+      steps.recover(now);
+      recovered = true;
+      nextRecoveryAt = now + RECOVERY_INTERVAL_MS;
+    }
+    const rows: R[] = [];
+    while (rows.length < limit) {
+      const row = steps.claimNext(claim);
+      if (row !== undefined) {
+        rows.push(row);
+        continue;
+      }
+      if (recovered || steps.recover(now) === 0) break;
+      recovered = true;
+    }
+    return rows;
+  };
+}
