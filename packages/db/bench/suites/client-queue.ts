@@ -44,7 +44,8 @@ async function walPagesPerCycle(
   return log / cycles;
 }
 
-async function claimAt(dir: string, queued: number): Promise<number> {
+/** A pokecode database with `queued` pending jobs, and a client claiming from it. */
+async function queueOf(dir: string, queued: number) {
   const handle = await openDatabase('pokecode', {
     path: join(dir, `scale-${queued}.db`),
     ...quiet,
@@ -56,15 +57,11 @@ async function claimAt(dir: string, queued: number): Promise<number> {
        SELECT 'job-' || i, 's', 'p', 'claude-code', 'pending', ?, 0, 3, 1700000000 + i / 100 FROM n`,
     )
     .run(queued, JSON.stringify(data));
+  // Steady state: the fill's WAL is folded into the database file and the first pages are warm.
+  handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const client = createPokecodeClient(handle);
-  const m = interleave(
-    5,
-    100,
-    () => client.jobs.claim({ worker: 'w' }),
-    () => {},
-  );
-  handle.close();
-  return m.ours;
+  for (let i = 0; i < 50; i++) client.jobs.claim({ worker: 'warm-up' });
+  return { handle, client };
 }
 
 /**
@@ -218,12 +215,22 @@ export const clientQueueSuite: Suite = {
       // Closes plainDb too, and stops plainjob's maintenance timer (which keeps the process alive).
       plain.close();
 
-      const small = await claimAt(dir, 1_000);
-      const large = await claimAt(dir, 1_000_000);
+      // Both queues open at once and claimed from in alternating rounds, so machine noise hits
+      // both scales alike (50 warm-up claims and 9 rounds of 100 stay within the small queue's 1,000 jobs).
+      const small = await queueOf(dir, 1_000);
+      const large = await queueOf(dir, 1_000_000);
+      const scale = interleave(
+        9,
+        100,
+        () => large.client.jobs.claim({ worker: 'w' }),
+        () => small.client.jobs.claim({ worker: 'w' }),
+      );
+      small.handle.close();
+      large.handle.close();
       comparisons.push(
         comparison(
           'claim with 1,000,000 jobs queued (baseline: 1,000 queued)',
-          { ours: large, baseline: small, iterations: 500 },
+          scale,
           'claim with 1,000 queued',
           { description: 'ratio >= 0.667 (within 1.5x)', min: 1 / 1.5 },
         ),
