@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIZZLE_STUDIO_ORIGIN } from '../src/guard/policy.ts';
@@ -15,6 +16,14 @@ import {
   workspaceRoot,
   type RunningCommand,
 } from './helpers/processes.ts';
+
+/** The DDL an original tool runs, shared with @agentstate/db's adoption tests. */
+const originalToolDdl = (tool: string): string =>
+  join(
+    dirname(createRequire(import.meta.url).resolve('@agentstate/db/package.json')),
+    'test/fixtures/original-tools',
+    `${tool}.sql`,
+  );
 
 const temp = tempDir();
 const dbPath = join(temp.dir, 'pokecode.db');
@@ -212,7 +221,7 @@ describe('pnpm db:studio stopping and refusing', () => {
     const original = join(temp.dir, 'mcpmaker-original.db');
     const sqlite = new Database(original);
     sqlite.pragma('journal_mode = WAL'); // as MCPMAKER opens it
-    sqlite.exec(readFileSync(new URL('./fixtures/original-mcpmaker.sql', import.meta.url), 'utf8'));
+    sqlite.exec(readFileSync(originalToolDdl('mcpmaker'), 'utf8'));
     // The schema makes sessions.workflow_id a foreign key: an orphan value conflicts with it.
     sqlite
       .prepare(
