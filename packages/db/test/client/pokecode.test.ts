@@ -223,6 +223,21 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     expect(client.jobs.claim({ worker: 'w' })).toMatchObject({ id: c.id, attempts: 2 });
   });
 
+  it('keeps recovering expired leases after the clock goes back', async () => {
+    const { client, session, clock } = await setup();
+    const enqueue = (promptId: string) =>
+      client.jobs.enqueue({ sessionId: session.id, promptId, provider: 'claude-code', data });
+    const [, y, z] = [enqueue('x'), enqueue('y'), enqueue('z')];
+    client.jobs.claim({ worker: 'dead', leaseMs: 100 });
+    clock.advance(-3_600_000); // the system time is set back an hour
+    expect(client.jobs.claim({ worker: 'dead', leaseMs: 100 })!.id).toBe(y.id);
+    // A second later (by the new time) y's lease has expired; z is still due, so only the
+    // interval, counted from the time set back, brings recovery.
+    clock.advance(RECOVERY_INTERVAL_MS);
+    expect(client.jobs.claim({ worker: 'w' })).toMatchObject({ id: y.id, attempts: 2 });
+    expect(client.jobs.get(z.id)!.status).toBe('pending');
+  });
+
   it('claims with a seek on the status index: no scan, no sort', async () => {
     const { handle } = await setup();
     const plan = handle.sqlite

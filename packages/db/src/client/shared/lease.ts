@@ -50,13 +50,14 @@ export function createClaimer<P, R>(steps: {
   /** Claims the next due row with the claim's parameters, or undefined when none is due. */
   claimNext: (claim: P) => R | undefined;
 }) {
-  let nextRecoveryAt = -Infinity;
+  let lastRecovery = -Infinity;
   return (claim: P, limit: number, now: number): R[] => {
     let recovered = false;
-    if (now >= nextRecoveryAt) {
+    // A clock that went back (a system time change) must not hold recovery off until it catches up.
+    if (now - lastRecovery >= RECOVERY_INTERVAL_MS || now < lastRecovery) {
       steps.recover(now);
       recovered = true;
-      nextRecoveryAt = now + RECOVERY_INTERVAL_MS;
+      lastRecovery = now;
     }
     const rows: R[] = [];
     while (rows.length < limit) {
