@@ -44,7 +44,8 @@ import {
 } from '../shared/connection.ts';
 import { columnError } from '../shared/errors.ts';
 import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.ts';
-import { checkSize, maxBytes } from '../shared/limits.ts';
+import { jsonColumn } from '../shared/json-column.ts';
+import { checkSize, DEFAULT_MAX_BYTES, maxBytes } from '../shared/limits.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
 import { toExecution, toMessage, toTransition } from './rows.ts';
 import { prepareDipeo } from './statements.ts';
@@ -52,6 +53,17 @@ import { prepareDipeo } from './statements.ts';
 const statusSet: ReadonlySet<string> = new Set(executionStatuses);
 const phaseSet: ReadonlySet<string> = new Set(transitionPhases);
 const DAY_MS = 86_400_000;
+
+/** The execution's JSON columns, built once: saveExecution is the hot write of a running diagram. */
+const executionJson = {
+  nodeStates: jsonColumn('dipeo', 'executions', 'node_states', nodeStatesSchema),
+  nodeOutputs: jsonColumn('dipeo', 'executions', 'node_outputs', nodeOutputsSchema),
+  llmUsage: jsonColumn('dipeo', 'executions', 'llm_usage', llmUsageSchema),
+  variables: jsonColumn('dipeo', 'executions', 'variables', variablesSchema),
+  execCounts: jsonColumn('dipeo', 'executions', 'exec_counts', execCountsSchema),
+  executedNodes: jsonColumn('dipeo', 'executions', 'executed_nodes', executedNodesSchema),
+  metrics: jsonColumn('dipeo', 'executions', 'metrics', executionMetricsSchema),
+};
 
 export interface ExecutionInput {
   executionId: string;
@@ -95,7 +107,10 @@ export interface ListExecutionsOptions {
 }
 
 function sized(table: string, column: string, value: string): string {
-  checkSize(table, column, value, maxBytes('dipeo', table, column));
+  // No limit is below DEFAULT_MAX_BYTES: a value this short needs no lookup of its column's.
+  if (value.length * 3 > DEFAULT_MAX_BYTES) {
+    checkSize(table, column, value, maxBytes('dipeo', table, column));
+  }
   return value;
 }
 
@@ -105,10 +120,9 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
   const { clock } = ctx;
   const st = prepareDipeo(ctx.sqlite);
 
-  function executionParams(input: ExecutionInput): unknown[] {
+  /** Checks an execution and upserts it: the hot write, so the values go straight to SQLite. */
+  function upsertExecution(input: ExecutionInput): void {
     const T = 'executions';
-    const json = (column: string, schema: Parameters<typeof checkShape>[2], value: unknown) =>
-      sized(T, column, toJsonText(T, column, checkShape(T, column, schema, value)));
     const id = sized(T, 'execution_id', requireString(T, 'execution_id', input.executionId));
     const startedAt = optionalDate(T, 'started_at', input.startedAt);
     if (startedAt === null)
@@ -116,23 +130,23 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
     const endedAt = optionalDate(T, 'ended_at', input.endedAt);
     const diagramId = optionalString(T, 'diagram_id', input.diagramId);
     const error = optionalString(T, 'error', input.error);
-    return [
+    st.upsertExecution.run(
       id,
       requireEnum(T, 'status', input.status, statusSet),
       diagramId === null ? null : sized(T, 'diagram_id', diagramId),
       toIso(startedAt),
       endedAt === null ? null : toIso(endedAt),
-      json('node_states', nodeStatesSchema, input.nodeStates),
-      json('node_outputs', nodeOutputsSchema, input.nodeOutputs),
-      json('llm_usage', llmUsageSchema, input.llmUsage),
+      executionJson.nodeStates(input.nodeStates),
+      executionJson.nodeOutputs(input.nodeOutputs),
+      executionJson.llmUsage(input.llmUsage),
       error === null ? null : sized(T, 'error', error),
-      json('variables', variablesSchema, input.variables),
-      json('exec_counts', execCountsSchema, input.execCounts ?? {}),
-      json('executed_nodes', executedNodesSchema, input.executedNodes ?? []),
+      executionJson.variables(input.variables),
+      executionJson.execCounts(input.execCounts ?? {}),
+      executionJson.executedNodes(input.executedNodes ?? []),
       input.metrics === undefined || input.metrics === null
         ? null
-        : json('metrics', executionMetricsSchema, input.metrics),
-    ];
+        : executionJson.metrics(input.metrics),
+    );
   }
 
   function transitionParams(input: TransitionInput) {
@@ -171,7 +185,7 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
 
     /** Persists an execution: inserts it, or updates every mutable column of the stored one. */
     saveExecution(input: ExecutionInput): void {
-      st.upsertExecution.run(executionParams(input));
+      upsertExecution(input);
     },
 
     /** Reads an execution without counting the access. */
