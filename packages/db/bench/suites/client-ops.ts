@@ -18,17 +18,26 @@ const RAW = 'raw better-sqlite3, same SQL';
 const quiet = { migrate: { log: () => {} } };
 const data = { prompt: 'refactor the parser', projectPath: '/home/me/project' };
 
-/** Runs `ops` calls of each side per round, alternating sides so machine noise hits both alike. */
+/**
+ * Runs `ops` calls of each side per round, alternating sides so machine noise hits both alike.
+ * `warmup` untimed calls of each side come first, so neither side is measured before the JIT
+ * has compiled it (a chain of comparisons stays balanced: both sides consume the same extra).
+ */
 export function interleave(
   rounds: number,
   ops: number,
   ours: (i: number) => void,
   baseline: (i: number) => void,
+  warmup = Math.min(ops, 100),
 ): { ours: number; baseline: number; iterations: number } {
   const a: number[] = [];
   const b: number[] = [];
   let i = 0;
   let j = 0;
+  for (let k = 0; k < warmup; k++) {
+    ours(i++);
+    baseline(j++);
+  }
   for (let round = 0; round < rounds; round++) {
     const first = round % 2 === 0;
     for (const side of first ? [0, 1] : [1, 0]) {
@@ -304,7 +313,7 @@ export const clientOpsSuite: Suite = {
         },
       );
       comparisons.push(comparison('pokecode: full job cycle (3 commits)', cycle, RAW, atLeast09));
-      for (let k = 0; k < rounds * 100 * 32; k++) {
+      for (let k = 0; k < (rounds + 1) * 100 * 32; k++) {
         client.jobs.enqueue({
           sessionId: session.id,
           promptId: 'p',

@@ -224,6 +224,7 @@ export const clientQueueSuite: Suite = {
         100,
         () => large.client.jobs.claim({ worker: 'w' }),
         () => small.client.jobs.claim({ worker: 'w' }),
+        0, // warmed up in queueOf
       );
       small.handle.close();
       large.handle.close();
