@@ -12,6 +12,7 @@ import {
   type DatabaseHandle,
   type ExecutionInput,
 } from '../../src/index.ts';
+import { createClaimer } from '../../src/client/shared/lease.ts';
 import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
 
 const RAW = 'raw better-sqlite3, same SQL';
@@ -103,32 +104,24 @@ export function rawQueue(sqlite: Database.Database) {
     s.insertJob.run(id, sessionId, 'p', 'claude-code', JSON.stringify(data), 3, seconds());
     s.markSessionWorking.run({ job: id, now: seconds(), session: sessionId });
   });
-  let nextRecoveryAt = -Infinity;
+  // The client's claim loop over the same statements (recovery interval, one seek per job).
+  const claimRows = createClaimer({
+    recover: (now: number) => s.recoverExpired.all(seconds(), now).length,
+    claimNext: (params: Record<string, unknown>) =>
+      s.claimNext.get(params) as Record<string, unknown> | undefined,
+  });
   const claim = sqlite.transaction((limit: number) => {
     const now = Date.now();
-    let recovered = false;
-    if (now >= nextRecoveryAt) {
-      s.recoverExpired.all(seconds(), now);
-      recovered = true;
-      nextRecoveryAt = now + 1000;
-    }
     const params = {
       now: seconds(),
       worker: 'raw',
       token: crypto.randomUUID(),
       expires: now + 60_000,
     };
-    const rows: Array<Record<string, unknown>> = [];
-    while (rows.length < limit) {
-      const row = s.claimNext.get(params) as Record<string, unknown> | undefined;
-      if (!row) {
-        if (recovered || s.recoverExpired.all(seconds(), now).length === 0) break;
-        recovered = true;
-        continue;
-      }
+    const rows = claimRows(params, limit, now);
+    for (const row of rows) {
       if (row.next_retry_at !== null) s.clearRetry.run(row.id);
       s.markSessionWorking.run({ job: row.id, now: seconds(), session: row.session_id });
-      rows.push(row);
     }
     return rows;
   });

@@ -16,7 +16,9 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
       projectPath: '/repo',
       name: 's',
     });
-    return { handle, clock, client, session };
+    const enqueue = (promptId: string) =>
+      client.jobs.enqueue({ sessionId: session.id, promptId, provider: 'claude-code', data });
+    return { handle, clock, client, session, enqueue };
   }
 
   it('saves a message and bumps the session counters in one transaction', async () => {
@@ -204,9 +206,7 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
   });
 
   it('recovers an expired lease within a second while other jobs are due, at once when none is', async () => {
-    const { client, session, clock } = await setup();
-    const enqueue = (promptId: string) =>
-      client.jobs.enqueue({ sessionId: session.id, promptId, provider: 'claude-code', data });
+    const { client, clock, enqueue } = await setup();
     const [a, b, c] = [enqueue('a'), enqueue('b'), enqueue('c')];
     expect(client.jobs.claim({ worker: 'dead', leaseMs: 100 })!.id).toBe(a.id);
     // Past a's lease but within the recovery interval: the next due job is handed out, a waits.
@@ -224,9 +224,7 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
   });
 
   it('keeps recovering expired leases after the clock goes back', async () => {
-    const { client, session, clock } = await setup();
-    const enqueue = (promptId: string) =>
-      client.jobs.enqueue({ sessionId: session.id, promptId, provider: 'claude-code', data });
+    const { client, clock, enqueue } = await setup();
     const [, y, z] = [enqueue('x'), enqueue('y'), enqueue('z')];
     client.jobs.claim({ worker: 'dead', leaseMs: 100 });
     clock.advance(-3_600_000); // the system time is set back an hour
