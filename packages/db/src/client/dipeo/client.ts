@@ -45,7 +45,7 @@ import {
 import { columnError } from '../shared/errors.ts';
 import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.ts';
 import { jsonColumn } from '../shared/json-column.ts';
-import { checkSize, DEFAULT_MAX_BYTES, maxBytes } from '../shared/limits.ts';
+import { checkColumnSize } from '../shared/limits.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
 import { toExecution, toMessage, toTransition } from './rows.ts';
 import { prepareDipeo } from './statements.ts';
@@ -107,10 +107,7 @@ export interface ListExecutionsOptions {
 }
 
 function sized(table: string, column: string, value: string): string {
-  // No limit is below DEFAULT_MAX_BYTES: a value this short needs no lookup of its column's.
-  if (value.length * 3 > DEFAULT_MAX_BYTES) {
-    checkSize(table, column, value, maxBytes('dipeo', table, column));
-  }
+  checkColumnSize('dipeo', table, column, value);
   return value;
 }
 

@@ -46,6 +46,20 @@ export function checkSize(table: string, column: string, value: string, limit: n
   }
 }
 
+/**
+ * `checkSize` against the column's own limit. No limit is below DEFAULT_MAX_BYTES, so a value
+ * that short is let through before the column's limit is looked up (hot write paths).
+ */
+export function checkColumnSize(
+  database: string,
+  table: string,
+  column: string,
+  value: string,
+): void {
+  if (value.length * 3 <= DEFAULT_MAX_BYTES) return;
+  checkSize(table, column, value, maxBytes(database, table, column));
+}
+
 /** `checkSize` for every string property of a row of SQL values, by SQL column name. */
 export function checkRowSizes(
   database: string,
@@ -53,7 +67,6 @@ export function checkRowSizes(
   row: Readonly<Record<string, unknown>>,
 ): void {
   for (const [column, value] of Object.entries(row)) {
-    if (typeof value === 'string')
-      checkSize(table, column, value, maxBytes(database, table, column));
+    if (typeof value === 'string') checkColumnSize(database, table, column, value);
   }
 }
