@@ -18,6 +18,7 @@ import {
   checkClaim,
   DEFAULT_LEASE_MS,
   createClaimer,
+  heldLease,
   newLeaseToken,
   type ClaimOptions,
   type HeldLease,
@@ -175,12 +176,6 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     },
   );
 
-  function lease(job: HeldLease, action: string): { id: string; token: string } {
-    const id = requireString(TABLE, 'id', job.id);
-    if (typeof job.leaseToken !== 'string') throw new LeaseLostError(TABLE, id, action);
-    return { id, token: job.leaseToken };
-  }
-
   return {
     /**
      * Schedules a worker. With a dedupe hash matching a pending worker, that worker's
@@ -220,7 +215,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     },
 
     heartbeat(job: HeldLease, leaseMs = DEFAULT_LEASE_MS): Date {
-      const { id, token } = lease(job, 'heartbeat');
+      const { id, token } = heldLease(TABLE, job, 'heartbeat');
       const expires = clock() + requireInt(TABLE, 'lease_expires_at', leaseMs, 1);
       if (st.heartbeat.run(toIso(expires), id, token).changes === 0) {
         throw new LeaseLostError(TABLE, id, 'heartbeat');
@@ -229,7 +224,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     },
 
     complete(job: HeldLease): void {
-      const { id, token } = lease(job, 'complete');
+      const { id, token } = heldLease(TABLE, job, 'complete');
       if (st.complete.run({ now: toIso(clock()), id, token }).changes === 0) {
         throw new LeaseLostError(TABLE, id, 'complete');
       }
@@ -237,7 +232,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
 
     /** retry_count + 1, then back to pending after a backoff, or failed past max_retries. */
     fail(job: HeldLease, error: string): WorkerFailOutcome {
-      const { id, token } = lease(job, 'fail');
+      const { id, token } = heldLease(TABLE, job, 'fail');
       const message = requireString(TABLE, 'last_error', error).slice(0, MAX_ERROR_CHARS);
       return failTx(id, token, message, clock());
     },

@@ -23,6 +23,7 @@ import {
   checkBatchSize,
   checkClaim,
   createClaimer,
+  heldLease,
   newLeaseToken,
   type ClaimOptions,
   type HeldLease,
@@ -159,12 +160,6 @@ export function createPokecodeQueue(
 
   const recoverTx = immediate(ctx.sqlite, recover);
 
-  function lease(job: HeldLease, action: string): { id: string; token: string } {
-    const id = requireString(TABLE, 'id', job.id);
-    if (typeof job.leaseToken !== 'string') throw new LeaseLostError(TABLE, id, action);
-    return { id, token: job.leaseToken };
-  }
-
   return {
     /** Adds a prompt job and marks its session working; returns the stored job. */
     enqueue(input: EnqueueJobInput): Job {
@@ -220,7 +215,7 @@ export function createPokecodeQueue(
 
     /** Extends a held lease; returns the new expiry. Throws LeaseLostError if it is not held. */
     heartbeat(job: HeldLease, leaseMs = 60_000): Date {
-      const { id, token } = lease(job, 'heartbeat');
+      const { id, token } = heldLease(TABLE, job, 'heartbeat');
       const expires = clock() + requireInt(TABLE, 'lease_expires_at', leaseMs, 1);
       if (st.heartbeat.run(expires, id, token).changes === 0) {
         throw new LeaseLostError(TABLE, id, 'heartbeat');
@@ -230,7 +225,7 @@ export function createPokecodeQueue(
 
     /** Marks a held job completed and its session idle. Throws LeaseLostError if not held. */
     complete(job: HeldLease): void {
-      const { id, token } = lease(job, 'complete');
+      const { id, token } = heldLease(TABLE, job, 'complete');
       completeTx(id, token, clock());
     },
 
@@ -239,7 +234,7 @@ export function createPokecodeQueue(
      * attempts remain, else failed. Throws LeaseLostError if not held.
      */
     fail(job: HeldLease, error: string): FailOutcome {
-      const { id, token } = lease(job, 'fail');
+      const { id, token } = heldLease(TABLE, job, 'fail');
       const message = requireString(TABLE, 'error', error);
       checkSize(TABLE, 'error', message, DEFAULT_MAX_BYTES);
       return failTx(id, token, message, clock());

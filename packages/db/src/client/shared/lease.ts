@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requireInt, requireString } from './checks.ts';
+import { LeaseLostError } from './errors.ts';
 
 /** Default lease: a claimed job is the worker's for this long unless it heartbeats. */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -33,6 +34,17 @@ export function checkClaim(
   const worker = requireString(table, 'lease_owner', options.worker);
   const leaseMs = requireInt(table, 'lease_expires_at', options.leaseMs ?? DEFAULT_LEASE_MS, 1);
   return { worker, leaseMs };
+}
+
+/** The id and fencing token a worker shows; LeaseLostError when it holds no token at all. */
+export function heldLease(
+  table: string,
+  job: HeldLease,
+  action: string,
+): { id: string; token: string } {
+  const id = requireString(table, 'id', job.id);
+  if (typeof job.leaseToken !== 'string') throw new LeaseLostError(table, id, action);
+  return { id, token: job.leaseToken };
 }
 
 export function checkBatchSize(table: string, limit: number): number {
