@@ -7,6 +7,8 @@ import {
   messageContentSchema,
   nodeOutputsSchema,
   nodeStatesSchema,
+  transitionPayloadSchema,
+  transitionPhases,
   variablesSchema,
 } from '@agentstate/schema/dipeo';
 import fc from 'fast-check';
@@ -116,17 +118,37 @@ const executionMetrics = fc.record(
   { requiredKeys: ['execution_id', 'start_time', 'node_metrics'] },
 );
 
-/** The execution's JSON columns in the order saveExecution writes them. */
-const columns: ReadonlyArray<{ column: string; schema: z.ZodType; valid: fc.Arbitrary<unknown> }> =
-  [
-    { column: 'node_states', schema: nodeStatesSchema, valid: dict(nodeState) },
-    { column: 'node_outputs', schema: nodeOutputsSchema, valid: dict(envelope) },
-    { column: 'llm_usage', schema: llmUsageSchema, valid: llmUsage },
-    { column: 'variables', schema: variablesSchema, valid: jsonObject },
-    { column: 'exec_counts', schema: execCountsSchema, valid: dict(uint) },
-    { column: 'executed_nodes', schema: executedNodesSchema, valid: fc.array(str) },
-    { column: 'metrics', schema: executionMetricsSchema, valid: executionMetrics },
-  ];
+/** The JSON columns written through in-place checks: the execution's, then the event payload. */
+const columns: ReadonlyArray<{
+  table: string;
+  column: string;
+  schema: z.ZodType;
+  valid: fc.Arbitrary<unknown>;
+}> = [
+  { table: 'executions', column: 'node_states', schema: nodeStatesSchema, valid: dict(nodeState) },
+  { table: 'executions', column: 'node_outputs', schema: nodeOutputsSchema, valid: dict(envelope) },
+  { table: 'executions', column: 'llm_usage', schema: llmUsageSchema, valid: llmUsage },
+  { table: 'executions', column: 'variables', schema: variablesSchema, valid: jsonObject },
+  { table: 'executions', column: 'exec_counts', schema: execCountsSchema, valid: dict(uint) },
+  {
+    table: 'executions',
+    column: 'executed_nodes',
+    schema: executedNodesSchema,
+    valid: fc.array(str),
+  },
+  {
+    table: 'executions',
+    column: 'metrics',
+    schema: executionMetricsSchema,
+    valid: executionMetrics,
+  },
+  {
+    table: 'transitions',
+    column: 'payload',
+    schema: transitionPayloadSchema,
+    valid: fc.record({ event_type: fc.constantFrom(...transitionPhases), data: jsonObject }),
+  },
+];
 
 // Near-valid values: a valid one with one to three things broken anywhere inside it.
 class Thing {
@@ -325,10 +347,10 @@ function outcome<T>(write: () => T): { value: T } | { error: string; issues: unk
 }
 
 /** The column text as it was written before the in-place check: zod's copy, serialised. */
-const zodText = (column: string, schema: z.ZodType, value: unknown) =>
-  toJsonText('executions', column, checkShape('executions', column, schema, value));
+const zodText = (column: string, schema: z.ZodType, value: unknown, table = 'executions') =>
+  toJsonText(table, column, checkShape(table, column, schema, value));
 
-describe.each(columns)('in-place check of executions.$column', ({ column, schema, valid }) => {
+describe.each(columns)('in-place check of $table.$column', ({ table, column, schema, valid }) => {
   const check = compileShapeCheck(schema)!;
 
   it('compiles, and vouches for every valid value as callers build it', () => {
@@ -344,7 +366,7 @@ describe.each(columns)('in-place check of executions.$column', ({ column, schema
 
   it('vouches only for values zod accepts and stores unchanged; the writer matches zod', () => {
     const seen = { vouched: 0, rejected: 0 };
-    const write = jsonColumn('dipeo', 'executions', column, schema);
+    const write = jsonColumn('dipeo', table, column, schema);
     fc.assert(
       fc.property(fc.oneof(valid, nearValid(valid)), (value) => {
         const parsed = schema.safeParse(value);
@@ -353,7 +375,9 @@ describe.each(columns)('in-place check of executions.$column', ({ column, schema
           expect(parsed.success).toBe(true);
           expect(serialised(value)).toBe(serialised(parsed.data));
         } else if (!parsed.success) seen.rejected++;
-        expect(outcome(() => write(value))).toEqual(outcome(() => zodText(column, schema, value)));
+        expect(outcome(() => write(value))).toEqual(
+          outcome(() => zodText(column, schema, value, table)),
+        );
       }),
       { numRuns: 400 },
     );
@@ -522,7 +546,11 @@ describe('in-place check: values zod would change go through zod', () => {
   });
 });
 
-describe('saveExecution with the in-place checks', () => {
+const executionColumns = columns.filter(({ table }) => table === 'executions');
+const maybeBroken = <T>(valid: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: nearValid(valid), weight: 1 });
+
+describe('saveExecution and appendTransition with the in-place checks', () => {
   it('stores exactly what the zod path stores, or throws its error and writes nothing', async () => {
     const handle = await freshDatabase('dipeo', 'file');
     const client = createDipeoClient(handle);
@@ -530,51 +558,93 @@ describe('saveExecution with the in-place checks', () => {
       `SELECT node_states, node_outputs, llm_usage, variables, exec_counts, executed_nodes, metrics
        FROM executions WHERE execution_id = ?`,
     );
-    const maybeBroken = <T>(valid: fc.Arbitrary<T>) =>
-      fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: nearValid(valid), weight: 1 });
     const seen = { stored: 0, rejected: 0 };
     let n = 0;
     fc.assert(
-      fc.property(fc.tuple(...columns.map(({ valid }) => maybeBroken(valid))), (values) => {
-        const id = `e${n++}`;
-        const [nodeStates, nodeOutputs, llmUsage, variables, execCounts, executedNodes, metrics] =
-          values as unknown[];
-        // The client's defaults: exec_counts {}, executed_nodes [], metrics null.
+      fc.property(
+        fc.tuple(...executionColumns.map(({ valid }) => maybeBroken(valid))),
+        (values) => {
+          const id = `e${n++}`;
+          const [nodeStates, nodeOutputs, llmUsage, variables, execCounts, executedNodes, metrics] =
+            values as unknown[];
+          // The client's defaults: exec_counts {}, executed_nodes [], metrics null.
+          const expected = outcome(() =>
+            executionColumns.map(({ column, schema }, i) => {
+              const value = values[i];
+              if (column === 'metrics' && (value === undefined || value === null)) return null;
+              if (column === 'exec_counts') return zodText(column, schema, value ?? {});
+              if (column === 'executed_nodes') return zodText(column, schema, value ?? []);
+              return zodText(column, schema, value);
+            }),
+          );
+          const saved = outcome(() =>
+            client.saveExecution({
+              executionId: id,
+              status: 'running',
+              startedAt: new Date(0),
+              nodeStates,
+              nodeOutputs,
+              llmUsage,
+              variables,
+              execCounts,
+              executedNodes,
+              metrics,
+            } as never),
+          );
+          const row = read.get(id) as Record<string, string | null> | undefined;
+          if ('error' in expected) {
+            seen.rejected++;
+            expect(saved).toEqual(expected);
+            expect(row).toBeUndefined();
+          } else {
+            seen.stored++;
+            expect(saved).toEqual({ value: undefined });
+            expect(Object.values(row!)).toEqual(expected.value);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(seen.stored).toBeGreaterThan(0);
+    expect(seen.rejected).toBeGreaterThan(0);
+  });
+
+  it('an event payload is stored as the zod path stores it, or rejected with its error', async () => {
+    const handle = await freshDatabase('dipeo', 'file');
+    const client = createDipeoClient(handle);
+    const count = handle.sqlite.prepare('SELECT count(*) FROM transitions').pluck();
+    const payloads = columns.find(({ table }) => table === 'transitions')!;
+    const seen = { stored: 0, rejected: 0 };
+    fc.assert(
+      fc.property(maybeBroken(payloads.valid), (payload) => {
+        // appendTransition fills event_type and data in first, then spreads the caller's payload.
+        const full = { event_type: 'node_output', data: {}, ...(payload as object) };
         const expected = outcome(() =>
-          columns.map(({ column, schema }, i) => {
-            const value = values[i];
-            if (column === 'metrics' && (value === undefined || value === null)) return null;
-            if (column === 'exec_counts') return zodText(column, schema, value ?? {});
-            if (column === 'executed_nodes') return zodText(column, schema, value ?? []);
-            return zodText(column, schema, value);
+          zodText('payload', transitionPayloadSchema, full, 'transitions'),
+        );
+        const before = count.get() as number;
+        const appended = outcome(() =>
+          client.appendTransition({
+            executionId: 'e',
+            phase: 'node_output',
+            payload: payload as never,
           }),
         );
-        const saved = outcome(() =>
-          client.saveExecution({
-            executionId: id,
-            status: 'running',
-            startedAt: new Date(0),
-            nodeStates,
-            nodeOutputs,
-            llmUsage,
-            variables,
-            execCounts,
-            executedNodes,
-            metrics,
-          } as never),
-        );
-        const row = read.get(id) as Record<string, string | null> | undefined;
         if ('error' in expected) {
           seen.rejected++;
-          expect(saved).toEqual(expected);
-          expect(row).toBeUndefined();
+          expect(appended).toEqual(expected);
+          expect(count.get()).toBe(before);
         } else {
           seen.stored++;
-          expect(saved).toEqual({ value: undefined });
-          expect(Object.values(row!)).toEqual(expected.value);
+          const { seq } = (appended as { value: { seq: number } }).value;
+          const stored = handle.sqlite
+            .prepare("SELECT payload FROM transitions WHERE execution_id = 'e' AND seq = ?")
+            .pluck()
+            .get(seq);
+          expect(stored).toBe(expected.value);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
     expect(seen.stored).toBeGreaterThan(0);
     expect(seen.rejected).toBeGreaterThan(0);

@@ -54,6 +54,9 @@ const statusSet: ReadonlySet<string> = new Set(executionStatuses);
 const phaseSet: ReadonlySet<string> = new Set(transitionPhases);
 const DAY_MS = 86_400_000;
 
+/** `transitions.payload`, written on every event of a running diagram. */
+const transitionPayload = jsonColumn('dipeo', 'transitions', 'payload', transitionPayloadSchema);
+
 /** The execution's JSON columns, built once: saveExecution is the hot write of a running diagram. */
 const executionJson = {
   nodeStates: jsonColumn('dipeo', 'executions', 'node_states', nodeStatesSchema),
@@ -155,17 +158,11 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
     );
     const nodeId = optionalString(T, 'node_id', input.nodeId);
     const phase = requireEnum<TransitionPhase>(T, 'phase', input.phase, phaseSet);
-    const payload = checkShape(T, 'payload', transitionPayloadSchema, {
-      event_type: phase,
-      data: {},
-      ...input.payload,
-    });
     return {
       executionId,
       nodeId: nodeId === null ? null : sized(T, 'node_id', nodeId),
       phase,
-      payload,
-      payloadText: sized(T, 'payload', toJsonText(T, 'payload', payload)),
+      payloadText: transitionPayload({ event_type: phase, data: {}, ...input.payload }),
     };
   }
 
