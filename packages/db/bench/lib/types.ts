@@ -10,7 +10,10 @@ export interface Comparison {
   baseline: number;
   /** e.g. `drizzle-orm migrate()`. */
   baselineName: string;
-  /** baseline / agentstate: above 1 means agentstate is faster. */
+  /**
+   * baseline / agentstate: above 1 means agentstate is faster. Where both sides ran in alternating
+   * rounds, the median of the rounds' own ratios.
+   */
   ratio: number;
   iterations: number;
   /** A target this figure must meet, and whether it did. */

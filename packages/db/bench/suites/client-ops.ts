@@ -23,6 +23,9 @@ const data = { prompt: 'refactor the parser', projectPath: '/home/me/project' };
  * Runs `ops` calls of each side per round, alternating sides so machine noise hits both alike.
  * `warmup` untimed calls of each side come first, so neither side is measured before the JIT
  * has compiled it (a chain of comparisons stays balanced: both sides consume the same extra).
+ * The times are each side's median round; the ratio is the median of the rounds' own ratios
+ * (the two sides of a round run back to back), which a slow spell on a shared machine moves
+ * less than it moves the ratio of the two medians.
  */
 export function interleave(
   rounds: number,
@@ -30,7 +33,7 @@ export function interleave(
   ours: (i: number) => void,
   baseline: (i: number) => void,
   warmup = Math.min(ops, 100),
-): { ours: number; baseline: number; iterations: number } {
+): Measured {
   const a: number[] = [];
   const b: number[] = [];
   let i = 0;
@@ -48,17 +51,33 @@ export function interleave(
       (side === 0 ? a : b).push(((performance.now() - start) * 1000) / ops);
     }
   }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  return { ours: median(a), baseline: median(b), iterations: rounds * ops };
+  const ratios = a.map((ours, round) => b[round]! / ours);
+  return {
+    ours: median(a),
+    baseline: median(b),
+    ratio: median(ratios),
+    iterations: rounds * ops,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+/** Median times per operation of both sides, and (from `interleave`) the median paired ratio. */
+export interface Measured {
+  ours: number;
+  baseline: number;
+  /** baseline / ours; when absent, the ratio of the two times. */
+  ratio?: number;
+  iterations: number;
 }
 
 export function comparison(
   name: string,
-  m: { ours: number; baseline: number; iterations: number },
+  m: Measured,
   baselineName = RAW,
   target?: { description: string; min: number },
 ): Comparison {
-  const ratio = m.baseline / m.ours;
+  const ratio = m.ratio ?? m.baseline / m.ours;
   const ops = (us: number) => Math.round(1e6 / us).toLocaleString('en-US');
   return {
     name,
@@ -181,8 +200,8 @@ export const clientOpsSuite: Suite = {
       });
       rawSession(pr.sqlite, session.id);
       const raw = rawQueue(pr.sqlite);
-      const rounds = 7;
-      const ops = 1500;
+      const rounds = 15;
+      const ops = 700;
 
       // Message append with its counters.
       const content = JSON.stringify({ type: 'assistant', message: { content: 'x'.repeat(400) } });
@@ -231,7 +250,7 @@ export const clientOpsSuite: Suite = {
           'pokecode: point get (session by id)',
           interleave(
             rounds,
-            20_000,
+            10_000,
             () => client.getSession(session.id),
             () => getSession.get(session.id),
           ),
@@ -290,7 +309,7 @@ export const clientOpsSuite: Suite = {
       );
       const cycle = interleave(
         rounds,
-        500,
+        250,
         () => {
           client.jobs.enqueue({
             sessionId: session.id,
@@ -306,7 +325,8 @@ export const clientOpsSuite: Suite = {
         },
       );
       comparisons.push(comparison('pokecode: full job cycle (3 commits)', cycle, RAW, atLeast09));
-      for (let k = 0; k < (rounds + 1) * 100 * 32; k++) {
+      const batches = 50;
+      for (let k = 0; k < (rounds + 1) * batches * 32; k++) {
         client.jobs.enqueue({
           sessionId: session.id,
           promptId: 'p',
@@ -320,7 +340,7 @@ export const clientOpsSuite: Suite = {
           'pokecode: batch claim of 32',
           interleave(
             rounds,
-            100,
+            batches,
             () => client.jobs.claimBatch(32, { worker: 'bench' }),
             () => raw.claim(32),
           ),
