@@ -108,6 +108,14 @@ export const embeddedMigrations: Record<DatabaseName, readonly EmbeddedMigration
       "breakpoints": true,
       "sql": "ALTER TABLE `workers` ADD `lease_owner` text;--> statement-breakpoint\nALTER TABLE `workers` ADD `lease_token` text;--> statement-breakpoint\nALTER TABLE `workers` ADD `lease_expires_at` text;--> statement-breakpoint\nCREATE INDEX `idx_workers_claim` ON `workers` (\"priority\" desc,`execute_at`,`retry_at`) WHERE \"workers\".\"status\" = 'pending';--> statement-breakpoint\nCREATE INDEX `idx_workers_lease` ON `workers` (`lease_expires_at`) WHERE \"workers\".\"status\" = 'running';",
       "hash": "6b2af1f1742a1f244cd472d056b72f95206f1bd640ddd4ca9790931fbc812363"
+    },
+    {
+      "idx": 5,
+      "tag": "0005_recover_leases_through_status_index",
+      "when": 1795332226421,
+      "breakpoints": true,
+      "sql": "DROP INDEX `idx_workers_lease`;",
+      "hash": "f24d04ca6fa7709420096c6a0a209fbe7e65c106132b0443c0ea4f4af66ed016"
     }
   ],
 };

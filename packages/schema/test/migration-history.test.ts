@@ -84,6 +84,7 @@ describe('engine history', () => {
       '0002_context_warning_tracking',
       '0003_drop_session_notifications',
       '0004_add_worker_leases',
+      '0005_recover_leases_through_status_index',
     ]);
   });
 

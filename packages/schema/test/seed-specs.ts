@@ -346,7 +346,6 @@ export const seedSpecs: Record<DatabaseName, Record<string, TableSpec>> = {
           columns: ['priority desc', 'execute_at', 'retry_at'],
           where: "status = 'pending'",
         },
-        idx_workers_lease: { columns: ['lease_expires_at'], where: "status = 'running'" },
         ux_workers_dedupe_hash: { columns: ['dedupe_hash'], unique: true },
         idx_workers_ready: { columns: ['status', 'execute_at'] },
         idx_workers_status: { columns: ['status'] },

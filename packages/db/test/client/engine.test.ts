@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngineClient, LeaseLostError } from '../../src/index.ts';
+import { createEngineClient, engineWorkerSql, LeaseLostError } from '../../src/index.ts';
 import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
 describe.each(storageKinds)('engine client (%s)', (kind) => {
@@ -77,6 +77,24 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
       lastError: 'lease expired',
     });
     expect(() => client.workers.complete(second)).toThrow(LeaseLostError);
+  });
+
+  it('claims in order off the claim index, with no sort; finds expired leases with a status seek', async () => {
+    const { handle } = await setup();
+    const plan = (sql: string) => {
+      const rows = handle.sqlite
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ now: '', owner: 'w', token: 't', expires: '' }) as Array<{ detail: string }>;
+      return rows.map((row) => row.detail);
+    };
+    // The claim index holds pending workers only, in claim order: the first due one ends the walk.
+    expect(plan(engineWorkerSql.claimNext)).toEqual([
+      'SEARCH workers USING INTEGER PRIMARY KEY (rowid=?)',
+      'SCALAR SUBQUERY 1',
+      'SCAN workers USING COVERING INDEX idx_workers_claim',
+    ]);
+    const recovery = plan(engineWorkerSql.recoverExpired);
+    expect(recovery).toEqual(['SEARCH workers USING INDEX idx_workers_status (status=?)']);
   });
 
   it('cancels and cleans up finished workers, cancelled included', async () => {
