@@ -210,6 +210,18 @@ export const clientQueueSuite: Suite = {
           "job_queue keeps the seed's five indexes and a text primary key: 7 b-trees per enqueue, " +
           'against 2 for plainjob',
       });
+      const enginePages = await walPagesPerCycle(engineHandle.sqlite, engineCycle);
+      comparisons.push({
+        ...comparison(
+          'WAL pages per engine worker cycle vs plainjob',
+          { ours: enginePages, baseline: plainPages, iterations: 200 },
+          'plainjob 0.0.14',
+        ),
+        unit: 'pages',
+        note:
+          'workers has a text primary key, a unique dedupe_hash and four indexes (ready, status, ' +
+          'session, claim order)',
+      });
       handle.close();
       bareHandle.close();
       engineHandle.close();
