@@ -51,16 +51,23 @@ export function interleave(
       (side === 0 ? a : b).push(((performance.now() - start) * 1000) / ops);
     }
   }
-  const ratios = a.map((ours, round) => b[round]! / ours);
-  return {
-    ours: median(a),
-    baseline: median(b),
-    ratio: median(ratios),
-    iterations: rounds * ops,
-  };
+  return paired(a, b, rounds * ops);
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Per-round times of both sides (round k of each ran back to back): their medians, and the median
+ * of the rounds' own ratios.
+ */
+export function paired(ours: number[], baseline: number[], iterations: number): Measured {
+  return {
+    ours: median(ours),
+    baseline: median(baseline),
+    ratio: median(ours.map((us, round) => baseline[round]! / us)),
+    iterations,
+  };
+}
 
 /** Median times per operation of both sides, and (from `interleave`) the median paired ratio. */
 export interface Measured {

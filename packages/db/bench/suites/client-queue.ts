@@ -11,7 +11,7 @@ import {
   openDatabase,
 } from '../../src/index.ts';
 import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
-import { comparison, interleave } from './client-ops.ts';
+import { comparison, interleave, paired } from './client-ops.ts';
 
 const quiet = { migrate: { log: () => {} } };
 const data = { prompt: 'refactor the parser', projectPath: '/home/me/project' };
@@ -155,16 +155,8 @@ export const clientQueueSuite: Suite = {
         results.plain.push(await timeAsync(1, cycles, plainCycle));
         if (liteRuns) results.lite.push(await timeAsync(1, cycles, liteCycle));
       }
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      // Median times, and the median of each round's own ratio (the sides of a round run back to back).
-      const paired = (ours: number[], peer: number[]) => ({
-        ours: median(ours),
-        baseline: median(peer),
-        ratio: median(ours.map((us, round) => peer[round]! / us)),
-        iterations: rounds * cycles,
-      });
-      const vsPlain = paired(results.ours, results.plain);
-      const vsLite = liteRuns ? paired(results.ours, results.lite) : undefined;
+      const vsPlain = paired(results.ours, results.plain, rounds * cycles);
+      const vsLite = liteRuns ? paired(results.ours, results.lite, rounds * cycles) : undefined;
       const fasterPeer =
         vsLite === undefined || vsPlain.baseline <= vsLite.baseline
           ? { name: 'plainjob', measured: vsPlain }
@@ -186,14 +178,14 @@ export const clientQueueSuite: Suite = {
       comparisons.push(
         comparison(
           'job cycle with session bookkeeping vs plainjob',
-          paired(results.tracked, results.plain),
+          paired(results.tracked, results.plain, rounds * cycles),
           'plainjob 0.0.14',
         ),
       );
       comparisons.push(
         comparison(
           'engine worker cycle (schedule, claim, complete) vs plainjob',
-          paired(results.engine, results.plain),
+          paired(results.engine, results.plain, rounds * cycles),
           'plainjob 0.0.14',
         ),
       );
