@@ -12,6 +12,7 @@ import {
   type DatabaseHandle,
   type ExecutionInput,
 } from '../../src/index.ts';
+import type { PokecodeClient } from '../../src/client/pokecode/client.ts';
 import { createClaimer } from '../../src/client/shared/lease.ts';
 import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
 
@@ -52,6 +53,17 @@ export function interleave(
     }
   }
   return paired(a, b, rounds * ops);
+}
+
+/** A prompt job through the typed pokecode queue. */
+export function enqueueJob(client: PokecodeClient, sessionId: string): void {
+  client.jobs.enqueue({ sessionId, promptId: 'p', provider: 'claude-code', data });
+}
+
+/** The job cycle: enqueue, claim, complete, one commit each. */
+export function jobCycle(client: PokecodeClient, sessionId: string): void {
+  enqueueJob(client, sessionId);
+  client.jobs.complete(client.jobs.claim({ worker: 'bench' })!);
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
@@ -273,13 +285,7 @@ export const clientOpsSuite: Suite = {
           interleave(
             rounds,
             ops,
-            () =>
-              client.jobs.enqueue({
-                sessionId: session.id,
-                promptId: 'p',
-                provider: 'claude-code',
-                data,
-              }),
+            () => enqueueJob(client, session.id),
             () => raw.enqueue(session.id),
           ),
           RAW,
@@ -317,15 +323,7 @@ export const clientOpsSuite: Suite = {
       const cycle = interleave(
         rounds,
         250,
-        () => {
-          client.jobs.enqueue({
-            sessionId: session.id,
-            promptId: 'p',
-            provider: 'claude-code',
-            data,
-          });
-          client.jobs.complete(client.jobs.claim({ worker: 'bench' })!);
-        },
+        () => jobCycle(client, session.id),
         () => {
           raw.enqueue(session.id);
           raw.complete(raw.claim()[0]!);
@@ -334,12 +332,7 @@ export const clientOpsSuite: Suite = {
       comparisons.push(comparison('pokecode: full job cycle (3 commits)', cycle, RAW, atLeast09));
       const batches = 50;
       for (let k = 0; k < (rounds + 1) * batches * 32; k++) {
-        client.jobs.enqueue({
-          sessionId: session.id,
-          promptId: 'p',
-          provider: 'claude-code',
-          data,
-        });
+        enqueueJob(client, session.id);
         raw.enqueue(session.id);
       }
       comparisons.push(

@@ -11,7 +11,7 @@ import {
   openDatabase,
 } from '../../src/index.ts';
 import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
-import { comparison, interleave, paired } from './client-ops.ts';
+import { comparison, interleave, jobCycle, paired } from './client-ops.ts';
 
 const quiet = { migrate: { log: () => {} } };
 const data = { prompt: 'refactor the parser', projectPath: '/home/me/project' };
@@ -85,21 +85,10 @@ export const clientQueueSuite: Suite = {
         projectPath: '/p',
         name: 'peer',
       });
-      const tracked = async () => {
-        client.jobs.enqueue({
-          sessionId: session.id,
-          promptId: 'p',
-          provider: 'claude-code',
-          data,
-        });
-        client.jobs.complete(client.jobs.claim({ worker: 'bench' })!);
-      };
+      const tracked = async () => jobCycle(client, session.id);
       const bareHandle = await openDatabase('pokecode', { path: join(dir, 'bare.db'), ...quiet });
       const bare = createPokecodeClient(bareHandle, { trackSessions: false });
-      const ours = async () => {
-        bare.jobs.enqueue({ sessionId: session.id, promptId: 'p', provider: 'claude-code', data });
-        bare.jobs.complete(bare.jobs.claim({ worker: 'bench' })!);
-      };
+      const ours = async () => jobCycle(bare, session.id);
       const engineHandle = await openDatabase('engine', { path: join(dir, 'engine.db'), ...quiet });
       const engine = createEngineClient(engineHandle);
       const engineCycle = async () => {
