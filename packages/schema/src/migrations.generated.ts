@@ -66,6 +66,14 @@ export const embeddedMigrations: Record<DatabaseName, readonly EmbeddedMigration
       "breakpoints": true,
       "sql": "DROP INDEX `idx_job_queue_claim`;--> statement-breakpoint\nDROP INDEX `idx_job_queue_lease`;",
       "hash": "4987cb1675dc7be31d2935d4abc14dd7f6b2c6e262133cc1b9119c5936363c62"
+    },
+    {
+      "idx": 4,
+      "tag": "0004_drop_unused_provider_index",
+      "when": 1795334566229,
+      "breakpoints": true,
+      "sql": "DROP INDEX `idx_job_queue_provider`;",
+      "hash": "03eca2cdeb8eab23415b6bd89f0e90331133815b56a6c5d119030555c3627f65"
     }
   ],
   engine: [

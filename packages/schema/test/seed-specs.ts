@@ -277,7 +277,6 @@ export const seedSpecs: Record<DatabaseName, Record<string, TableSpec>> = {
         idx_job_queue_next_retry: { columns: ['next_retry_at'] },
         idx_job_queue_session_id: { columns: ['session_id'] },
         idx_job_queue_created_at: { columns: ['created_at'] },
-        idx_job_queue_provider: { columns: ['provider'] },
       },
     },
     devices: {

@@ -188,7 +188,7 @@ export const clientQueueSuite: Suite = {
         ),
         unit: 'pages',
         note:
-          "job_queue keeps the seed's five indexes and a text primary key: 7 b-trees per enqueue, " +
+          "job_queue keeps the seed's four indexes and a text primary key: 6 b-trees per enqueue, " +
           'against 2 for plainjob',
       });
       const enginePages = await walPagesPerCycle(engineHandle.sqlite, engineCycle);

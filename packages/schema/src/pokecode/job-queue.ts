@@ -32,13 +32,13 @@ export const jobQueue = sqliteTable(
     /** Milliseconds: leases are seconds long, finer than the table's second timestamps. */
     leaseExpiresAt: integer('lease_expires_at', { mode: 'timestamp_ms' }),
   },
-  // Only the seed's indexes: claims walk idx_job_queue_status (status, rowid) in FIFO order and
-  // lease recovery reads its `processing` range, so a state change writes no extra index page.
+  // Only the seed's four indexes: claims walk idx_job_queue_status (status, rowid) in FIFO order
+  // and lease recovery reads its `processing` range, so a state change writes no extra index page.
+  // The original's idx_job_queue_provider (no query reads it; a page on every enqueue) is dropped.
   (t) => [
     index('idx_job_queue_status').on(t.status),
     index('idx_job_queue_next_retry').on(t.nextRetryAt),
     index('idx_job_queue_session_id').on(t.sessionId),
     index('idx_job_queue_created_at').on(t.createdAt),
-    index('idx_job_queue_provider').on(t.provider),
   ],
 );
