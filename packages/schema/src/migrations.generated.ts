@@ -124,6 +124,14 @@ export const embeddedMigrations: Record<DatabaseName, readonly EmbeddedMigration
       "breakpoints": true,
       "sql": "DROP INDEX `idx_workers_lease`;",
       "hash": "f24d04ca6fa7709420096c6a0a209fbe7e65c106132b0443c0ea4f4af66ed016"
+    },
+    {
+      "idx": 6,
+      "tag": "0006_drop_redundant_status_index",
+      "when": 1795335171364,
+      "breakpoints": true,
+      "sql": "DROP INDEX `idx_workers_status`;",
+      "hash": "6add942af001034fc028d01c4cf101ea4d65b97c5e11ce906246ffb9682a9099"
     }
   ],
 };

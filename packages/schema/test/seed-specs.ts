@@ -347,7 +347,6 @@ export const seedSpecs: Record<DatabaseName, Record<string, TableSpec>> = {
         },
         ux_workers_dedupe_hash: { columns: ['dedupe_hash'], unique: true },
         idx_workers_ready: { columns: ['status', 'execute_at'] },
-        idx_workers_status: { columns: ['status'] },
         idx_workers_session: { columns: ['session_id'] },
       },
       foreignKeys: [{ from: 'session_id', table: 'sessions', to: 'id', onDelete: 'SET NULL' }],

@@ -207,7 +207,7 @@ export const clientQueueSuite: Suite = {
         ),
         unit: 'pages',
         note:
-          'workers has a text primary key, a unique dedupe_hash and four indexes (ready, status, ' +
+          'workers has a text primary key, a unique dedupe_hash and three indexes (ready, ' +
           'session, claim order)',
       });
       handle.close();

@@ -94,7 +94,7 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
       'SCAN workers USING COVERING INDEX idx_workers_claim',
     ]);
     const recovery = plan(engineWorkerSql.recoverExpired);
-    expect(recovery).toEqual(['SEARCH workers USING INDEX idx_workers_status (status=?)']);
+    expect(recovery).toEqual(['SEARCH workers USING INDEX idx_workers_ready (status=?)']);
   });
 
   it('cancels and cleans up finished workers, cancelled included', async () => {

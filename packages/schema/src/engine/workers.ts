@@ -44,14 +44,15 @@ export const workers = sqliteTable(
     leaseExpiresAt: isoDateTime('lease_expires_at'),
   },
   (t) => [
+    // The original's idx_workers_status (status) is dropped: idx_workers_ready starts with status
+    // and serves every status seek, and the copy cost a page on each insert and status change.
     index('idx_workers_ready').on(t.status, t.executeAt),
-    index('idx_workers_status').on(t.status),
     index('idx_workers_session').on(t.sessionId),
     // Runnable order (priority, then execute_at) off a covering index of pending rows only.
     index('idx_workers_claim')
       .on(sql`${t.priority} desc`, t.executeAt, t.retryAt)
       .where(sql`${t.status} = 'pending'`),
-    // Expired leases are found in the `running` range of idx_workers_status, as short as the
+    // Expired leases are found in the `running` range of idx_workers_ready, as short as the
     // number of running workers: a lease index would cost a page on every claim and completion.
   ],
 );

@@ -54,8 +54,8 @@ export const engineWorkerSql = {
       ORDER BY priority DESC, execute_at LIMIT 1)
     RETURNING *`,
   // An expired lease counts as a failed attempt. Expired leases are found in the (short) running
-  // range of the status index.
-  recoverExpired: `UPDATE workers INDEXED BY idx_workers_status SET retry_count = retry_count + 1,
+  // range of idx_workers_ready (status, execute_at).
+  recoverExpired: `UPDATE workers INDEXED BY idx_workers_ready SET retry_count = retry_count + 1,
       status = CASE WHEN retry_count + 1 > max_retries THEN 'failed' ELSE 'pending' END,
       completed_at = CASE WHEN retry_count + 1 > max_retries THEN @now ELSE NULL END,
       last_error = 'lease expired', updated_at = @now, ${CLEAR_LEASE}
