@@ -144,7 +144,8 @@ export function rawQueue(sqlite: Database.Database) {
   });
   // The client's claim loop over the same statements (recovery interval, one seek per job).
   const claimRows = createClaimer({
-    recover: (now: number) => s.recoverExpired.all(seconds(), now).length,
+    recover: (now: number) =>
+      s.recoverExpired.all({ seconds: seconds(), now, legacy: seconds() - 3600 }).length,
     claimNext: (params: Record<string, unknown>) =>
       s.claimNext.get(params) as Record<string, unknown> | undefined,
   });

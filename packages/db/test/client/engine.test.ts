@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineClient, engineWorkerSql, LeaseLostError } from '../../src/index.ts';
+import { LEGACY_CLAIM_MS } from '../../src/client/shared/lease.ts';
 import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
 describe.each(storageKinds)('engine client (%s)', (kind) => {
@@ -57,6 +58,29 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     expect(client.workers.get(a.id)!.dedupeHash).toBeNull();
   });
 
+  it('recovers a worker the original engine started (no lease) an hour after it started', async () => {
+    const { client, handle, clock } = await setup();
+    const legacy = handle.sqlite.prepare(
+      `INSERT INTO workers (id, primitive, status, instructions, retry_count, max_retries,
+         created_at, updated_at, started_at) VALUES (?, 'p', 'running', 'x', ?, 3, ?, ?, ?)`,
+    );
+    const sqliteText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    // Both text forms the original wrote: SQLite's datetime('now') and ISO 8601.
+    const old = sqliteText(clock() - LEGACY_CLAIM_MS);
+    legacy.run('old00001', 0, old, old, old);
+    legacy.run('last0001', 3, old, old, old);
+    const recent = iso(clock() - 600_000);
+    legacy.run('recent01', 0, recent, recent, recent);
+    expect(client.workers.recoverExpired()).toBe(2);
+    expect(client.workers.get('old00001')).toMatchObject({ status: 'pending', retryCount: 1 });
+    expect(client.workers.get('last0001')).toMatchObject({ status: 'failed', retryCount: 4 });
+    expect(client.workers.get('recent01')!.status).toBe('running');
+    clock.advance(LEGACY_CLAIM_MS - 600_000);
+    expect(client.workers.recoverExpired()).toBe(1);
+    expect(client.workers.get('recent01')).toMatchObject({ status: 'pending', retryCount: 1 });
+  });
+
   it('retries with backoff, fails past max_retries, recovers expired leases with fencing', async () => {
     const { client, clock } = await setup();
     client.workers.schedule({ primitive: 'p', instructions: 'x', maxRetries: 1 });
@@ -84,7 +108,9 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     const plan = (sql: string) => {
       const rows = handle.sqlite
         .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-        .all({ now: '', owner: 'w', token: 't', expires: '' }) as Array<{ detail: string }>;
+        .all({ now: '', owner: 'w', token: 't', expires: '', legacy: 0 }) as Array<{
+        detail: string;
+      }>;
       return rows.map((row) => row.detail);
     };
     // The claim index holds pending workers only, in claim order: the first due one ends the walk.

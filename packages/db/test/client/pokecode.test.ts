@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPokecodeClient, LeaseLostError, RowValidationError } from '../../src/index.ts';
 import { pokecodeSql } from '../../src/client/pokecode/statements.ts';
-import { RECOVERY_INTERVAL_MS } from '../../src/client/shared/lease.ts';
+import { LEGACY_CLAIM_MS, RECOVERY_INTERVAL_MS } from '../../src/client/shared/lease.ts';
 import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
 const data = { prompt: 'fix the bug', projectPath: '/repo' };
@@ -181,6 +181,30 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     expect(client.jobs.recoverExpired()).toBe(1);
     expect(client.jobs.get(job.id)).toMatchObject({ status: 'failed', error: 'lease expired' });
     expect(client.getSession(session.id)!.isWorking).toBe(false);
+  });
+
+  it('recovers a job the original tool claimed (no lease) an hour after it started', async () => {
+    const { client, handle, clock, session } = await setup();
+    // As the original leaves them: processing, attempts counted, no lease columns set.
+    const legacy = handle.sqlite.prepare(
+      `INSERT INTO job_queue (id, session_id, prompt_id, provider, status, data, attempts,
+         max_attempts, created_at, started_at)
+       VALUES (?, ?, 'p', 'claude-code', 'processing', '{"prompt":"x","projectPath":"/p"}', ?, 3, ?, ?)`,
+    );
+    const seconds = (ms: number) => Math.floor(ms / 1000);
+    legacy.run('old', session.id, 1, seconds(clock()) - 7200, seconds(clock() - LEGACY_CLAIM_MS));
+    legacy.run('last', session.id, 3, seconds(clock()) - 7200, seconds(clock()) - 7200);
+    legacy.run('recent', session.id, 1, seconds(clock()) - 600, seconds(clock()) - 600);
+    expect(client.jobs.recoverExpired()).toBe(2);
+    expect(client.jobs.get('old')).toMatchObject({ status: 'pending', error: 'lease expired' });
+    expect(client.jobs.get('last')).toMatchObject({ status: 'failed', error: 'lease expired' });
+    expect(client.jobs.get('recent')!.status).toBe('processing');
+    const rerun = client.jobs.claim({ worker: 'w' })!;
+    expect(rerun).toMatchObject({ id: 'old', attempts: 2 });
+    client.jobs.complete(rerun);
+    clock.advance(LEGACY_CLAIM_MS - 600_000);
+    expect(client.jobs.recoverExpired()).toBe(1);
+    expect(client.jobs.get('recent')!.status).toBe('pending');
   });
 
   it('claims in enqueue order within one second, where created_at ties', async () => {

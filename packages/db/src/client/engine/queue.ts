@@ -19,6 +19,7 @@ import {
   DEFAULT_LEASE_MS,
   createClaimer,
   heldLease,
+  LEGACY_CLAIM_MS,
   newLeaseToken,
   type ClaimOptions,
   type HeldLease,
@@ -54,12 +55,14 @@ export const engineWorkerSql = {
       ORDER BY priority DESC, execute_at LIMIT 1)
     RETURNING *`,
   // An expired lease counts as a failed attempt. Expired leases are found in the (short) running
-  // range of idx_workers_ready (status, execute_at).
+  // range of idx_workers_ready (status, execute_at). A worker the original engine started has no
+  // lease: it expires once started @legacy seconds ago (unixepoch reads either text form).
   recoverExpired: `UPDATE workers INDEXED BY idx_workers_ready SET retry_count = retry_count + 1,
       status = CASE WHEN retry_count + 1 > max_retries THEN 'failed' ELSE 'pending' END,
       completed_at = CASE WHEN retry_count + 1 > max_retries THEN @now ELSE NULL END,
       last_error = 'lease expired', updated_at = @now, ${CLEAR_LEASE}
-    WHERE status = 'running' AND lease_expires_at <= @now`,
+    WHERE status = 'running' AND (lease_expires_at <= @now
+      OR (lease_expires_at IS NULL AND unixepoch(coalesce(started_at, updated_at)) <= @legacy))`,
   heartbeat: `UPDATE workers SET lease_expires_at = ? WHERE id = ? AND status = 'running'
     AND lease_token = ?`,
   complete: `UPDATE workers SET status = 'complete', completed_at = @now, updated_at = @now,
@@ -105,6 +108,10 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     st[name as keyof typeof engineWorkerSql] = sqlite.prepare(sql);
   }
   const toWorker = rowMapper(workers);
+  const recoveryParams = (now: number) => ({
+    now: toIso(now),
+    legacy: Math.floor((now - LEGACY_CLAIM_MS) / 1000),
+  });
 
   const scheduleTx = immediate(sqlite, (row: Record<string, unknown>, now: string): Worker => {
     const hash = row.dedupe_hash as string | null;
@@ -142,7 +149,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
   });
 
   const claimRows = createClaimer({
-    recover: (now: number) => st.recoverExpired.run({ now: toIso(now) }).changes,
+    recover: (now: number) => st.recoverExpired.run(recoveryParams(now)).changes,
     claimNext: (claim: { now: string; owner: string; token: string; expires: string }) =>
       st.claimNext.get(claim) as Record<string, unknown> | undefined,
   });
@@ -244,7 +251,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     },
 
     recoverExpired(): number {
-      return st.recoverExpired.run({ now: toIso(clock()) }).changes;
+      return st.recoverExpired.run(recoveryParams(clock())).changes;
     },
 
     /** Deletes finished (complete, failed, cancelled) workers older than `retentionDays`. */

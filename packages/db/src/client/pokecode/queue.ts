@@ -23,7 +23,9 @@ import {
   checkBatchSize,
   checkClaim,
   createClaimer,
+  DEFAULT_LEASE_MS,
   heldLease,
+  LEGACY_CLAIM_MS,
   newLeaseToken,
   type ClaimOptions,
   type HeldLease,
@@ -85,7 +87,11 @@ export function createPokecodeQueue(
 
   /** Recovers expired leases; the sessions of jobs that ran out of attempts stop working. */
   function recover(now: number): number {
-    const recovered = st.recoverExpired.all(toSeconds(now), now) as Array<{
+    const recovered = st.recoverExpired.all({
+      seconds: toSeconds(now),
+      now,
+      legacy: toSeconds(now - LEGACY_CLAIM_MS),
+    }) as Array<{
       id: string;
       session_id: string;
       status: string;
@@ -214,7 +220,7 @@ export function createPokecodeQueue(
     },
 
     /** Extends a held lease; returns the new expiry. Throws LeaseLostError if it is not held. */
-    heartbeat(job: HeldLease, leaseMs = 60_000): Date {
+    heartbeat(job: HeldLease, leaseMs = DEFAULT_LEASE_MS): Date {
       const { id, token } = heldLease(TABLE, job, 'heartbeat');
       const expires = clock() + requireInt(TABLE, 'lease_expires_at', leaseMs, 1);
       if (st.heartbeat.run(expires, id, token).changes === 0) {

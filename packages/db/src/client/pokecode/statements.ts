@@ -44,12 +44,14 @@ export const pokecodeSql = {
     RETURNING *`,
   clearRetry: 'UPDATE job_queue SET next_retry_at = NULL WHERE id = ?',
   // Expired leases, found in the (short) processing range of the status index: the attempt
-  // counts; a job out of attempts fails, the others run again.
+  // counts; a job out of attempts fails, the others run again. A job the original tool claimed
+  // has no lease: it expires @legacy (seconds) after it started.
   recoverExpired: `UPDATE job_queue INDEXED BY idx_job_queue_status SET
       status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
-      completed_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END,
+      completed_at = CASE WHEN attempts >= max_attempts THEN @seconds ELSE NULL END,
       error = 'lease expired', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-    WHERE status = 'processing' AND lease_expires_at <= ?
+    WHERE status = 'processing' AND (lease_expires_at <= @now
+      OR (lease_expires_at IS NULL AND coalesce(started_at, created_at) <= @legacy))
     RETURNING id, session_id, status`,
   heartbeat: `UPDATE job_queue SET lease_expires_at = ?
     WHERE id = ? AND status = 'processing' AND lease_token = ?`,

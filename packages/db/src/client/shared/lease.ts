@@ -5,6 +5,13 @@ import { LeaseLostError } from './errors.ts';
 /** Default lease: a claimed job is the worker's for this long unless it heartbeats. */
 export const DEFAULT_LEASE_MS = 60_000;
 
+/**
+ * A job the original tool claimed (running, with no lease recorded: it had no leases and never
+ * recovered a crashed worker's job) counts as leased for this long from its start, then is
+ * recovered like any expired lease. Long, because the original sends no heartbeat.
+ */
+export const LEGACY_CLAIM_MS = 60 * 60_000;
+
 export interface ClaimOptions {
   /** Names the claiming worker (kept in `lease_owner` for operators). */
   worker: string;
