@@ -130,6 +130,21 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     expect(client.jobs.get(first.id)!.nextRetryAt).toBeNull();
   });
 
+  it('never hands out a retry before its backoff, though next_retry_at holds whole seconds', async () => {
+    const { client, clock, enqueue } = await setup();
+    enqueue('a');
+    clock.advance(900); // mid-second
+    const failedAt = clock();
+    const outcome = client.jobs.fail(client.jobs.claim({ worker: 'w' })!, 'boom');
+    // 3 s of backoff from failedAt, rounded up to the second stored.
+    const due = Math.ceil((failedAt + 3000) / 1000) * 1000;
+    expect(outcome).toEqual({ status: 'pending', nextRetryAt: new Date(due) });
+    clock.set(failedAt + 3000);
+    expect(client.jobs.claim({ worker: 'w' })).toBeUndefined();
+    clock.set(due);
+    expect(client.jobs.claim({ worker: 'w' })).toMatchObject({ attempts: 2 });
+  });
+
   it('fails for good after max_attempts and marks the session', async () => {
     const { client, session } = await setup();
     client.jobs.enqueue({

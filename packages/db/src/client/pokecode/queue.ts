@@ -148,9 +148,10 @@ export function createPokecodeQueue(
         { attempts: number; max_attempts: number; session_id: string } | undefined;
       if (!job) throw new LeaseLostError(TABLE, id, 'fail');
       if (job.attempts < job.max_attempts) {
-        const nextRetryAt = new Date(now + retryDelayMs(job.attempts, options.backoff));
-        st.retryJob.run(toSeconds(nextRetryAt), error, id);
-        return { status: 'pending', nextRetryAt };
+        // next_retry_at holds whole seconds: rounded up, so the retry never comes early.
+        const retrySeconds = Math.ceil((now + retryDelayMs(job.attempts, options.backoff)) / 1000);
+        st.retryJob.run(retrySeconds, error, id);
+        return { status: 'pending', nextRetryAt: new Date(retrySeconds * 1000) };
       }
       st.failJob.run(toSeconds(now), error, id);
       if (trackSessions) st.markSessionIdle.run('failed', toSeconds(now), job.session_id, id);
