@@ -40,8 +40,8 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     expect(client.workers.claim({ worker: 'w' })!.primitive).toBe('later');
   });
 
-  it('dedupes on dedupe_hash while pending, and frees the hash once finished', async () => {
-    const { client } = await setup();
+  it('dedupes on dedupe_hash while pending or running, and frees the hash once finished', async () => {
+    const { client, clock } = await setup();
     const a = client.workers.schedule({ primitive: 'p', instructions: 'v1', dedupeHash: 'h' });
     const b = client.workers.schedule({
       primitive: 'p',
@@ -52,8 +52,25 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     expect(b.id).toBe(a.id);
     expect(b).toMatchObject({ instructions: 'v2', priority: 3 });
     const claimed = client.workers.claim({ worker: 'w' })!;
-    client.workers.complete(claimed);
-    const c = client.workers.schedule({ primitive: 'p', instructions: 'v3', dedupeHash: 'h' });
+    // Running: the same request is the running worker, unchanged; it keeps the hash.
+    const whileRunning = client.workers.schedule({
+      primitive: 'p',
+      instructions: 'v3',
+      dedupeHash: 'h',
+    });
+    expect(whileRunning).toMatchObject({ id: a.id, status: 'running', instructions: 'v2' });
+    // A retried worker goes back to pending with its hash: still one worker for the request.
+    client.workers.fail(claimed, 'boom');
+    const retried = client.workers.schedule({
+      primitive: 'p',
+      instructions: 'v4',
+      dedupeHash: 'h',
+    });
+    expect(retried).toMatchObject({ id: a.id, status: 'pending', instructions: 'v4' });
+    expect(client.workers.counts()).toMatchObject({ pending: 1, running: 0 });
+    clock.advance(3_600_000);
+    client.workers.complete(client.workers.claim({ worker: 'w' })!);
+    const c = client.workers.schedule({ primitive: 'p', instructions: 'v5', dedupeHash: 'h' });
     expect(c.id).not.toBe(a.id);
     expect(client.workers.get(a.id)!.dedupeHash).toBeNull();
   });

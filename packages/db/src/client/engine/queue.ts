@@ -34,12 +34,14 @@ const MAX_ERROR_CHARS = 512;
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 
 export const engineWorkerSql = {
-  pendingByHash: "SELECT id FROM workers WHERE dedupe_hash = ? AND status = 'pending'",
+  // The unfinished worker holding a dedupe hash, if any (the hash is unique while set).
+  activeByHash: `SELECT id, status FROM workers WHERE dedupe_hash = ?
+    AND status IN ('pending', 'running')`,
   refreshPending: `UPDATE workers SET execute_at = ?, instructions = ?, priority = ?, updated_at = ?
     WHERE id = ? RETURNING *`,
-  // A finished (or running) worker gives its hash up so the same work can be scheduled again.
-  releaseHash:
-    "UPDATE workers SET dedupe_hash = NULL WHERE dedupe_hash = ? AND status != 'pending'",
+  // A finished worker gives its hash up so the same work can be scheduled again.
+  releaseHash: `UPDATE workers SET dedupe_hash = NULL WHERE dedupe_hash = ?
+    AND status IN (${sqlStringList(finishedWorkerStatuses)})`,
   insertWorker: `INSERT INTO workers (id, session_id, primitive, status, instructions, workspace_path,
       priority, retry_count, max_retries, execute_at, dedupe_hash, created_at, updated_at)
     VALUES (@id, @session_id, @primitive, 'pending', @instructions, @workspace_path, @priority, 0,
@@ -91,7 +93,10 @@ export interface ScheduleWorkerInput {
   priority?: number;
   maxRetries?: number;
   executeAt?: Date | null;
-  /** Same hash as a pending worker: that worker is updated instead of a new one added. */
+  /**
+   * Same hash as a pending worker: that worker is updated instead of a new one added. Same hash
+   * as a running worker: that worker is returned as it is. A finished worker's hash is free.
+   */
   dedupeHash?: string | null;
 }
 
@@ -116,18 +121,20 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
   const scheduleTx = immediate(sqlite, (row: Record<string, unknown>, now: string): Worker => {
     const hash = row.dedupe_hash as string | null;
     if (hash !== null) {
-      const pending = st.pendingByHash.pluck().get(hash) as string | undefined;
-      if (pending !== undefined) {
+      const holder = st.activeByHash.get(hash) as { id: string; status: string } | undefined;
+      if (holder?.status === 'pending') {
         return toWorker(
           st.refreshPending.get(
             row.execute_at ?? null,
             row.instructions,
             row.priority ?? 0,
             now,
-            pending,
+            holder.id,
           ) as Record<string, unknown>,
         );
       }
+      // A running worker is already doing this work (and keeps its hash should it be retried).
+      if (holder) return toWorker(st.get.get(holder.id) as Record<string, unknown>);
       st.releaseHash.run(hash);
     }
     return insertWithFreshId(engineId, (id) =>
@@ -187,7 +194,8 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
   return {
     /**
      * Schedules a worker. With a dedupe hash matching a pending worker, that worker's
-     * execute_at, instructions and priority are refreshed and it is returned instead.
+     * execute_at, instructions and priority are refreshed and it is returned instead; matching a
+     * running worker, that worker is returned unchanged. Never two unfinished workers per hash.
      */
     schedule(input: ScheduleWorkerInput): Worker {
       const now = new Date(clock());
