@@ -55,7 +55,10 @@ export interface PokecodeQueueOptions {
   backoff?: BackoffOptions;
   /**
    * Keep each session's `is_working`, `current_job_id` and `last_job_status` in step with its
-   * jobs, as PokéCode does (default true). False makes `jobs` a bare queue: enqueue, claim,
+   * jobs, as PokéCode does (default true): an enqueue or claim makes its job the session's
+   * current job, and finishing the current job marks the session idle. Like PokéCode's single
+   * `current_job_id`, this follows one job at a time: a session that runs several jobs at once
+   * shows idle once its current one finishes. False makes `jobs` a bare queue: enqueue, claim,
    * complete, fail and lease recovery write only `job_queue` (fewer pages per commit), for callers
    * that track work themselves. `cancelSession` always resets its session.
    */
