@@ -19,6 +19,8 @@ export class RowValidationError extends Error {
   constructor(
     readonly table: string,
     readonly issues: readonly ColumnIssue[],
+    /** `cause`: the database error a rejected write raised, when the database rejected it. */
+    options?: ErrorOptions,
   ) {
     super(
       issues
@@ -27,6 +29,7 @@ export class RowValidationError extends Error {
           return `${where}: ${issue.message}`;
         })
         .join('; '),
+      options,
     );
   }
 }

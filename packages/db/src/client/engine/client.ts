@@ -40,6 +40,7 @@ import {
   type ClientOptions,
   type ClientTarget,
 } from '../shared/connection.ts';
+import { constraintError } from '../shared/constraints.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
@@ -410,18 +411,22 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
         id: engineId(),
         notifiedAt: new Date(clock()),
       });
-      return (
-        insertWithFreshId(engineId, (id) =>
-          st.notify.run(
-            id,
-            row.conversation_id,
-            row.notification_type,
-            row.entity_id,
-            toSqliteDateTime(clock()),
-            row.session_id ?? null,
-          ),
-        ).changes > 0
-      );
+      try {
+        return (
+          insertWithFreshId(engineId, (id) =>
+            st.notify.run(
+              id,
+              row.conversation_id,
+              row.notification_type,
+              row.entity_id,
+              toSqliteDateTime(clock()),
+              row.session_id ?? null,
+            ),
+          ).changes > 0
+        );
+      } catch (error) {
+        throw constraintError(sqlite, 'conversation_notifications', row, error);
+      }
     },
 
     wasNotified(conversationId: string, notificationType: string, entityId: string): boolean {

@@ -11,6 +11,7 @@ import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
 import { countByStatus, requireInt, requireString } from '../shared/checks.ts';
 import { rowMapper, toDriverRow } from '../shared/columns.ts';
 import { immediate, type ClientContext } from '../shared/connection.ts';
+import { constraintError } from '../shared/constraints.ts';
 import { LeaseLostError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import {
@@ -215,7 +216,11 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
         executeAt: parsed.executeAt,
         dedupeHash: parsed.dedupeHash ?? null,
       });
-      return scheduleTx(row, toIso(now));
+      try {
+        return scheduleTx(row, toIso(now));
+      } catch (error) {
+        throw constraintError(sqlite, TABLE, row, error);
+      }
     },
 
     /** Claims the most urgent runnable worker (recovering expired leases first). */

@@ -25,6 +25,7 @@ import {
   type ClientOptions,
   type ClientTarget,
 } from '../shared/connection.ts';
+import { constraintError } from '../shared/constraints.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import { randomId } from '../shared/ids.ts';
 import { checkRowSizes } from '../shared/limits.ts';
@@ -250,7 +251,11 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
         content,
       });
       checkRowSizes('multishot', 'output_logs', { agent_id: row.agentId, content: row.content });
-      st.insertOutputLog.run(row.id, row.agentId, now, row.content);
+      try {
+        st.insertOutputLog.run(row.id, row.agentId, now, row.content);
+      } catch (error) {
+        throw constraintError(sqlite, 'output_logs', { agent_id: agentId }, error);
+      }
       return row;
     },
 

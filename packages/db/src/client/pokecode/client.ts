@@ -20,6 +20,7 @@ import {
   type ClientOptions,
   type ClientTarget,
 } from '../shared/connection.ts';
+import { constraintError } from '../shared/constraints.ts';
 import { pokecodeId } from '../shared/ids.ts';
 import {
   checkRowSizes,
@@ -113,20 +114,24 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
       };
       checkRowSizes('pokecode', 'sessions', params);
       const seconds = toSeconds(now);
-      const stored = st.insertSession.get(
-        params.id,
-        params.provider,
-        params.project_path,
-        params.name,
-        params.context,
-        params.claude_directory_path,
-        params.metadata,
-        seconds,
-        seconds,
-        seconds,
-        params.state,
-      ) as Record<string, unknown>;
-      return toSession(stored);
+      try {
+        const stored = st.insertSession.get(
+          params.id,
+          params.provider,
+          params.project_path,
+          params.name,
+          params.context,
+          params.claude_directory_path,
+          params.metadata,
+          seconds,
+          seconds,
+          seconds,
+          params.state,
+        ) as Record<string, unknown>;
+        return toSession(stored);
+      } catch (error) {
+        throw constraintError(ctx.sqlite, 'sessions', params, error);
+      }
     },
 
     getSession(id: string): Session | undefined {
@@ -162,12 +167,16 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
         checkSize(MESSAGES, 'provider_session_id', providerSessionId, DEFAULT_MAX_BYTES);
       }
       const seconds = toSeconds(clock());
-      saveMessageTx(
-        [id, sessionId, provider, type, contentData, providerSessionId, tokenCount, seconds],
-        tokenCount ?? 0,
-        sessionId,
-        seconds,
-      );
+      try {
+        saveMessageTx(
+          [id, sessionId, provider, type, contentData, providerSessionId, tokenCount, seconds],
+          tokenCount ?? 0,
+          sessionId,
+          seconds,
+        );
+      } catch (error) {
+        throw constraintError(ctx.sqlite, MESSAGES, { id, session_id: sessionId }, error);
+      }
       return {
         id,
         sessionId,

@@ -18,6 +18,7 @@ import {
 } from '../shared/checks.ts';
 import { immediate, type ClientContext } from '../shared/connection.ts';
 import { LeaseLostError } from '../shared/errors.ts';
+import { constraintError } from '../shared/constraints.ts';
 import { pokecodeId } from '../shared/ids.ts';
 import {
   checkBatchSize,
@@ -186,11 +187,15 @@ export function createPokecodeQueue(
       checkSize(TABLE, 'data', dataText, PAYLOAD_MAX_BYTES);
       const now = clock();
       const createdAt = toSeconds(now);
-      enqueueTx(
-        [id, sessionId, promptId, provider, dataText, maxAttempts, createdAt],
-        sessionId,
-        now,
-      );
+      try {
+        enqueueTx(
+          [id, sessionId, promptId, provider, dataText, maxAttempts, createdAt],
+          sessionId,
+          now,
+        );
+      } catch (error) {
+        throw constraintError(ctx.sqlite, TABLE, { id }, error);
+      }
       return {
         id,
         sessionId,

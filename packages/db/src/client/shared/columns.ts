@@ -1,5 +1,6 @@
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
+import { constraintError } from './constraints.ts';
 import { checkRowSizes } from './limits.ts';
 
 /**
@@ -76,6 +77,10 @@ export function inserter(sqlite: Database.Database, table: Table) {
       const value = row[column];
       params[column] = typeof value === 'boolean' ? Number(value) : value;
     }
-    return statement.get(params) as Record<string, unknown>;
+    try {
+      return statement.get(params) as Record<string, unknown>;
+    } catch (error) {
+      throw constraintError(sqlite, name, params, error);
+    }
   };
 }

@@ -97,9 +97,16 @@ export function randomId(): string {
   return crypto.randomUUID();
 }
 
-/** SQLITE_CONSTRAINT_PRIMARYKEY: the one error a fresh id can cure. */
+/**
+ * SQLITE_CONSTRAINT_PRIMARYKEY, raw or as the cause of the RowValidationError it became: the one
+ * error a fresh id can cure.
+ */
 export function isPrimaryKeyConflict(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  const code = (e: unknown) => (e as { code?: unknown } | null)?.code;
+  return (
+    code(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code((error as { cause?: unknown } | null)?.cause) === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /**
