@@ -68,7 +68,13 @@ export { mcpmakerSql } from './mcpmaker/statements.ts';
 export { pokecodeSql } from './pokecode/statements.ts';
 export { engineWorkerSql } from './engine/queue.ts';
 export { retryDelayMs, type BackoffOptions } from './shared/backoff.ts';
-export { LeaseLostError, NotFoundError, RowValidationError, SecretError } from './shared/errors.ts';
+export {
+  LeaseLostError,
+  NotFoundError,
+  RowValidationError,
+  SecretError,
+  StateError,
+} from './shared/errors.ts';
 export { dipeoMessageId, engineId, mcpmakerId, pokecodeId, transitionId } from './shared/ids.ts';
 export { DEFAULT_LEASE_MS, type ClaimOptions, type HeldLease } from './shared/lease.ts';
 export { DEFAULT_MAX_BYTES, maxBytes, PAYLOAD_MAX_BYTES } from './shared/limits.ts';

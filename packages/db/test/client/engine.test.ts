@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createEngineClient, engineWorkerSql, LeaseLostError } from '../../src/index.ts';
+import {
+  createEngineClient,
+  engineWorkerSql,
+  LeaseLostError,
+  NotFoundError,
+  RowValidationError,
+  StateError,
+} from '../../src/index.ts';
 import { LEGACY_CLAIM_MS } from '../../src/client/shared/lease.ts';
 import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
@@ -177,6 +184,12 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
       nextRun: next,
     });
     expect(client.missionRuns(mission.id)).toHaveLength(1);
+    // Finishing it again is refused, and says why; an unknown run is not found.
+    expect(() => client.finishMissionRun(claim.run.id, 'failed')).toThrow(
+      new StateError('missions', claim.run.id, 'completed', 'finish it as failed'),
+    );
+    expect(client.missionRuns(mission.id)[0]).toMatchObject({ status: 'completed' });
+    expect(() => client.finishMissionRun('nope', 'failed')).toThrow(NotFoundError);
   });
 
   it('raises the context warning only upwards and ends sessions', async () => {
@@ -197,7 +210,11 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     expect(client.unreadPings().map((p) => p.id)).toEqual([b.id, a.id]);
     expect(client.acknowledgePing(a.id)).toBe(true);
     expect(client.unreadPings().map((p) => p.id)).toEqual([b.id]);
-    expect(() => client.createPing('nobody', 'x')).toThrow(/FOREIGN KEY/);
+    expect(() => client.createPing('nobody', 'x')).toThrow(
+      new RowValidationError('pings', [
+        { column: 'session_id', path: '', message: 'no sessions row has id "nobody"' },
+      ]),
+    );
   });
 
   it('appends priorities at the end of their group and orders by level', async () => {
@@ -219,7 +236,7 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     expect(client.getContact(c.id)!.tags).toEqual(['client', 'vip']);
     expect(client.contactsByTag('vip').map((x) => x.name)).toEqual(['Ada']);
     expect(() => client.addContact({ name: 'Bob', phone: '+14155550123' }, ['x'])).toThrow(
-      /UNIQUE/,
+      'contacts.phone: "+14155550123" is already taken',
     );
     expect(() => client.addContact({ name: 'Eve' }, [''])).toThrow(/contact_tags\.tag/);
     expect(client.contactsByTag('x')).toEqual([]);

@@ -40,7 +40,9 @@ describe.each(storageKinds)('multishot client (%s)', (kind) => {
       'line 1',
       'line 2',
     ]);
-    expect(() => client.appendOutputLog('nobody', 'x')).toThrow(/FOREIGN KEY/);
+    expect(() => client.appendOutputLog('nobody', 'x')).toThrow(
+      'output_logs.agent_id: no agents row has id "nobody"',
+    );
   });
 
   it('never stores a credential in plaintext; the database alone reveals nothing', async () => {

@@ -69,7 +69,7 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     ).toThrow(RowValidationError);
     expect(() =>
       client.saveMessage({ sessionId: 'missing', provider: 'claude-code', type: 'user' }),
-    ).toThrow(/FOREIGN KEY/);
+    ).toThrow('session_messages.session_id: no sessions row has id "missing"');
     expect(client.listMessages(session.id)).toEqual([]);
     expect(client.getSession(session.id)!.messageCount).toBe(0);
   });

@@ -41,7 +41,7 @@ import {
   type ClientTarget,
 } from '../shared/connection.ts';
 import { constraintError } from '../shared/constraints.ts';
-import { columnError, NotFoundError } from '../shared/errors.ts';
+import { columnError, NotFoundError, StateError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
 import { createEngineWorkerQueue } from './queue.ts';
@@ -67,6 +67,7 @@ export const engineSql = {
   setRunDuration: 'UPDATE missions SET duration_seconds = ? WHERE id = ?',
   setLastStatus: 'UPDATE scheduled_missions SET last_status = ?, updated_at = ? WHERE id = ?',
   missionRuns: 'SELECT * FROM missions WHERE mission_id = ? ORDER BY started_at DESC',
+  runStatus: 'SELECT status FROM missions WHERE id = ?',
   getScheduledMission: 'SELECT * FROM scheduled_missions WHERE id = ?',
 
   unreadPings: 'SELECT * FROM pings WHERE acknowledged_at IS NULL ORDER BY created_at DESC',
@@ -204,7 +205,11 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
         details.errorMessage ?? null,
         runId,
       ) as Row | undefined;
-      if (!startedAt) throw new NotFoundError('missions', runId);
+      if (!startedAt) {
+        const current = st.runStatus.pluck().get(runId) as string | undefined;
+        if (current === undefined) throw new NotFoundError('missions', runId);
+        throw new StateError('missions', runId, current, `finish it as ${status}`);
+      }
       const run = map.mission(startedAt);
       const seconds = Math.max(0, Math.round((now - run.startedAt.getTime()) / 1000));
       st.setRunDuration.run(seconds, runId);

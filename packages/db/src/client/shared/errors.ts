@@ -36,6 +36,19 @@ export class NotFoundError extends Error {
   }
 }
 
+/** The row exists, but its state rules the operation out (a run already finished). Nothing was written. */
+export class StateError extends Error {
+  override readonly name = 'StateError';
+  constructor(
+    readonly table: string,
+    readonly id: string,
+    readonly state: string,
+    readonly action: string,
+  ) {
+    super(`${table} ${JSON.stringify(id)} is ${state}: cannot ${action}`);
+  }
+}
+
 /** A stored secret cannot be decrypted with the key at hand (wrong key or tampered value). */
 export class SecretError extends Error {
   override readonly name = 'SecretError';
