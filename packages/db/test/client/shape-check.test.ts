@@ -305,9 +305,13 @@ function apply({ parent, key }: { parent: Record<string, unknown>; key: string }
       case 'symbol':
         define(node, Symbol('s'), m.junk);
         break;
-      case 'hidden':
-        define(node, m.pick % 2 ? existing : m.key, m.junk, false);
+      case 'hidden': {
+        // Non-enumerable: an existing or new key, or one JSON.stringify or zod reads anyway.
+        const hiddenKeys = [existing, m.key, 'toJSON', 'constructor'];
+        const value = m.pick % 3 === 0 ? () => 'replaced' : m.junk;
+        define(node, hiddenKeys[m.pick % hiddenKeys.length]!, value, false);
         break;
+      }
       case 'getter':
         Object.defineProperty(node, m.key, {
           get: () => m.junk,
@@ -478,6 +482,13 @@ describe('in-place check: values zod would change go through zod', () => {
       '{"n":{"status":"completed"}}',
     ],
     [
+      'a non-enumerable toJSON, which JSON.stringify calls, is not what zod copies',
+      llmUsageSchema,
+      'llm_usage',
+      Object.defineProperty({ input: 1, output: 2 }, 'toJSON', { value: () => ({ input: -5 }) }),
+      '{"input":1,"output":2}',
+    ],
+    [
       'a constructor key is a record key like any other',
       execCountsSchema,
       'exec_counts',
@@ -491,6 +502,17 @@ describe('in-place check: values zod would change go through zod', () => {
     expect(schema.safeParse(value).success).toBe(true);
     expect(jsonColumn('dipeo', 'executions', column, schema)(value)).toBe(stored);
     expect(zodText(column, schema, value)).toBe(stored);
+  });
+
+  it('a non-enumerable constructor on a record is judged by zod, which rejects it', () => {
+    const variables = Object.defineProperty({ a: 1 }, 'constructor', { value: class {} });
+    expect(compileShapeCheck(variablesSchema)!(variables)).toBe(false);
+    expect(variablesSchema.safeParse(variables).success).toBe(false);
+    const write = jsonColumn('dipeo', 'executions', 'variables', variablesSchema);
+    expect(outcome(() => write(variables))).toEqual(
+      outcome(() => zodText('variables', variablesSchema, variables)),
+    );
+    expect(() => write(variables)).toThrow(RowValidationError);
   });
 
   it('a value JSON cannot hold fails with the message of the zod path', () => {

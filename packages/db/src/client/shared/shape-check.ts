@@ -108,10 +108,12 @@ class Source {
       .filter((test) => test !== undefined)
       .map((test) => this.constant(test));
     const exotic = this.exotic.map((test) => `${test}(${v})`);
+    // `for...in` sees enumerable keys only: a `toJSON` JSON.stringify would call is looked for
+    // whether enumerable or not, own or on Object.prototype.
     return (
       `if (typeof ${v} !== "object" || ${v} === null || Array.isArray(${v})) return false;\n` +
       `{ const p = Object.getPrototypeOf(${v}); if (p !== Object.prototype && p !== null) return false; }\n` +
-      `if (${exotic.join(' || ')}) return false;`
+      `if ("toJSON" in ${v} || ${exotic.join(' || ')}) return false;`
     );
   }
 
@@ -275,9 +277,10 @@ class Source {
     return this.fn(
       (v) =>
         `${this.plainObject(v)}\n` +
-        // zod skips `__proto__` and judges a record by its `constructor`; a `toJSON` function
-        // would be called with a different `this`.
-        `for (const k in ${v}) { if (k === "__proto__" || k === "constructor" || k === "toJSON") return false;\n` +
+        // zod skips `__proto__` and judges a record by its `constructor` (an own one, enumerable
+        // or not, is left to zod); a `toJSON` function would be called with a different `this`.
+        `if (Object.hasOwn(${v}, "constructor")) return false;\n` +
+        `for (const k in ${v}) { if (k === "__proto__" || k === "toJSON") return false;\n` +
         `const x = ${v}[k]; if (!(${this.expr(element, 'x').code})) return false; }\n` +
         // zod fails on symbol keys, which JSON would silently drop.
         `return Object.getOwnPropertySymbols(${v}).length === 0;`,
