@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMcpmakerClient, isSealed } from '../../src/index.ts';
+import { createMcpmakerClient, isSealed, SecretBox } from '../../src/index.ts';
 import { fakeClock, freshDatabase, storageKinds, tempSecrets } from './helpers.ts';
 
 describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {
@@ -99,6 +99,35 @@ describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {
       .get() as string;
     expect(isSealed(stored)).toBe(true);
     expect(stored).not.toContain('sk-ant-secret');
+  });
+
+  it('seals an API key an earlier version stored in plaintext, in one transaction', async () => {
+    const { handle } = await setup();
+    handle.sqlite
+      .prepare(
+        "INSERT INTO config (key, value) VALUES ('anthropic_api_key', 'sk-legacy'), ('theme', 'dark')",
+      )
+      .run();
+    // The box records whether each value is sealed inside the transaction that read it.
+    const inTransaction: boolean[] = [];
+    class WatchedBox extends SecretBox {
+      override seal(plaintext: string, context: string): string {
+        inTransaction.push(handle.sqlite.inTransaction);
+        return super.seal(plaintext, context);
+      }
+    }
+    const client = createMcpmakerClient(handle, { secrets: new WatchedBox(tempSecrets()) });
+    expect(client.sealPlaintextSecrets()).toBe(1);
+    expect(inTransaction).toEqual([true]);
+    const stored = handle.sqlite
+      .prepare("SELECT value FROM config WHERE key = 'anthropic_api_key'")
+      .pluck()
+      .get() as string;
+    expect(isSealed(stored)).toBe(true);
+    expect(stored).not.toContain('sk-legacy');
+    expect(client.getConfig('anthropic_api_key')).toBe('sk-legacy');
+    expect(client.getConfig('theme')).toBe('dark');
+    expect(client.sealPlaintextSecrets()).toBe(0);
   });
 
   it('appends playback logs and finds a site’s newest insights', async () => {

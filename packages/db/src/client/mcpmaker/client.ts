@@ -125,6 +125,19 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
     return { workflow: st.deleteWorkflow.run(id).changes > 0, sessions: sessionsDeleted };
   });
 
+  // One transaction: a value another process sets meanwhile is never overwritten by an old one.
+  const sealTx = immediate(sqlite, (): number => {
+    let sealed = 0;
+    for (const key of secretKeys) {
+      const stored = st.getConfig.pluck().get(key) as string | undefined;
+      if (stored !== undefined && !isSealed(stored)) {
+        st.setConfig.run(key, secrets.seal(stored, `mcpmaker.config.${key}`));
+        sealed++;
+      }
+    }
+    return sealed;
+  });
+
   return {
     sqlite,
     transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
@@ -226,15 +239,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
 
     /** Encrypts secret config values a previous version stored in plaintext; returns how many. */
     sealPlaintextSecrets(): number {
-      let sealed = 0;
-      for (const key of secretKeys) {
-        const stored = st.getConfig.pluck().get(key) as string | undefined;
-        if (stored !== undefined && !isSealed(stored)) {
-          st.setConfig.run(key, secrets.seal(stored, `mcpmaker.config.${key}`));
-          sealed++;
-        }
-      }
-      return sealed;
+      return sealTx();
     },
 
     appendPlaybackLog(input: PlaybackLogInput): PlaybackLog {
