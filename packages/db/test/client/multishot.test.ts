@@ -21,6 +21,16 @@ describe.each(storageKinds)('multishot client (%s)', (kind) => {
     const won = client.selectWinner(round.id, agents[1]!.id, '/runs/x/round-1-winner');
     expect(won).toMatchObject({ status: 'completed', winnerAgentId: agents[1]!.id });
     expect(client.listAgents(round.id)[1]).toMatchObject({ status: 'selected', sandboxId: 'sb' });
+    // A changed pick moves the selection: one selected agent per round.
+    client.setAgentStatus(agents[2]!.id, 'completed');
+    expect(client.selectWinner(round.id, agents[2]!.id).winnerAgentId).toBe(agents[2]!.id);
+    expect(client.listAgents(round.id).map((a) => a.status)).toEqual([
+      expect.any(String),
+      'completed',
+      'selected',
+      expect.any(String),
+    ]);
+    expect(client.listAgents(round.id).filter((a) => a.status === 'selected')).toHaveLength(1);
     const other = client.startRound(run.id, 'again', ['x']);
     expect(() => client.selectWinner(other.round.id, agents[0]!.id)).toThrow(/not in round/);
     expect(client.listRounds(run.id).map((r) => r.roundNumber)).toEqual([1, 2]);

@@ -52,6 +52,9 @@ export const multishotSql = {
   setWinner: `UPDATE rounds SET winner_agent_id = ?, winner_files_path = ?, status = 'completed'
     WHERE id = ? RETURNING *`,
   markSelected: "UPDATE agents SET status = 'selected' WHERE id = ?",
+  // A changed pick: the round's earlier winner goes back to the completed agent it was.
+  unselectOthers: `UPDATE agents SET status = 'completed'
+    WHERE round_id = ? AND status = 'selected' AND id != ?`,
   insertOutputLog: 'INSERT INTO output_logs (id, agent_id, timestamp, content) VALUES (?, ?, ?, ?)',
   listOutputLogs: 'SELECT * FROM output_logs WHERE agent_id = ? ORDER BY timestamp, rowid',
   setCredential: `INSERT INTO credentials (key, value, updated_at) VALUES (?, ?, ?)
@@ -158,6 +161,7 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
       }
       const round = st.setWinner.get(agentId, filesPath, roundId) as Row | undefined;
       if (!round) throw new NotFoundError('rounds', roundId);
+      st.unselectOthers.run(roundId, agentId);
       st.markSelected.run(agentId);
       return toRound(round);
     },
@@ -235,7 +239,10 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
       return toAgent(row);
     },
 
-    /** The user's pick: the round's winner, completed, and the agent marked selected, at once. */
+    /**
+     * The user's pick: the round's winner, completed, and the agent marked selected, at once. A
+     * new pick for the same round moves the selection: one selected agent per round.
+     */
     selectWinner(roundId: string, agentId: string, winnerFilesPath?: string): Round {
       const path = optionalString('rounds', 'winner_files_path', winnerFilesPath);
       checkRowSizes('multishot', 'rounds', { winner_files_path: path });
