@@ -118,6 +118,38 @@ describe.each(storageKinds)('dipeo client (%s)', (kind) => {
     expect(client.appendTransition({ executionId: 'e', phase: 'node_output' }).seq).toBe(8);
   });
 
+  it('stops allocating seq where a number can no longer hold it exactly', async () => {
+    const { client } = await setup();
+    const last = Number.MAX_SAFE_INTEGER;
+    client.appendTransition({ executionId: 'e', phase: 'node_output', seq: last - 1 });
+    expect(client.appendTransition({ executionId: 'e', phase: 'node_output' }).seq).toBe(last);
+    expect(() => client.appendTransition({ executionId: 'e', phase: 'node_output' })).toThrow(
+      `transitions.seq: the next seq would pass ${last}`,
+    );
+    expect(client.listTransitions('e').map((t) => t.seq)).toEqual([last - 1, last]);
+    expect(client.lastSeq('e')).toBe(last);
+  });
+
+  it('fills in a payload event_type or data left undefined', async () => {
+    const { client } = await setup();
+    client.appendTransition({
+      executionId: 'e',
+      phase: 'node_started',
+      payload: { event_type: undefined, data: undefined },
+    });
+    expect(client.listTransitions('e')[0]!.payload).toEqual({
+      event_type: 'node_started',
+      data: {},
+    });
+    expect(() =>
+      client.appendTransition({
+        executionId: 'e',
+        phase: 'node_started',
+        payload: { data: null as never },
+      }),
+    ).toThrow(/transitions\.payload\.data/);
+  });
+
   it('stores messages with composite ids and lists them by person', async () => {
     const { client } = await setup();
     const m1 = client.appendMessage({
@@ -170,6 +202,15 @@ describe.each(storageKinds)('dipeo client (%s)', (kind) => {
     expect(() => client.appendTransition({ executionId: 'e', phase: 'bogus' as never })).toThrow(
       /transitions\.phase/,
     );
+    // Left out, exec_counts and executed_nodes start empty; null is not a value they hold.
+    expect(() => client.saveExecution(execution('e', { execCounts: null as never }))).toThrow(
+      /executions\.exec_counts/,
+    );
+    expect(() => client.saveExecution(execution('e', { executedNodes: null as never }))).toThrow(
+      /executions\.executed_nodes/,
+    );
     expect(client.listExecutions()).toEqual([]);
+    expect(() => client.listExecutions({ limit: 1.5 })).toThrow(/executions\.limit/);
+    expect(() => client.listExecutions({ offset: -1 })).toThrow(/executions\.offset/);
   });
 });

@@ -594,8 +594,12 @@ describe('saveExecution and appendTransition with the in-place checks', () => {
             executionColumns.map(({ column, schema }, i) => {
               const value = values[i];
               if (column === 'metrics' && (value === undefined || value === null)) return null;
-              if (column === 'exec_counts') return zodText(column, schema, value ?? {});
-              if (column === 'executed_nodes') return zodText(column, schema, value ?? []);
+              if (column === 'exec_counts') {
+                return zodText(column, schema, value === undefined ? {} : value);
+              }
+              if (column === 'executed_nodes') {
+                return zodText(column, schema, value === undefined ? [] : value);
+              }
               return zodText(column, schema, value);
             }),
           );
@@ -639,8 +643,13 @@ describe('saveExecution and appendTransition with the in-place checks', () => {
     const seen = { stored: 0, rejected: 0 };
     fc.assert(
       fc.property(maybeBroken(payloads.valid), (payload) => {
-        // appendTransition fills event_type and data in first, then spreads the caller's payload.
-        const full = { event_type: 'node_output', data: {}, ...(payload as object) };
+        // The caller's payload with event_type and data filled in where missing or undefined.
+        const given: Record<string, unknown> = { ...(payload as object) };
+        const full = {
+          ...given,
+          event_type: given.event_type === undefined ? 'node_output' : given.event_type,
+          data: given.data === undefined ? {} : given.data,
+        };
         const expected = outcome(() =>
           zodText('payload', transitionPayloadSchema, full, 'transitions'),
         );

@@ -141,8 +141,9 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
       executionJson.llmUsage(input.llmUsage),
       error === null ? null : sized(T, 'error', error),
       executionJson.variables(input.variables),
-      executionJson.execCounts(input.execCounts ?? {}),
-      executionJson.executedNodes(input.executedNodes ?? []),
+      // Left out means none yet; null is checked (and rejected) like any other value.
+      executionJson.execCounts(input.execCounts === undefined ? {} : input.execCounts),
+      executionJson.executedNodes(input.executedNodes === undefined ? [] : input.executedNodes),
       input.metrics === undefined || input.metrics === null
         ? null
         : executionJson.metrics(input.metrics),
@@ -158,11 +159,17 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
     );
     const nodeId = optionalString(T, 'node_id', input.nodeId);
     const phase = requireEnum<TransitionPhase>(T, 'phase', input.phase, phaseSet);
+    // The caller's own keys, as a spread reads them; event_type and data left out or undefined
+    // take their defaults (keys the shape does not name would be dropped by zod anyway).
+    const given: Partial<TransitionPayload> = { ...input.payload };
     return {
       executionId,
       nodeId: nodeId === null ? null : sized(T, 'node_id', nodeId),
       phase,
-      payloadText: transitionPayload({ event_type: phase, data: {}, ...input.payload }),
+      payloadText: transitionPayload({
+        event_type: given.event_type === undefined ? phase : given.event_type,
+        data: given.data === undefined ? {} : given.data,
+      }),
     };
   }
 
@@ -205,8 +212,8 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
       const rows = st.listExecutions.all({
         diagram: options.diagramId ?? null,
         status: options.status ?? null,
-        limit: options.limit ?? 100,
-        offset: options.offset ?? 0,
+        limit: requireInt('executions', 'limit', options.limit ?? 100, 0),
+        offset: requireInt('executions', 'offset', options.offset ?? 0, 0),
       });
       return (rows as Array<Record<string, unknown>>).map(toExecution);
     },
@@ -235,7 +242,10 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
           phase: p.phase,
           payload: p.payloadText,
           created: createdAt,
-        }) as number;
+        }) as number | undefined;
+        if (seq === undefined) {
+          columnError('transitions', 'seq', `the next seq would pass ${Number.MAX_SAFE_INTEGER}`);
+        }
         return { seq, id: transitionId(p.executionId, seq), stored: true };
       }
       const seq = requireInt('transitions', 'seq', input.seq, 1);

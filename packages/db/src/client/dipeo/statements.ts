@@ -29,10 +29,12 @@ export const dipeoSql = {
   cleanupExecutions: 'DELETE FROM executions WHERE started_at < ?',
 
   // The database allocates seq inside the insert: max + 1 off the ux_exec_seq index, so a resumed
-  // execution continues where it stopped and concurrent appends never collide.
+  // execution continues where it stopped and concurrent appends never collide. Past
+  // Number.MAX_SAFE_INTEGER a seq would not read back exactly: nothing is inserted.
   appendTransition: `INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at)
     SELECT @execution || ':' || next.seq, @execution, @node, @phase, next.seq, @payload, @created
     FROM (SELECT coalesce(max(seq), 0) + 1 AS seq FROM transitions WHERE execution_id = @execution) AS next
+    WHERE next.seq <= ${Number.MAX_SAFE_INTEGER}
     RETURNING seq`,
   // An explicit (execution_id, seq) already stored is the same event: nothing is written.
   insertTransitionAt: `INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at)
