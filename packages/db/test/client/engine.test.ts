@@ -127,6 +127,18 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     expect(() => client.workers.complete(second)).toThrow(LeaseLostError);
   });
 
+  it('keeps the first 512 characters of an error without cutting a surrogate pair', async () => {
+    const { client } = await setup();
+    client.workers.schedule({ primitive: 'p', instructions: 'x' });
+    const job = client.workers.claim({ worker: 'w' })!;
+    client.workers.fail(job, `${'e'.repeat(511)}🙂 and more`);
+    expect(client.workers.get(job.id)!.lastError).toBe('e'.repeat(511));
+    client.workers.schedule({ primitive: 'p', instructions: 'y' });
+    const other = client.workers.claim({ worker: 'w' })!;
+    expect(() => client.workers.fail(other, 'lone \uD800')).toThrow(/workers\.last_error: lone/);
+    expect(client.workers.get(other.id)!.status).toBe('running');
+  });
+
   it('claims in order off the claim index, with no sort; finds expired leases with a status seek', async () => {
     const { handle } = await setup();
     const plan = (sql: string) => {

@@ -25,6 +25,7 @@ import {
   type ClaimOptions,
   type HeldLease,
 } from '../shared/lease.ts';
+import { checkWellFormed } from '../shared/limits.ts';
 import { sqlStringList } from '../shared/sql.ts';
 import { toIso } from '../shared/time.ts';
 
@@ -32,6 +33,13 @@ const TABLE = 'workers';
 const DAY_MS = 86_400_000;
 /** The original keeps the first 512 characters of an error. */
 const MAX_ERROR_CHARS = 512;
+/** The first `max` UTF-16 units of `text`, never cutting a surrogate pair in two. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 
 export const engineWorkerSql = {
@@ -254,7 +262,8 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     /** retry_count + 1, then back to pending after a backoff, or failed past max_retries. */
     fail(job: HeldLease, error: string): WorkerFailOutcome {
       const { id, token } = heldLease(TABLE, job, 'fail');
-      const message = requireString(TABLE, 'last_error', error).slice(0, MAX_ERROR_CHARS);
+      const message = truncate(requireString(TABLE, 'last_error', error), MAX_ERROR_CHARS);
+      checkWellFormed(TABLE, 'last_error', message);
       return failTx(id, token, message, clock());
     },
 

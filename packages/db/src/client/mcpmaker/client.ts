@@ -28,7 +28,7 @@ import {
 } from '../shared/connection.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { mcpmakerId } from '../shared/ids.ts';
-import { checkRowSizes } from '../shared/limits.ts';
+import { checkRowSizes, checkWellFormed } from '../shared/limits.ts';
 import { isSealed } from '../shared/secrets.ts';
 import { toSqliteDateTime } from '../shared/time.ts';
 import { toPlaybackLog, toSession, toWorkflow } from './rows.ts';
@@ -219,6 +219,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
     /** Upserts a config value; secret keys (anthropic_api_key) are stored encrypted. */
     setConfig(key: string, value: string): void {
       const row = parseRow(config, insertConfigSchema, { key, value });
+      checkWellFormed('config', 'value', row.value); // before sealing, which would not keep it
       const stored = secretKeys.has(row.key)
         ? secrets.seal(row.value, `mcpmaker.config.${row.key}`)
         : row.value;

@@ -28,7 +28,7 @@ import {
 import { constraintError } from '../shared/constraints.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import { randomId } from '../shared/ids.ts';
-import { checkRowSizes } from '../shared/limits.ts';
+import { checkRowSizes, checkWellFormed } from '../shared/limits.ts';
 import { fromMillis } from '../shared/time.ts';
 
 export const multishotSql = {
@@ -278,6 +278,7 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
         value: requireString('credentials', 'value', secret),
         updatedAt: new Date(now),
       });
+      checkWellFormed('credentials', 'value', row.value); // before sealing, which would not keep it
       const sealed = secrets.seal(row.value, `multishot.credentials.${row.key}`);
       checkRowSizes('multishot', 'credentials', { key: row.key, value: sealed });
       st.setCredential.run(row.key, sealed, now);

@@ -34,11 +34,43 @@ export function maxBytes(database: string, table: string, column: string): numbe
     : DEFAULT_MAX_BYTES;
 }
 
+/** `String.prototype.isWellFormed` (Node 20; its type comes with ES2024). */
+const isWellFormed = (value: string): boolean =>
+  (value as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** Index of the first UTF-16 surrogate without its other half. */
+function loneSurrogateAt(value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = value.charCodeAt(i + 1);
+    if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return i;
+    i++;
+  }
+  return -1;
+}
+
 /**
- * Throws a RowValidationError when `value` is longer than `limit` UTF-8 bytes. The byte count is
- * only computed when the string's length cannot rule it out (a UTF-16 unit is at most 3 bytes).
+ * Throws a RowValidationError when `value` holds a lone UTF-16 surrogate. SQLite keeps text as
+ * UTF-8, which cannot hold one: it would read back as U+FFFD, not as written.
+ */
+export function checkWellFormed(table: string, column: string, value: string): void {
+  if (isWellFormed(value)) return;
+  columnError(
+    table,
+    column,
+    `lone UTF-16 surrogate at index ${loneSurrogateAt(value)}: text is stored as UTF-8, ` +
+      'which cannot hold it',
+  );
+}
+
+/**
+ * Throws a RowValidationError when `value` is longer than `limit` UTF-8 bytes, or is not
+ * well-formed UTF-16. The byte count is only computed when the string's length cannot rule it
+ * out (a UTF-16 unit is at most 3 bytes).
  */
 export function checkSize(table: string, column: string, value: string, limit: number): void {
+  checkWellFormed(table, column, value);
   if (value.length * 3 <= limit) return;
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > limit) {
@@ -56,7 +88,7 @@ export function checkColumnSize(
   column: string,
   value: string,
 ): void {
-  if (value.length * 3 <= DEFAULT_MAX_BYTES) return;
+  if (value.length * 3 <= DEFAULT_MAX_BYTES) return checkWellFormed(table, column, value);
   checkSize(table, column, value, maxBytes(database, table, column));
 }
 
