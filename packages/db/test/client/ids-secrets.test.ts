@@ -1,10 +1,11 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { engineId, mcpmakerId, pokecodeId, retryDelayMs, SecretBox } from '../../src/index.ts';
 import { insertWithFreshId } from '../../src/client/shared/ids.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { startWorker } from './children/spawn.ts';
 
 const MILLION = 1_000_000;
 
@@ -70,6 +71,25 @@ describe('backoff', () => {
 });
 
 describe('secrets', () => {
+  it('8 processes creating the key file at once all end up with the one key', async () => {
+    const keyFile = join(tempDir(), 'race', 'secret.key');
+    const startAt = Date.now() + 1500;
+    const workers = Array.from({ length: 8 }, (_, i) =>
+      startWorker(['seal', keyFile, `process-${i}`, String(startAt)]),
+    );
+    const exits = await Promise.all(workers.map((w) => w.exited));
+    expect(exits.map((e) => e.code)).toEqual(workers.map(() => 0));
+    // Every value sealed in the race opens with the key now on disk: no process used another.
+    const box = new SecretBox({ keyFile });
+    workers.forEach((worker, i) => {
+      const sealed = worker.lines.find((line) => line.startsWith('sealed '));
+      expect(sealed, worker.lines.join('\n') + worker.stderr()).toBeDefined();
+      expect(box.open(sealed!.slice('sealed '.length), 'race')).toBe(`process-${i}`);
+    });
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dirname(keyFile))).toEqual(['secret.key']); // no temporary left behind
+  });
+
   it('creates the key file 0600 on first use and reads it back after', () => {
     const keyFile = join(tempDir(), 'nested', 'secret.key');
     const sealed = new SecretBox({ keyFile }).seal('s3cret', 'ctx');

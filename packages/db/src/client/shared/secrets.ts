@@ -1,7 +1,16 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fsyncPath } from '../../backup/fsync.ts';
 import { SecretError } from './errors.ts';
 
 /**
@@ -55,15 +64,25 @@ function readOrCreateKeyFile(path: string): Buffer {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // The key is written whole and flushed under a temporary name, then linked into place: another
+  // process never reads a half-written key, and a key that secrets were sealed with survives a
+  // crash. `link` fails if the file exists: a process that lost the race reads the winner's key.
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    // `wx`: if another process created it meanwhile, read theirs instead of overwriting it.
-    writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, {
+    writeFileSync(temporary, `${randomBytes(KEY_BYTES).toString('base64')}\n`, {
       mode: 0o600,
       flag: 'wx',
     });
-    chmodSync(path, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    chmodSync(temporary, 0o600); // whatever the umask
+    fsyncPath(temporary);
+    try {
+      linkSync(temporary, path);
+      fsyncPath(dirname(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  } finally {
+    rmSync(temporary, { force: true });
   }
   return decodeKey(readFileSync(path, 'utf8'), path);
 }

@@ -3,12 +3,20 @@ import { openConnection } from '../../../src/open/open-database.ts';
 import { createDipeoClient } from '../../../src/client/dipeo/client.ts';
 import { createPokecodeClient } from '../../../src/client/pokecode/client.ts';
 import { LeaseLostError } from '../../../src/client/shared/errors.ts';
+import { SecretBox } from '../../../src/client/shared/secrets.ts';
 
 const [mode, path, name, arg] = process.argv.slice(2) as [string, string, string, string?];
 // Writes to a pipe are synchronous on Linux: a printed line is in the pipe before the next write.
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sqlite = openConnection(path);
+// The key-file race opens no database: its `path` is the secret key file.
+const sqlite = mode === 'seal' ? (undefined as never) : openConnection(path);
+
+/** Seals a value with the key file at `path`, all processes starting at the same instant. */
+function sealAt(startAt: number) {
+  while (Date.now() < startAt); // spin: a timer would spread the starts out
+  say(`sealed ${new SecretBox({ keyFile: path }).seal(name, 'race')}`);
+}
 
 async function drain(abandonAfter: number) {
   const client = createPokecodeClient(sqlite);
@@ -88,6 +96,7 @@ function writeForever(workload: string) {
 try {
   say('ready');
   if (mode === 'drain') await drain(Number(arg ?? 0));
+  else if (mode === 'seal') sealAt(Number(arg));
   else writeForever(mode);
 } catch (error) {
   say(
