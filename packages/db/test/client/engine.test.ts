@@ -196,11 +196,23 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
       nextRun: next,
     });
     expect(client.missionRuns(mission.id)).toHaveLength(1);
+    // A next run that is not in the future would run the mission twice: refused, nothing claimed.
+    clock.set(next.getTime());
+    expect(() => client.claimDueMission(() => new Date(clock()))).toThrow(
+      /scheduled_missions\.next_run: nextRun gave .*, not after the claim/,
+    );
+    expect(() => client.claimDueMission(() => new Date(Number.NaN))).toThrow(
+      /scheduled_missions\.next_run/,
+    );
+    expect(client.missionRuns(mission.id)).toHaveLength(1);
+    expect(client.claimDueMission(() => null)!.mission.id).toBe(mission.id);
     // Finishing it again is refused, and says why; an unknown run is not found.
     expect(() => client.finishMissionRun(claim.run.id, 'failed')).toThrow(
       new StateError('missions', claim.run.id, 'completed', 'finish it as failed'),
     );
-    expect(client.missionRuns(mission.id)[0]).toMatchObject({ status: 'completed' });
+    expect(client.missionRuns(mission.id).find((r) => r.id === claim.run.id)).toMatchObject({
+      status: 'completed',
+    });
     expect(() => client.finishMissionRun('nope', 'failed')).toThrow(NotFoundError);
   });
 

@@ -32,7 +32,7 @@ import {
   type StagedContent,
 } from '@agentstate/schema/engine';
 import type { BackoffOptions } from '../shared/backoff.ts';
-import { requireInt, requireString, type WriteInput } from '../shared/checks.ts';
+import { optionalDate, requireInt, requireString, type WriteInput } from '../shared/checks.ts';
 import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
 import {
   clientContext,
@@ -168,7 +168,15 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       const due = st.dueMission.get(toIso(now)) as Row | undefined;
       if (!due) return undefined;
       const mission = map.scheduledMission(due);
-      const next = nextRun(mission);
+      const next = optionalDate('scheduled_missions', 'next_run', nextRun(mission));
+      // A next run at or before now would make the mission due again at once: run twice.
+      if (next !== null && next.getTime() <= now) {
+        columnError(
+          'scheduled_missions',
+          'next_run',
+          `nextRun gave ${next.toISOString()}, not after the claim at ${toIso(now)}`,
+        );
+      }
       const advanced = st.advanceMission.run(
         next === null ? null : toIso(next),
         toIso(now),
