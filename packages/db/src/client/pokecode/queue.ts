@@ -31,7 +31,12 @@ import {
   type ClaimOptions,
   type HeldLease,
 } from '../shared/lease.ts';
-import { checkSize, DEFAULT_MAX_BYTES, PAYLOAD_MAX_BYTES } from '../shared/limits.ts';
+import {
+  checkByteSize,
+  checkSize,
+  DEFAULT_MAX_BYTES,
+  PAYLOAD_MAX_BYTES,
+} from '../shared/limits.ts';
 import { toSeconds } from '../shared/time.ts';
 import { toJob } from './rows.ts';
 import type { PokecodeStatements } from './statements.ts';
@@ -184,7 +189,7 @@ export function createPokecodeQueue(
       checkSize(TABLE, 'id', id, DEFAULT_MAX_BYTES);
       checkSize(TABLE, 'session_id', sessionId, DEFAULT_MAX_BYTES);
       checkSize(TABLE, 'prompt_id', promptId, DEFAULT_MAX_BYTES);
-      checkSize(TABLE, 'data', dataText, PAYLOAD_MAX_BYTES);
+      checkByteSize(TABLE, 'data', dataText, PAYLOAD_MAX_BYTES);
       const now = clock();
       const createdAt = toSeconds(now);
       try {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { checkShape, toJsonText } from './checks.ts';
-import { checkSize, maxBytes } from './limits.ts';
+import { checkByteSize, maxBytes } from './limits.ts';
 import { compileShapeCheck } from './shape-check.ts';
 
 /**
@@ -21,7 +21,7 @@ export function jsonColumn<S extends z.ZodType>(
     let text = fast?.(value) ? serialise(value) : undefined;
     // A value JSON cannot hold (a BigInt, a cycle) fails as it always did, message and all.
     text ??= toJsonText(table, column, checkShape(table, column, schema, value));
-    checkSize(table, column, text, limit);
+    checkByteSize(table, column, text, limit);
     return text;
   };
 }

@@ -65,12 +65,20 @@ export function checkWellFormed(table: string, column: string, value: string): v
 }
 
 /**
- * Throws a RowValidationError when `value` is longer than `limit` UTF-8 bytes, or is not
- * well-formed UTF-16. The byte count is only computed when the string's length cannot rule it
- * out (a UTF-16 unit is at most 3 bytes).
+ * Throws a RowValidationError when text `value` is not well-formed UTF-16 or is longer than `limit`
+ * UTF-8 bytes.
  */
 export function checkSize(table: string, column: string, value: string, limit: number): void {
   checkWellFormed(table, column, value);
+  checkByteSize(table, column, value, limit);
+}
+
+/**
+ * `checkSize` without the well-formedness scan, for text JSON.stringify wrote (it escapes lone
+ * surrogates). The byte count is only computed when the string's length cannot rule it out (a
+ * UTF-16 unit is at most 3 bytes).
+ */
+export function checkByteSize(table: string, column: string, value: string, limit: number): void {
   if (value.length * 3 <= limit) return;
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > limit) {
