@@ -27,12 +27,14 @@ import {
 } from '../shared/lease.ts';
 import { checkWellFormed } from '../shared/limits.ts';
 import { sqlStringList } from '../shared/sql.ts';
-import { toIso } from '../shared/time.ts';
+import { toIso, toSeconds } from '../shared/time.ts';
 
 const TABLE = 'workers';
 const DAY_MS = 86_400_000;
 /** The original keeps the first 512 characters of an error. */
 const MAX_ERROR_CHARS = 512;
+const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+
 /** The first `max` UTF-16 units of `text`, never cutting a surrogate pair in two. */
 function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -40,11 +42,9 @@ function truncate(text: string, max: number): string {
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
 
-const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
-
 export const engineWorkerSql = {
   // The unfinished worker holding a dedupe hash, if any (the hash is unique while set).
-  activeByHash: `SELECT id, status FROM workers WHERE dedupe_hash = ?
+  activeByHash: `SELECT * FROM workers WHERE dedupe_hash = ?
     AND status IN ('pending', 'running')`,
   refreshPending: `UPDATE workers SET execute_at = ?, instructions = ?, priority = ?, updated_at = ?
     WHERE id = ? RETURNING *`,
@@ -124,13 +124,13 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
   const toWorker = rowMapper(workers);
   const recoveryParams = (now: number) => ({
     now: toIso(now),
-    legacy: Math.floor((now - LEGACY_CLAIM_MS) / 1000),
+    legacy: toSeconds(now - LEGACY_CLAIM_MS),
   });
 
   const scheduleTx = immediate(sqlite, (row: Record<string, unknown>, now: string): Worker => {
     const hash = row.dedupe_hash as string | null;
     if (hash !== null) {
-      const holder = st.activeByHash.get(hash) as { id: string; status: string } | undefined;
+      const holder = st.activeByHash.get(hash) as Record<string, unknown> | undefined;
       if (holder?.status === 'pending') {
         return toWorker(
           st.refreshPending.get(
@@ -143,7 +143,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
         );
       }
       // A running worker is already doing this work (and keeps its hash should it be retried).
-      if (holder) return toWorker(st.get.get(holder.id) as Record<string, unknown>);
+      if (holder) return toWorker(holder);
       st.releaseHash.run(hash);
     }
     return insertWithFreshId(engineId, (id) =>
