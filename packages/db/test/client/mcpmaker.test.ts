@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createMcpmakerClient, isSealed, SecretBox } from '../../src/index.ts';
 import { fakeClock, freshDatabase, storageKinds, tempSecrets } from './helpers.ts';
@@ -12,6 +13,12 @@ describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {
       client: createMcpmakerClient(handle, { clock, secrets: tempSecrets() }),
     };
   }
+  /** config.anthropic_api_key as the database file holds it. */
+  const storedApiKey = (handle: { sqlite: Database.Database }) =>
+    handle.sqlite
+      .prepare("SELECT value FROM config WHERE key = 'anthropic_api_key'")
+      .pluck()
+      .get() as string;
   const recording = (name: string, url = 'https://shop.example.com/cart') => ({
     workflowName: name,
     url,
@@ -93,10 +100,7 @@ describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {
     client.setConfig('anthropic_api_key', 'sk-ant-secret');
     expect(client.getConfig('theme')).toBe('light');
     expect(client.getConfig('anthropic_api_key')).toBe('sk-ant-secret');
-    const stored = handle.sqlite
-      .prepare("SELECT value FROM config WHERE key = 'anthropic_api_key'")
-      .pluck()
-      .get() as string;
+    const stored = storedApiKey(handle);
     expect(isSealed(stored)).toBe(true);
     expect(stored).not.toContain('sk-ant-secret');
   });
@@ -119,10 +123,7 @@ describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {
     const client = createMcpmakerClient(handle, { secrets: new WatchedBox(tempSecrets()) });
     expect(client.sealPlaintextSecrets()).toBe(1);
     expect(inTransaction).toEqual([true]);
-    const stored = handle.sqlite
-      .prepare("SELECT value FROM config WHERE key = 'anthropic_api_key'")
-      .pluck()
-      .get() as string;
+    const stored = storedApiKey(handle);
     expect(isSealed(stored)).toBe(true);
     expect(stored).not.toContain('sk-legacy');
     expect(client.getConfig('anthropic_api_key')).toBe('sk-legacy');

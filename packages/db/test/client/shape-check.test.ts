@@ -392,6 +392,18 @@ describe.each(columns)('in-place check of $table.$column', ({ table, column, sch
 });
 
 describe('in-place check: values zod would change go through zod', () => {
+  /** node_outputs holding one envelope, `n`, with the given body and meta. */
+  const outputOf = (body: unknown, meta: unknown) => ({
+    n: {
+      envelope_format: true,
+      id: 'i',
+      trace_id: 't',
+      produced_by: 'p',
+      content_type: 'c',
+      body,
+      meta,
+    },
+  });
   const hidden = { status: 'completed' };
   Object.defineProperty(hidden, 'error', { value: 'not enumerable', enumerable: false });
   class State {
@@ -430,17 +442,7 @@ describe('in-place check: values zod would change go through zod', () => {
       'an own __proto__ key beside an envelope meta is dropped',
       nodeOutputsSchema,
       'node_outputs',
-      {
-        n: {
-          envelope_format: true,
-          id: 'i',
-          trace_id: 't',
-          produced_by: 'p',
-          content_type: 'c',
-          body: null,
-          meta: JSON.parse('{"node_id":"n","__proto__":{"x":1},"extra":1}'),
-        },
-      },
+      outputOf(null, JSON.parse('{"node_id":"n","__proto__":{"x":1},"extra":1}')),
       '{"n":{"envelope_format":true,"id":"i","trace_id":"t","produced_by":"p","content_type":"c","body":null,"meta":{"node_id":"n","extra":1}}}',
     ],
     [
@@ -461,17 +463,7 @@ describe('in-place check: values zod would change go through zod', () => {
       'a boxed number as an envelope meta (no required key) is an empty object to zod',
       nodeOutputsSchema,
       'node_outputs',
-      {
-        n: {
-          envelope_format: true,
-          id: 'i',
-          trace_id: 't',
-          produced_by: 'p',
-          content_type: 'c',
-          body: 1,
-          meta: Object.setPrototypeOf(new Number(5), Object.prototype),
-        },
-      },
+      outputOf(1, Object.setPrototypeOf(new Number(5), Object.prototype)),
       '{"n":{"envelope_format":true,"id":"i","trace_id":"t","produced_by":"p","content_type":"c","body":1,"meta":{}}}',
     ],
     [
