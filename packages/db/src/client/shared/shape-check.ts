@@ -1,4 +1,3 @@
-import { types } from 'node:util';
 import type { z } from 'zod';
 
 /**
@@ -11,6 +10,8 @@ import type { z } from 'zod';
  * `__proto__` key that could serialise differently. The caller may then store
  * `JSON.stringify(value)`. Any other value, valid or not, answers false and goes through zod as
  * before, so zod stays the judge of what is rejected and the author of every error message.
+ * One kind of value passes that JSON.stringify cannot write: a boxed BigInt stripped of its
+ * prototype (JSON.stringify throws, as on any BigInt). The caller treats a throw as a false.
  *
  * A schema using anything not modelled here (refinements, transforms, defaults, string formats,
  * number checks other than integer and bounds, structured unions...) gets no check:
@@ -94,36 +95,56 @@ const indexKey = /^(?:0|[1-9]\d*)$/;
 class Source {
   readonly constants: unknown[] = [];
   private readonly functions: string[] = [];
-  private exotic: string[] | undefined;
+  private exotic: { toString: string; tag: string; rawJson: string | undefined } | undefined;
+  private readonly locals: string[] = [];
 
   /**
    * Objects as literals and JSON.parse build them. An array stays an array to zod without its
    * prototype; JSON.stringify writes a boxed primitive (or a JSON.rawJSON object) as what it
    * wraps, whatever its prototype, where zod copies its keys.
+   *
+   * Object.prototype.toString names a boxed number, string or boolean by its internal slot, not
+   * its prototype, so "[object Object]" rules them out unless an own Symbol.toStringTag speaks
+   * for it (that is looked at first). A boxed BigInt or Symbol says "[object Object]" once its
+   * prototype is gone: JSON.stringify then throws on the BigInt, which sends the value to zod, and
+   * writes the Symbol's keys as zod does. A raw JSON object always has a null prototype. This
+   * costs a third of util.types.isBoxedPrimitive, a call into C++ on every object.
    */
   private plainObject(v: string): string {
     // JSON.isRawJSON came after Node 20.
     const { isRawJSON } = JSON as { isRawJSON?: (value: unknown) => boolean };
-    this.exotic ??= [types.isBoxedPrimitive, isRawJSON]
-      .filter((test) => test !== undefined)
-      .map((test) => this.constant(test));
-    const exotic = this.exotic.map((test) => `${test}(${v})`);
+    this.exotic ??= {
+      toString: this.local(Object.prototype.toString),
+      tag: this.local(Symbol.toStringTag),
+      rawJson: isRawJSON && this.local(isRawJSON),
+    };
+    const { toString, tag, rawJson } = this.exotic;
+    const otherPrototype = rawJson
+      ? `p !== Object.prototype && (p !== null || ${rawJson}(${v}))`
+      : 'p !== Object.prototype && p !== null';
     // `for...in` sees enumerable keys only: a `toJSON` JSON.stringify would call is looked for
     // whether enumerable or not, own or on Object.prototype.
     return (
       `if (typeof ${v} !== "object" || ${v} === null || Array.isArray(${v})) return false;\n` +
-      `{ const p = Object.getPrototypeOf(${v}); if (p !== Object.prototype && p !== null) return false; }\n` +
-      `if ("toJSON" in ${v} || ${exotic.join(' || ')}) return false;`
+      `{ const p = Object.getPrototypeOf(${v}); if (${otherPrototype}) return false; }\n` +
+      `if ("toJSON" in ${v} || ${v}[${tag}] !== undefined || ${toString}.call(${v}) !== "[object Object]") return false;`
     );
   }
 
   text(): string {
-    return this.functions.join('\n');
+    return [...this.locals, ...this.functions].join('\n');
   }
 
   constant(value: unknown): string {
     this.constants.push(value);
     return `c[${this.constants.length - 1}]`;
+  }
+
+  /** A constant read once into a binding of the generated closure (no array load per use). */
+  local(value: unknown): string {
+    const name = `k${this.locals.length}`;
+    this.locals.push(`const ${name} = ${this.constant(value)};`);
+    return name;
   }
 
   /** Adds `function fN(v) { body }` and returns its name. */
