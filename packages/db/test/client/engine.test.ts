@@ -159,6 +159,24 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
     expect(recovery).toEqual(['SEARCH workers USING INDEX idx_workers_ready (status=?)']);
   });
 
+  it('fails a worker whose row holds a timestamp that is not one and claims the next', async () => {
+    const { handle, client } = await setup();
+    const broken = client.workers.schedule({ primitive: 'a', instructions: 'x', priority: 9 });
+    const good = client.workers.schedule({ primitive: 'b', instructions: 'y' });
+    handle.sqlite
+      .prepare('UPDATE workers SET created_at = ? WHERE id = ?')
+      .run('last tuesday', broken.id);
+    const claimed = client.workers.claim({ worker: 'w' })!;
+    expect(claimed.id).toBe(good.id);
+    const failed = handle.sqlite
+      .prepare('SELECT status, last_error, retry_count, lease_token FROM workers WHERE id = ?')
+      .get(broken.id) as Record<string, unknown>;
+    expect(failed).toMatchObject({ status: 'failed', retry_count: 0, lease_token: null });
+    expect(failed.last_error).toMatch(/^unreadable row: not a timestamp: "last tuesday"/);
+    expect(client.workers.claimBatch(3, { worker: 'w' })).toEqual([]);
+    expect(client.workers.counts()).toMatchObject({ running: 1, failed: 1 });
+  });
+
   it('cancels and cleans up finished workers, cancelled included', async () => {
     const { client, clock } = await setup();
     const w = client.workers.schedule({ primitive: 'p', instructions: 'x' });

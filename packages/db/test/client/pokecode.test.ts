@@ -306,6 +306,49 @@ describe.each(storageKinds)('pokecode client (%s)', (kind) => {
     expect(client.getSession(session.id)).toMatchObject({ isWorking: true, currentJobId: ids[2] });
   });
 
+  it('fails a job whose stored data is not JSON and claims the next one', async () => {
+    const { handle, client, session, enqueue, clock } = await setup();
+    const broken = enqueue('p0');
+    clock.advance(1000);
+    const good = enqueue('p1');
+    clock.advance(1000);
+    const later = enqueue('p2');
+    // An outside writer left text that is not JSON.
+    handle.sqlite
+      .prepare('UPDATE job_queue SET data = ? WHERE id = ?')
+      .run('{"prompt":', broken.id);
+    const claimed = client.jobs.claim({ worker: 'w' })!;
+    expect(claimed.id).toBe(good.id);
+    expect(claimed.data).toEqual(data);
+    const failed = handle.sqlite
+      .prepare('SELECT status, error, data, lease_token, completed_at FROM job_queue WHERE id = ?')
+      .get(broken.id) as Record<string, unknown>;
+    expect(failed).toMatchObject({
+      status: 'failed',
+      data: '{"prompt":',
+      lease_token: null,
+      completed_at: Math.floor(clock() / 1000),
+    });
+    expect(failed.error).toMatch(/^unreadable row: .*JSON/);
+    expect(client.getSession(session.id)).toMatchObject({ isWorking: true, currentJobId: good.id });
+    // A batch skips it the same way; the queue keeps moving.
+    handle.sqlite.prepare('UPDATE job_queue SET data = ? WHERE id = ?').run('nope', later.id);
+    expect(client.jobs.claimBatch(5, { worker: 'w' })).toEqual([]);
+    expect(client.jobs.counts()).toMatchObject({ pending: 0, processing: 1, failed: 2 });
+  });
+
+  it('marks the session idle when its current job turns out unreadable', async () => {
+    const { handle, client, session, enqueue } = await setup();
+    const job = enqueue('p0');
+    handle.sqlite.prepare('UPDATE job_queue SET data = ? WHERE id = ?').run('', job.id);
+    expect(client.jobs.claim({ worker: 'w' })).toBeUndefined();
+    expect(client.getSession(session.id)).toMatchObject({
+      isWorking: false,
+      currentJobId: null,
+      lastJobStatus: 'failed',
+    });
+  });
+
   it('runs as a bare queue without session bookkeeping when trackSessions is false', async () => {
     const { handle, client, session, clock } = await setup();
     const bare = createPokecodeClient(handle, { clock, trackSessions: false });

@@ -24,6 +24,7 @@ import {
   newLeaseToken,
   type ClaimOptions,
   type HeldLease,
+  UNREADABLE_ROW,
 } from '../shared/lease.ts';
 import { checkWellFormed } from '../shared/limits.ts';
 import { sqlStringList } from '../shared/sql.ts';
@@ -85,6 +86,9 @@ export const engineWorkerSql = {
       last_error = ?, updated_at = ?, ${CLEAR_LEASE} WHERE id = ?`,
   failFinal: `UPDATE workers SET status = 'failed', retry_count = retry_count + 1, retry_at = NULL,
       last_error = @error, completed_at = @now, updated_at = @now, ${CLEAR_LEASE} WHERE id = @id`,
+  // A claimed row that cannot be read: failed for good, its attempts left as they were.
+  failUnreadable: `UPDATE workers SET status = 'failed', retry_at = NULL, last_error = @error,
+      completed_at = @now, updated_at = @now, ${CLEAR_LEASE} WHERE id = @id`,
   cancel: `UPDATE workers SET status = 'cancelled', last_error = 'Task cancelled by user',
       completed_at = @now, updated_at = @now, ${CLEAR_LEASE}
     WHERE id = @id AND status IN ('pending', 'running')`,
@@ -164,10 +168,27 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
     );
   });
 
-  const claimRows = createClaimer({
+  /** A claimed row as a Worker; one that cannot be read fails at once (see UNREADABLE_ROW). */
+  function readClaimed(row: Record<string, unknown>, now: string): Worker | undefined {
+    try {
+      return toWorker(row);
+    } catch (error) {
+      const message = truncate(`${UNREADABLE_ROW}: ${(error as Error).message}`, MAX_ERROR_CHARS);
+      st.failUnreadable.run({ error: message, id: row.id, now });
+      return undefined;
+    }
+  }
+
+  const claimWorkers = createClaimer({
     recover: (now: number) => st.recoverExpired.run(recoveryParams(now)).changes,
-    claimNext: (claim: { now: string; owner: string; token: string; expires: string }) =>
-      st.claimNext.get(claim) as Record<string, unknown> | undefined,
+    claimNext: (claim: { now: string; owner: string; token: string; expires: string }) => {
+      for (;;) {
+        const row = st.claimNext.get(claim) as Record<string, unknown> | undefined;
+        if (row === undefined) return undefined;
+        const worker = readClaimed(row, claim.now);
+        if (worker !== undefined) return worker;
+      }
+    },
   });
 
   const claimTx = immediate(
@@ -179,7 +200,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
         token: newLeaseToken(),
         expires: toIso(now + leaseMs),
       };
-      return claimRows(claim, limit, now).map(toWorker);
+      return claimWorkers(claim, limit, now);
     },
   );
 
@@ -231,7 +252,11 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
       }
     },
 
-    /** Claims the most urgent runnable worker (recovering expired leases first). */
+    /**
+     * Claims the most urgent runnable worker (recovering expired leases first). A due worker whose
+     * row cannot be read (a timestamp that is not one) is failed (`last_error` starts with
+     * "unreadable row") and the next one claimed.
+     */
     claim(options: ClaimOptions): Worker | undefined {
       const { worker, leaseMs } = checkClaim(TABLE, options);
       return claimTx(worker, leaseMs, 1, clock())[0];

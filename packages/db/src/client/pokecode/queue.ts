@@ -30,6 +30,7 @@ import {
   newLeaseToken,
   type ClaimOptions,
   type HeldLease,
+  UNREADABLE_ROW,
 } from '../shared/lease.ts';
 import {
   checkByteSize,
@@ -113,10 +114,30 @@ export function createPokecodeQueue(
     return recovered.length;
   }
 
-  const claimRows = createClaimer({
+  /**
+   * A claimed row as a Job. A row whose `data` is not JSON (an outside writer's) can never run:
+   * it fails at once, in the claim's transaction, so it cannot stop every claim after it.
+   */
+  function readClaimed(row: Row, seconds: number): Job | undefined {
+    try {
+      return toJob(row);
+    } catch (error) {
+      st.failJob.run(seconds, `${UNREADABLE_ROW}: ${(error as Error).message}`, row.id);
+      if (trackSessions) st.markSessionIdle.run('failed', seconds, row.session_id, row.id);
+      return undefined;
+    }
+  }
+
+  const claimJobs = createClaimer({
     recover,
-    claimNext: (claim: { now: number; worker: string; token: string; expires: number }) =>
-      st.claimNext.get(claim) as Row | undefined,
+    claimNext: (claim: { now: number; worker: string; token: string; expires: number }) => {
+      for (;;) {
+        const row = st.claimNext.get(claim) as Row | undefined;
+        if (row === undefined) return undefined;
+        const job = readClaimed(row, claim.now);
+        if (job !== undefined) return job;
+      }
+    },
   });
 
   const claimTx = immediate(
@@ -124,13 +145,12 @@ export function createPokecodeQueue(
     (worker: string, leaseMs: number, limit: number, now: number): Job[] => {
       const seconds = toSeconds(now);
       const claim = { now: seconds, worker, token: newLeaseToken(), expires: now + leaseMs };
-      const jobs: Job[] = [];
-      for (const row of claimRows(claim, limit, now)) {
-        if (row.next_retry_at !== null) {
-          st.clearRetry.run(row.id);
-          row.next_retry_at = null;
+      const jobs = claimJobs(claim, limit, now);
+      for (const job of jobs) {
+        if (job.nextRetryAt !== null) {
+          st.clearRetry.run(job.id);
+          job.nextRetryAt = null;
         }
-        jobs.push(toJob(row));
       }
       if (trackSessions) {
         // A session ends up showing its newest claimed job: one write per session, not per job.
@@ -221,7 +241,11 @@ export function createPokecodeQueue(
       };
     },
 
-    /** Claims the oldest due job (recovering expired leases); undefined when none is due. */
+    /**
+     * Claims the oldest due job (recovering expired leases); undefined when none is due. A due
+     * job whose stored `data` is not JSON is failed (`error` starts with "unreadable row") and
+     * the next one claimed.
+     */
     claim(options: ClaimOptions): Job | undefined {
       const { worker, leaseMs } = checkClaim(TABLE, options);
       return claimTx(worker, leaseMs, 1, clock())[0];

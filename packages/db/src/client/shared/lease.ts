@@ -31,6 +31,13 @@ export interface HeldLease {
  */
 export const RECOVERY_INTERVAL_MS = 1_000;
 
+/**
+ * The error a claim gives a job whose row cannot be read (an outside writer stored `data` that is
+ * not JSON, or a timestamp that is not one): such a job could never run, so it fails at once
+ * rather than stopping every claim after it.
+ */
+export const UNREADABLE_ROW = 'unreadable row';
+
 /** A fresh fencing token for one claim. */
 export const newLeaseToken = (): string => randomUUID();
 
