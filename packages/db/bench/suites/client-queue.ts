@@ -9,6 +9,7 @@ import {
   createEngineClient,
   createPokecodeClient,
   openDatabase,
+  pokecodeSql,
 } from '../../src/index.ts';
 import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
 import { comparison, interleave, jobCycle, paired } from './client-ops.ts';
@@ -42,6 +43,41 @@ async function walPagesPerCycle(
   const [{ log }] = sqlite.pragma('wal_checkpoint(PASSIVE)') as [{ log: number }];
   sqlite.pragma('wal_autocheckpoint = 1000');
   return log / cycles;
+}
+
+/**
+ * The least SQL a leased job cycle on the seed's `job_queue` needs, run raw: the client's insert,
+ * a claim that returns only the id, a completion fenced by the token. No validation, no ids, no
+ * JSON: no client on this table can go faster, so this bounds what the job cycle can reach.
+ */
+function floorCycle(sqlite: Database.Database): () => Promise<void> {
+  const insert = sqlite.prepare(pokecodeSql.insertJob);
+  const claim = sqlite.prepare(
+    `UPDATE job_queue SET status = 'processing', started_at = @now, attempts = attempts + 1,
+      lease_owner = 'floor', lease_token = 't', lease_expires_at = @expires
+    WHERE rowid = (SELECT rowid FROM job_queue INDEXED BY idx_job_queue_status
+      WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= @now)
+      ORDER BY rowid LIMIT 1)
+    RETURNING id`,
+  );
+  const complete = sqlite.prepare(
+    `UPDATE job_queue SET status = 'completed', completed_at = ?, lease_owner = NULL,
+      lease_token = NULL, lease_expires_at = NULL
+    WHERE id = ? AND status = 'processing' AND lease_token = 't'`,
+  );
+  const text = JSON.stringify(data);
+  let n = 0;
+  const enqueueTx = sqlite.transaction(() => {
+    insert.run(`floor-${n++}`, 's', 'p', 'claude-code', text, 3, 1_700_000_000);
+  });
+  const claimTx = sqlite.transaction(
+    () => claim.get({ now: 1_700_000_000, expires: 1_700_000_060_000 }) as { id: string },
+  );
+  const completeTx = sqlite.transaction((id: string) => complete.run(1_700_000_000, id));
+  return async () => {
+    enqueueTx.immediate();
+    completeTx.immediate(claimTx.immediate().id);
+  };
 }
 
 /** A pokecode database with `queued` pending jobs, and a client claiming from it. */
@@ -96,6 +132,9 @@ export const clientQueueSuite: Suite = {
         engine.workers.complete(engine.workers.claim({ worker: 'bench' })!);
       };
 
+      const floorHandle = await openDatabase('pokecode', { path: join(dir, 'floor.db'), ...quiet });
+      const floor = floorCycle(floorHandle.sqlite);
+
       const plainDb = new Database(join(dir, 'plainjob.db'));
       configureConnection(plainDb);
       const plain = defineQueue({ connection: better(plainDb), maintenanceInterval: 3_600_000 });
@@ -135,6 +174,7 @@ export const clientQueueSuite: Suite = {
         engine: [] as number[],
         plain: [] as number[],
         lite: [] as number[],
+        floor: [] as number[],
       };
       const rounds = 9;
       const cycles = 250;
@@ -143,6 +183,7 @@ export const clientQueueSuite: Suite = {
         results.tracked.push(await timeAsync(1, cycles, tracked));
         results.engine.push(await timeAsync(1, cycles, engineCycle));
         results.plain.push(await timeAsync(1, cycles, plainCycle));
+        results.floor.push(await timeAsync(1, cycles, floor));
         if (liteRuns) results.lite.push(await timeAsync(1, cycles, liteCycle));
       }
       const vsPlain = paired(results.ours, results.plain, rounds * cycles);
@@ -171,6 +212,15 @@ export const clientQueueSuite: Suite = {
           { description: 'ratio >= 1.5', min: 1.5 },
         ),
       );
+      const floorVsPlain = comparison(
+        "job cycle floor (least SQL on the seed's job_queue, raw better-sqlite3) vs plainjob",
+        paired(results.floor, results.plain, rounds * cycles),
+        'plainjob 0.0.14',
+      );
+      comparisons.push({
+        ...floorVsPlain,
+        note: `${floorVsPlain.note}; no client of this table can pass this ratio`,
+      });
       comparisons.push(
         comparison(
           'job cycle with session bookkeeping vs plainjob',
@@ -212,6 +262,7 @@ export const clientQueueSuite: Suite = {
       });
       handle.close();
       bareHandle.close();
+      floorHandle.close();
       engineHandle.close();
       // Closes plainDb too, and stops plainjob's maintenance timer (which keeps the process alive).
       plain.close();
