@@ -134,6 +134,19 @@ export const clientQueueSuite: Suite = {
 
       const floorHandle = await openDatabase('pokecode', { path: join(dir, 'floor.db'), ...quiet });
       const floor = floorCycle(floorHandle.sqlite);
+      // The same bound with no I/O at all: both queues on :memory:.
+      const floorMemory = await openDatabase('pokecode', { path: ':memory:', ...quiet });
+      const floorInMemory = floorCycle(floorMemory.sqlite);
+      const plainMemoryDb = new Database(':memory:');
+      configureConnection(plainMemoryDb);
+      const plainMemory = defineQueue({
+        connection: better(plainMemoryDb),
+        maintenanceInterval: 3_600_000,
+      });
+      const plainInMemory = async () => {
+        plainMemory.add('bench', data);
+        plainMemory.markJobAsDone(plainMemory.getAndMarkJobAsProcessing('bench')!.id);
+      };
 
       const plainDb = new Database(join(dir, 'plainjob.db'));
       configureConnection(plainDb);
@@ -175,6 +188,8 @@ export const clientQueueSuite: Suite = {
         plain: [] as number[],
         lite: [] as number[],
         floor: [] as number[],
+        floorInMemory: [] as number[],
+        plainInMemory: [] as number[],
       };
       const rounds = 9;
       const cycles = 250;
@@ -184,6 +199,8 @@ export const clientQueueSuite: Suite = {
         results.engine.push(await timeAsync(1, cycles, engineCycle));
         results.plain.push(await timeAsync(1, cycles, plainCycle));
         results.floor.push(await timeAsync(1, cycles, floor));
+        results.floorInMemory.push(await timeAsync(1, cycles, floorInMemory));
+        results.plainInMemory.push(await timeAsync(1, cycles, plainInMemory));
         if (liteRuns) results.lite.push(await timeAsync(1, cycles, liteCycle));
       }
       const vsPlain = paired(results.ours, results.plain, rounds * cycles);
@@ -221,6 +238,13 @@ export const clientQueueSuite: Suite = {
         ...floorVsPlain,
         note: `${floorVsPlain.note}; no client of this table can pass this ratio`,
       });
+      comparisons.push(
+        comparison(
+          'job cycle floor vs plainjob, both on :memory: (no page written)',
+          paired(results.floorInMemory, results.plainInMemory, rounds * cycles),
+          'plainjob 0.0.14 on :memory:',
+        ),
+      );
       comparisons.push(
         comparison(
           'job cycle with session bookkeeping vs plainjob',
@@ -263,6 +287,8 @@ export const clientQueueSuite: Suite = {
       handle.close();
       bareHandle.close();
       floorHandle.close();
+      floorMemory.close();
+      plainMemory.close();
       engineHandle.close();
       // Closes plainDb too, and stops plainjob's maintenance timer (which keeps the process alive).
       plain.close();
