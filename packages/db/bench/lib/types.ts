@@ -27,9 +27,17 @@ export interface SuiteResult {
   skipped: Array<{ name: string; reason: string }>;
 }
 
+export interface BenchOptions {
+  /**
+   * A few iterations of everything on small data: shows each suite runs end to end (the tests do
+   * this); its figures mean nothing.
+   */
+  quick: boolean;
+}
+
 /** A group of comparisons; add one under bench/suites/ and list it in bench/main.ts. */
 export interface Suite {
   name: string;
   description: string;
-  run(): Promise<SuiteResult>;
+  run(options: BenchOptions): Promise<SuiteResult>;
 }

@@ -5,9 +5,10 @@ import { fsyncPath } from '../../src/backup/fsync.ts';
 import { openDatabase } from '../../src/index.ts';
 import { backupDatabase } from '../../src/maintenance/backup-database.ts';
 import { seedDatabase } from '../../src/seed/seed-database.ts';
-import type { Suite, SuiteResult } from '../lib/types.ts';
+import type { BenchOptions, Suite, SuiteResult } from '../lib/types.ts';
 
 const TARGET_MB = Number(process.env.AGENTSTATE_BENCH_BACKUP_MB ?? 200);
+const QUICK_MB = 2;
 
 /**
  * `pnpm db:backup` of a ~200 MB database (online backup API, fsync, integrity_check, row counts)
@@ -17,14 +18,15 @@ const TARGET_MB = Number(process.env.AGENTSTATE_BENCH_BACKUP_MB ?? 200);
 export const backupSuite: Suite = {
   name: 'backup',
   description: `verified online backup of a ~${TARGET_MB} MB database vs a plain file copy`,
-  async run(): Promise<SuiteResult> {
+  async run({ quick }: BenchOptions): Promise<SuiteResult> {
+    const targetMb = quick ? QUICK_MB : TARGET_MB;
     const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-backup-'));
     try {
       const path = join(dir, 'pokecode.db');
       const handle = await openDatabase('pokecode', { path, migrate: { log: () => {} } });
       // pokecode seed rows average about 520 bytes on disk, indexes included.
       seedDatabase(handle.sqlite, 'pokecode', {
-        rows: Math.round((TARGET_MB * 1024 * 1024) / 520),
+        rows: Math.round((targetMb * 1024 * 1024) / 520),
       });
       handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       handle.close();

@@ -14,7 +14,7 @@ import {
 } from '../../src/index.ts';
 import type { PokecodeClient } from '../../src/client/pokecode/client.ts';
 import { createClaimer } from '../../src/client/shared/lease.ts';
-import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
+import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 
 const RAW = 'raw better-sqlite3, same SQL';
 const quiet = { migrate: { log: () => {} } };
@@ -207,7 +207,7 @@ function execution(id: string): ExecutionInput {
 export const clientOpsSuite: Suite = {
   name: 'client-ops',
   description: 'typed client vs raw better-sqlite3 (same SQL) on every hot path',
-  async run(): Promise<SuiteResult> {
+  async run({ quick }: BenchOptions): Promise<SuiteResult> {
     const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-client-'));
     const comparisons: Comparison[] = [];
     try {
@@ -220,8 +220,8 @@ export const clientOpsSuite: Suite = {
       });
       rawSession(pr.sqlite, session.id);
       const raw = rawQueue(pr.sqlite);
-      const rounds = 15;
-      const ops = 700;
+      const rounds = quick ? 2 : 15;
+      const ops = quick ? 20 : 700;
 
       // Message append with its counters.
       const content = JSON.stringify({ type: 'assistant', message: { content: 'x'.repeat(400) } });
@@ -270,7 +270,7 @@ export const clientOpsSuite: Suite = {
           'pokecode: point get (session by id)',
           interleave(
             rounds,
-            10_000,
+            quick ? 100 : 10_000,
             () => client.getSession(session.id),
             () => getSession.get(session.id),
           ),
@@ -323,7 +323,7 @@ export const clientOpsSuite: Suite = {
       );
       const cycle = interleave(
         rounds,
-        250,
+        quick ? 20 : 250,
         () => jobCycle(client, session.id),
         () => {
           raw.enqueue(session.id);
@@ -331,7 +331,7 @@ export const clientOpsSuite: Suite = {
         },
       );
       comparisons.push(comparison('pokecode: full job cycle (3 commits)', cycle, RAW, atLeast09));
-      const batches = 50;
+      const batches = quick ? 2 : 50;
       for (let k = 0; k < (rounds + 1) * batches * 32; k++) {
         enqueueJob(client, session.id);
         raw.enqueue(session.id);
@@ -351,6 +351,7 @@ export const clientOpsSuite: Suite = {
       );
 
       // Resuming a session of 5,000 messages (~12 MB, 1 % of payloads over 100 KB).
+      const resumeCount = quick ? 200 : 5000;
       const resumeOurs = client.createSession({
         provider: 'claude-code',
         projectPath: '/p',
@@ -360,7 +361,7 @@ export const clientOpsSuite: Suite = {
       const big = JSON.stringify({ blob: 'b'.repeat(120 * 1024) });
       const small = JSON.stringify({ text: 's'.repeat(1200) });
       client.transaction(() => {
-        for (let k = 0; k < 5000; k++) {
+        for (let k = 0; k < resumeCount; k++) {
           client.saveMessage({
             sessionId: resumeOurs.id,
             provider: 'claude-code',
@@ -370,7 +371,7 @@ export const clientOpsSuite: Suite = {
         }
       });
       pr.sqlite.transaction(() => {
-        for (let k = 0; k < 5000; k++) {
+        for (let k = 0; k < resumeCount; k++) {
           insertMessage.run(
             pokecodeId(),
             resumeOurs.id,
@@ -384,12 +385,17 @@ export const clientOpsSuite: Suite = {
         }
       })();
       const listMessages = pr.sqlite.prepare(pokecodeSql.listMessages);
+      const resumeMb = (
+        (Math.ceil(resumeCount / 100) * big.length +
+          (resumeCount - Math.ceil(resumeCount / 100)) * small.length) /
+        1e6
+      ).toFixed(1);
       comparisons.push(
         comparison(
-          'pokecode: resume 5,000 messages (12 MB)',
+          `pokecode: resume ${resumeCount.toLocaleString('en-US')} messages (${resumeMb} MB)`,
           interleave(
-            9,
-            3,
+            quick ? 2 : 9,
+            quick ? 1 : 3,
             () => client.listMessages(resumeOurs.id),
             () => listMessages.all(resumeOurs.id),
           ),

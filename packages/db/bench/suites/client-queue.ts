@@ -11,7 +11,7 @@ import {
   openDatabase,
   pokecodeSql,
 } from '../../src/index.ts';
-import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
+import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 import { comparison, interleave, jobCycle, paired } from './client-ops.ts';
 
 const quiet = { migrate: { log: () => {} } };
@@ -109,7 +109,7 @@ async function queueOf(dir: string, queued: number) {
 export const clientQueueSuite: Suite = {
   name: 'client-queue',
   description: 'job cycle vs plainjob and liteque; claim time at 1,000,000 vs 1,000 queued jobs',
-  async run(): Promise<SuiteResult> {
+  async run({ quick }: BenchOptions): Promise<SuiteResult> {
     const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-queue-'));
     const comparisons: Comparison[] = [];
     const skipped: SuiteResult['skipped'] = [];
@@ -191,8 +191,8 @@ export const clientQueueSuite: Suite = {
         floorInMemory: [] as number[],
         plainInMemory: [] as number[],
       };
-      const rounds = 9;
-      const cycles = 250;
+      const rounds = quick ? 2 : 9;
+      const cycles = quick ? 10 : 250;
       for (let r = 0; r < rounds; r++) {
         results.ours.push(await timeAsync(1, cycles, ours));
         results.tracked.push(await timeAsync(1, cycles, tracked));
@@ -259,12 +259,13 @@ export const clientQueueSuite: Suite = {
           'plainjob 0.0.14',
         ),
       );
-      const ourPages = await walPagesPerCycle(bareHandle.sqlite, ours);
-      const plainPages = await walPagesPerCycle(plainDb, plainCycle);
+      const pageCycles = quick ? 20 : 200;
+      const ourPages = await walPagesPerCycle(bareHandle.sqlite, ours, pageCycles);
+      const plainPages = await walPagesPerCycle(plainDb, plainCycle, pageCycles);
       comparisons.push({
         ...comparison(
           'WAL pages per job cycle (bare queue) vs plainjob',
-          { ours: ourPages, baseline: plainPages, iterations: 200 },
+          { ours: ourPages, baseline: plainPages, iterations: pageCycles },
           'plainjob 0.0.14',
         ),
         unit: 'pages',
@@ -272,11 +273,11 @@ export const clientQueueSuite: Suite = {
           "job_queue keeps the seed's four indexes and a text primary key: 6 b-trees per enqueue, " +
           'against 2 for plainjob',
       });
-      const enginePages = await walPagesPerCycle(engineHandle.sqlite, engineCycle);
+      const enginePages = await walPagesPerCycle(engineHandle.sqlite, engineCycle, pageCycles);
       comparisons.push({
         ...comparison(
           'WAL pages per engine worker cycle vs plainjob',
-          { ours: enginePages, baseline: plainPages, iterations: 200 },
+          { ours: enginePages, baseline: plainPages, iterations: pageCycles },
           'plainjob 0.0.14',
         ),
         unit: 'pages',
@@ -295,11 +296,12 @@ export const clientQueueSuite: Suite = {
 
       // Both queues open at once and claimed from in alternating rounds, so machine noise hits
       // both scales alike (50 warm-up claims and 9 rounds of 100 stay within the small queue's 1,000 jobs).
+      const largeQueue = quick ? 20_000 : 1_000_000;
       const small = await queueOf(dir, 1_000);
-      const large = await queueOf(dir, 1_000_000);
+      const large = await queueOf(dir, largeQueue);
       const scale = interleave(
-        9,
-        100,
+        quick ? 2 : 9,
+        quick ? 10 : 100,
         () => large.client.jobs.claim({ worker: 'w' }),
         () => small.client.jobs.claim({ worker: 'w' }),
         0, // warmed up in queueOf
@@ -308,7 +310,7 @@ export const clientQueueSuite: Suite = {
       large.handle.close();
       comparisons.push(
         comparison(
-          'claim with 1,000,000 jobs queued (baseline: 1,000 queued)',
+          `claim with ${largeQueue.toLocaleString('en-US')} jobs queued (baseline: 1,000 queued)`,
           scale,
           'claim with 1,000 queued',
           { description: 'ratio >= 0.667 (within 1.5x)', min: 1 / 1.5 },

@@ -13,7 +13,7 @@ import {
   type Migration,
 } from '../../src/index.ts';
 import { measure } from '../lib/measure.ts';
-import type { Comparison, Suite, SuiteResult } from '../lib/types.ts';
+import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 
 const BASELINE = 'drizzle-orm migrate()';
 const quiet = { log: () => {} };
@@ -29,7 +29,7 @@ const ratio = (ours: number, baseline: number) => baseline / ours;
 export const migrateSuite: Suite = {
   name: 'migrate',
   description: "agentstate's migrator vs drizzle-orm's migrate() on the same migrations",
-  async run(): Promise<SuiteResult> {
+  async run({ quick }: BenchOptions): Promise<SuiteResult> {
     const result: SuiteResult = { comparisons: [], skipped: [] };
     const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-'));
     try {
@@ -40,8 +40,8 @@ export const migrateSuite: Suite = {
           result.skipped.push({ name, reason: 'no migrations generated yet' });
           continue;
         }
-        result.comparisons.push(...(await fromEmpty(name, folder, migrations, dir)));
-        result.comparisons.push(...(await startUpCheck(name, folder, migrations, dir)));
+        result.comparisons.push(...(await fromEmpty(name, folder, migrations, dir, quick)));
+        result.comparisons.push(...(await startUpCheck(name, folder, migrations, dir, quick)));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -55,6 +55,7 @@ async function fromEmpty(
   folder: string,
   migrations: readonly Migration[],
   dir: string,
+  quick: boolean,
 ): Promise<Comparison[]> {
   let n = 0;
   let sqlite: Database.Database | undefined;
@@ -62,7 +63,7 @@ async function fromEmpty(
     sqlite?.close();
     sqlite = openConnection(join(dir, `${name}-empty-${n++}.db`));
   };
-  const options = { warmup: 3, samples: 15, setup: fresh };
+  const options = { warmup: quick ? 1 : 3, samples: quick ? 2 : 15, setup: fresh };
   const ours = await measure(() => migrate(sqlite!, migrations, quiet), options);
   const theirs = await measure(
     () => drizzleMigrate(drizzle(sqlite!), { migrationsFolder: folder }),
@@ -88,11 +89,14 @@ async function startUpCheck(
   folder: string,
   migrations: readonly Migration[],
   dir: string,
+  quick: boolean,
 ): Promise<Comparison[]> {
   const sqlite = openConnection(join(dir, `${name}-current.db`));
   await migrate(sqlite, migrations, quiet);
   const db = drizzle(sqlite);
-  const options = { warmup: 200, samples: 21, callsPerSample: 100 };
+  const options = quick
+    ? { warmup: 2, samples: 2, callsPerSample: 2 }
+    : { warmup: 200, samples: 21, callsPerSample: 100 };
 
   const embedded = await measure(() => migrate(sqlite, migrations, quiet), options);
   const withFolder = await measure(

@@ -7,9 +7,10 @@ import { pokecode } from '@agentstate/schema';
 import { openDatabase } from '../../src/index.ts';
 import { uniqueHex } from '../../src/seed/random.ts';
 import { seedDatabase, seeders } from '../../src/seed/seed-database.ts';
-import type { Suite, SuiteResult } from '../lib/types.ts';
+import type { BenchOptions, Suite, SuiteResult } from '../lib/types.ts';
 
 const ROWS = Number(process.env.AGENTSTATE_BENCH_SEED_ROWS ?? 1_000_000);
+const QUICK_ROWS = 2_000;
 const TARGET = 0.5;
 
 /**
@@ -21,7 +22,8 @@ const TARGET = 0.5;
 export const seedSuite: Suite = {
   name: 'seed',
   description: `seeding ${ROWS.toLocaleString('en-US')} pokecode rows vs raw better-sqlite3 batched inserts`,
-  async run(): Promise<SuiteResult> {
+  async run({ quick }: BenchOptions): Promise<SuiteResult> {
+    const rows = quick ? QUICK_ROWS : ROWS;
     const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-seed-'));
     try {
       const ours = await openDatabase('pokecode', {
@@ -29,7 +31,7 @@ export const seedSuite: Suite = {
         migrate: { log: () => {} },
       });
       let start = performance.now();
-      seedDatabase(ours.sqlite, 'pokecode', { rows: ROWS });
+      seedDatabase(ours.sqlite, 'pokecode', { rows });
       const oursMs = performance.now() - start;
       ours.close();
 
@@ -37,7 +39,7 @@ export const seedSuite: Suite = {
         path: join(dir, 'raw.db'),
         migrate: { log: () => {} },
       });
-      const counts = seeders.pokecode.plan(ROWS);
+      const counts = seeders.pokecode.plan(rows);
       start = performance.now();
       rawInserts(raw.sqlite, counts);
       const rawMs = performance.now() - start;
@@ -47,7 +49,7 @@ export const seedSuite: Suite = {
       return {
         comparisons: [
           {
-            name: `pokecode: seed ${ROWS.toLocaleString('en-US')} rows`,
+            name: `pokecode: seed ${rows.toLocaleString('en-US')} rows`,
             unit: 'ms',
             agentstate: oursMs,
             baseline: rawMs,
@@ -58,7 +60,7 @@ export const seedSuite: Suite = {
               description: `rows/s at least ${TARGET} × raw inserts`,
               met: ratio >= TARGET,
             },
-            note: `${Math.round((ROWS / oursMs) * 1000).toLocaleString('en-US')} rows/s vs ${Math.round((ROWS / rawMs) * 1000).toLocaleString('en-US')} rows/s`,
+            note: `${Math.round((rows / oursMs) * 1000).toLocaleString('en-US')} rows/s vs ${Math.round((rows / rawMs) * 1000).toLocaleString('en-US')} rows/s`,
           },
         ],
         skipped: [],
