@@ -80,6 +80,23 @@ function floorCycle(sqlite: Database.Database): () => Promise<void> {
   };
 }
 
+/**
+ * A plainjob queue on `path` with agentstate's pragmas, and its job cycle. A claim hands plainjob's
+ * worker only the id; its worker loop (defineWorker) then reads the job for its data, as the cycle
+ * does here. Our claim and liteque's return the job itself.
+ */
+function plainjobQueue(path: string) {
+  const db = new Database(path);
+  configureConnection(db);
+  const queue = defineQueue({ connection: better(db), maintenanceInterval: 3_600_000 });
+  const cycle = async () => {
+    queue.add('bench', data);
+    const claimed = queue.getAndMarkJobAsProcessing('bench')!;
+    queue.markJobAsDone(queue.getJobById(claimed.id)!.id);
+  };
+  return { db, queue, cycle };
+}
+
 /** A pokecode database with `queued` pending jobs, and a client claiming from it. */
 async function queueOf(dir: string, queued: number) {
   const handle = await openDatabase('pokecode', {
@@ -137,28 +154,8 @@ export const clientQueueSuite: Suite = {
       // The same bound with no I/O at all: both queues on :memory:.
       const floorMemory = await openDatabase('pokecode', { path: ':memory:', ...quiet });
       const floorInMemory = floorCycle(floorMemory.sqlite);
-      const plainMemoryDb = new Database(':memory:');
-      configureConnection(plainMemoryDb);
-      const plainMemory = defineQueue({
-        connection: better(plainMemoryDb),
-        maintenanceInterval: 3_600_000,
-      });
-      const plainInMemory = async () => {
-        plainMemory.add('bench', data);
-        const claimed = plainMemory.getAndMarkJobAsProcessing('bench')!;
-        plainMemory.markJobAsDone(plainMemory.getJobById(claimed.id)!.id);
-      };
-
-      const plainDb = new Database(join(dir, 'plainjob.db'));
-      configureConnection(plainDb);
-      const plain = defineQueue({ connection: better(plainDb), maintenanceInterval: 3_600_000 });
-      // A claim hands plainjob's worker only the id; its worker loop (defineWorker) then reads the
-      // job for its data, as here. Our claim and liteque's return the job itself.
-      const plainCycle = async () => {
-        plain.add('bench', data);
-        const claimed = plain.getAndMarkJobAsProcessing('bench')!;
-        plain.markJobAsDone(plain.getJobById(claimed.id)!.id);
-      };
+      const plainMemory = plainjobQueue(':memory:');
+      const plain = plainjobQueue(join(dir, 'plainjob.db'));
 
       const liteDb = buildDBClient(join(dir, 'liteque.db'), {
         runMigrations: true,
@@ -200,10 +197,10 @@ export const clientQueueSuite: Suite = {
         results.ours.push(await timeAsync(1, cycles, ours));
         results.tracked.push(await timeAsync(1, cycles, tracked));
         results.engine.push(await timeAsync(1, cycles, engineCycle));
-        results.plain.push(await timeAsync(1, cycles, plainCycle));
+        results.plain.push(await timeAsync(1, cycles, plain.cycle));
         results.floor.push(await timeAsync(1, cycles, floor));
         results.floorInMemory.push(await timeAsync(1, cycles, floorInMemory));
-        results.plainInMemory.push(await timeAsync(1, cycles, plainInMemory));
+        results.plainInMemory.push(await timeAsync(1, cycles, plainMemory.cycle));
         if (liteRuns) results.lite.push(await timeAsync(1, cycles, liteCycle));
       }
       const vsPlain = paired(results.ours, results.plain, rounds * cycles);
@@ -264,7 +261,7 @@ export const clientQueueSuite: Suite = {
       );
       const pageCycles = quick ? 20 : 200;
       const ourPages = await walPagesPerCycle(bareHandle.sqlite, ours, pageCycles);
-      const plainPages = await walPagesPerCycle(plainDb, plainCycle, pageCycles);
+      const plainPages = await walPagesPerCycle(plain.db, plain.cycle, pageCycles);
       comparisons.push({
         ...comparison(
           'WAL pages per job cycle (bare queue) vs plainjob',
@@ -292,10 +289,10 @@ export const clientQueueSuite: Suite = {
       bareHandle.close();
       floorHandle.close();
       floorMemory.close();
-      plainMemory.close();
+      plainMemory.queue.close();
       engineHandle.close();
-      // Closes plainDb too, and stops plainjob's maintenance timer (which keeps the process alive).
-      plain.close();
+      // Closes plain.db too, and stops plainjob's maintenance timer (which keeps the process alive).
+      plain.queue.close();
 
       // Both queues open at once and claimed from in alternating rounds, so machine noise hits
       // both scales alike (50 warm-up claims and 9 rounds of 100 stay within the small queue's 1,000 jobs).
