@@ -8,7 +8,7 @@ import {
 import { pings } from '@agentstate/schema/engine';
 import { inserter } from '../../src/client/shared/columns.ts';
 import { insertWithFreshId, isPrimaryKeyConflict } from '../../src/client/shared/ids.ts';
-import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
+import { dueMorningMission, fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
 /** The RowValidationError `write` throws: its table and its issues' columns and messages. */
 function rejection(write: () => unknown) {
@@ -103,14 +103,7 @@ describe.each(storageKinds)('constraint failures become typed errors (%s)', (kin
     expect(rejection(() => client.stage({ title: 't', content: 'c', workerId: 'gone' }))).toEqual(
       missing('staged_content', 'worker_id', 'workers'),
     );
-    const mission = client.createScheduledMission({
-      name: 'Morning',
-      slug: 'morning',
-      prompt: 'do it',
-      scheduleType: 'time',
-      scheduleTime: '07:00',
-      nextRun: new Date(clock() - 1000),
-    });
+    const mission = client.createScheduledMission(dueMorningMission(clock()));
     expect(rejection(() => client.claimDueMission(() => null, 'gone'))).toEqual(
       missing('missions', 'session_id', 'sessions'),
     );

@@ -8,7 +8,7 @@ import {
   StateError,
 } from '../../src/index.ts';
 import { LEGACY_CLAIM_MS } from '../../src/client/shared/lease.ts';
-import { fakeClock, freshDatabase, storageKinds } from './helpers.ts';
+import { dueMorningMission, fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
 describe.each(storageKinds)('engine client (%s)', (kind) => {
   async function setup() {
@@ -193,13 +193,8 @@ describe.each(storageKinds)('engine client (%s)', (kind) => {
   it('claims a due mission exactly once and records the run', async () => {
     const { client, clock } = await setup();
     const mission = client.createScheduledMission({
-      name: 'Morning',
-      slug: 'morning',
-      prompt: 'do it',
-      scheduleType: 'time',
-      scheduleTime: '07:00',
+      ...dueMorningMission(clock()),
       scheduleDays: ['mon'],
-      nextRun: new Date(clock() - 1000),
     });
     const next = new Date(clock() + 86_400_000);
     const claim = client.claimDueMission(() => next)!;

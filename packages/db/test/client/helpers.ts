@@ -23,6 +23,18 @@ export function fakeClock(start = Date.UTC(2026, 0, 15, 12, 0, 0)) {
   return clock;
 }
 
+/** An engine scheduled mission, every morning at 07:00, due a second before `now`. */
+export function dueMorningMission(now: number) {
+  return {
+    name: 'Morning',
+    slug: 'morning',
+    prompt: 'do it',
+    scheduleType: 'time' as const,
+    scheduleTime: '07:00',
+    nextRun: new Date(now - 1000),
+  };
+}
+
 /** Secret options with a key file in a temp folder. */
 export function tempSecrets() {
   return { keyFile: join(tempDir(), 'keys', 'secret.key') };
