@@ -148,6 +148,7 @@ export function rawQueue(sqlite: Database.Database) {
       s.recoverExpired.all({ seconds: seconds(), now, legacy: seconds() - 3600 }).length,
     claimNext: (params: Record<string, unknown>) =>
       s.claimNext.get(params) as Record<string, unknown> | undefined,
+    read: (row: Record<string, unknown>) => row,
   });
   const claim = sqlite.transaction((limit: number) => {
     const now = Date.now();

@@ -169,26 +169,21 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
   });
 
   /** A claimed row as a Worker; one that cannot be read fails at once (see UNREADABLE_ROW). */
-  function readClaimed(row: Record<string, unknown>, now: string): Worker | undefined {
+  function readClaimed(row: Record<string, unknown>, claim: { now: string }): Worker | undefined {
     try {
       return toWorker(row);
     } catch (error) {
       const message = truncate(`${UNREADABLE_ROW}: ${(error as Error).message}`, MAX_ERROR_CHARS);
-      st.failUnreadable.run({ error: message, id: row.id, now });
+      st.failUnreadable.run({ error: message, id: row.id, now: claim.now });
       return undefined;
     }
   }
 
   const claimWorkers = createClaimer({
     recover: (now: number) => st.recoverExpired.run(recoveryParams(now)).changes,
-    claimNext: (claim: { now: string; owner: string; token: string; expires: string }) => {
-      for (;;) {
-        const row = st.claimNext.get(claim) as Record<string, unknown> | undefined;
-        if (row === undefined) return undefined;
-        const worker = readClaimed(row, claim.now);
-        if (worker !== undefined) return worker;
-      }
-    },
+    claimNext: (claim: { now: string; owner: string; token: string; expires: string }) =>
+      st.claimNext.get(claim) as Record<string, unknown> | undefined,
+    read: readClaimed,
   });
 
   const claimTx = immediate(

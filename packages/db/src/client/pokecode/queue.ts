@@ -118,26 +118,21 @@ export function createPokecodeQueue(
    * A claimed row as a Job. A row whose `data` is not JSON (an outside writer's) can never run:
    * it fails at once, in the claim's transaction, so it cannot stop every claim after it.
    */
-  function readClaimed(row: Row, seconds: number): Job | undefined {
+  function readClaimed(row: Row, claim: { now: number }): Job | undefined {
     try {
       return toJob(row);
     } catch (error) {
-      st.failJob.run(seconds, `${UNREADABLE_ROW}: ${(error as Error).message}`, row.id);
-      if (trackSessions) st.markSessionIdle.run('failed', seconds, row.session_id, row.id);
+      st.failJob.run(claim.now, `${UNREADABLE_ROW}: ${(error as Error).message}`, row.id);
+      if (trackSessions) st.markSessionIdle.run('failed', claim.now, row.session_id, row.id);
       return undefined;
     }
   }
 
   const claimJobs = createClaimer({
     recover,
-    claimNext: (claim: { now: number; worker: string; token: string; expires: number }) => {
-      for (;;) {
-        const row = st.claimNext.get(claim) as Row | undefined;
-        if (row === undefined) return undefined;
-        const job = readClaimed(row, claim.now);
-        if (job !== undefined) return job;
-      }
-    },
+    claimNext: (claim: { now: number; worker: string; token: string; expires: number }) =>
+      st.claimNext.get(claim) as Row | undefined,
+    read: readClaimed,
   });
 
   const claimTx = immediate(

@@ -68,13 +68,18 @@ export function checkBatchSize(table: string, limit: number): number {
 /**
  * The claim loop both queues share, run inside the claim's immediate transaction: recover
  * expired leases when the interval has passed, take up to `limit` rows one seek at a time, and
- * recover once more if the due rows run short. Returns the claimed rows in claim order.
+ * recover once more if the due rows run short. Returns the claimed rows, read, in claim order.
  */
-export function createClaimer<P, R>(steps: {
+export function createClaimer<P, Row, R>(steps: {
   /** Puts expired leases back (or fails them); returns how many. */
   recover: (now: number) => number;
   /** Claims the next due row with the claim's parameters, or undefined when none is due. */
-  claimNext: (claim: P) => R | undefined;
+  claimNext: (claim: P) => Row | undefined;
+  /**
+   * The claimed row as the caller's type; undefined for a row that cannot be read, which `read`
+   * has already dealt with (see UNREADABLE_ROW): the claim takes the next row in its place.
+   */
+  read: (row: Row, claim: P) => R | undefined;
 }) {
   let lastRecovery = -Infinity;
   return (claim: P, limit: number, now: number): R[] => {
@@ -89,7 +94,8 @@ export function createClaimer<P, R>(steps: {
     while (rows.length < limit) {
       const row = steps.claimNext(claim);
       if (row !== undefined) {
-        rows.push(row);
+        const read = steps.read(row, claim);
+        if (read !== undefined) rows.push(read);
         continue;
       }
       if (recovered || steps.recover(now) === 0) break;
