@@ -84,8 +84,10 @@ export {
   compareSchemas,
   databaseStatus,
   formatDifferences,
+  formatOutsideTables,
   inspectDatabase,
   readLiveSchema,
+  tablesOutsideSchema,
   targetSteps,
   type AdoptAndMigrateOptions,
   type AdoptAndMigrateResult,
@@ -96,5 +98,7 @@ export {
   type Difference,
   type Inspection,
   type LiveSchema,
+  type OutsideTable,
+  type RenamedIndex,
   type TableSchema,
 } from './adopt/index.ts';

@@ -26,7 +26,10 @@ import {
 const quiet = { log: () => {} };
 
 // Rows as each tool writes them: its id formats, timestamp units and JSON payloads.
-const seeds: Record<Exclude<OriginalTool, 'engine-claude-os'>, (db: Database.Database) => void> = {
+const seeds: Record<
+  Exclude<OriginalTool, 'engine-claude-os' | 'dipeo-execution-states'>,
+  (db: Database.Database) => void
+> = {
   mcpmaker(db) {
     // createWorkflow writes ISO timestamps; every other writer lets datetime('now') fill them in.
     db.prepare(
@@ -364,7 +367,7 @@ const seeds: Record<Exclude<OriginalTool, 'engine-claude-os'>, (db: Database.Dat
 };
 
 const expectations: Record<
-  Exclude<OriginalTool, 'engine-claude-os'>,
+  Exclude<OriginalTool, 'engine-claude-os' | 'dipeo-execution-states'>,
   { baseline: string; foreignRows: number }
 > = {
   mcpmaker: { baseline: '0000_initial_schema', foreignRows: 0 },

@@ -1,9 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database, packageDir, tempDir } from './helpers/fixtures.ts';
-import { buildOriginalDatabase, sha256File } from './helpers/original-tools.ts';
+import { buildUpgradedDipeo, EXECUTIONS_INDEXES } from './helpers/dipeo-releases.ts';
+import {
+  buildOriginalDatabase,
+  bytesApartFromBackupCounters,
+  sha256File,
+  snapshotRows,
+} from './helpers/original-tools.ts';
 
 interface Run {
   status: number | null;
@@ -110,6 +116,84 @@ describe('db:migrate and db:status on a fresh machine', () => {
     expect(cli(['status', '--db', 'mcpmaker', '--path', path, '--json'], d).stdout).toContain(
       '"state": "managed"',
     );
+  });
+
+  it('adopts a DiPeO file that carries execution_states beside executions, keeping it and saying what it did', () => {
+    const d = dirs();
+    const folder = join(d.cwd, '.dipeo/data');
+    mkdirSync(folder, { recursive: true });
+    const path = buildUpgradedDipeo(folder);
+    const original = readFileSync(path);
+    const rowsOf = () => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return snapshotRows(db);
+      } finally {
+        db.close();
+      }
+    };
+    const before = rowsOf();
+    const renames = EXECUTIONS_INDEXES.map((index) => [index, `execution_states_${index}`]);
+    const keptLine = 'execution_states: table outside the schema (3 rows), kept untouched';
+    const renameLines = renames.map(
+      ([from, to]) =>
+        `execution_states index ${from} recreated as ${to} (same definition) and dropped: agentstate's schema gives the name to the index on executions`,
+    );
+
+    const status = cli(['status', '--db', 'dipeo', '--path', path], d);
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^dipeo +adoptable /m);
+    for (const line of [keptLine, ...renameLines]) expect(status.stdout).toContain(`\n  ${line}\n`);
+    const json = JSON.parse(
+      cli(['status', '--db', 'dipeo', '--path', path, '--json'], d).stdout,
+    ) as Array<{
+      state: string;
+      outsideSchema: Array<{
+        name: string;
+        rows: number;
+        renamedIndexes: Array<{ from: string; to: string }>;
+      }>;
+    }>;
+    expect(json[0]!.state).toBe('adoptable');
+    expect(json[0]!.outsideSchema.map((t) => [t.name, t.rows])).toEqual([['execution_states', 3]]);
+    expect(json[0]!.outsideSchema[0]!.renamedIndexes.map((r) => [r.from, r.to])).toEqual(renames);
+    expect(readFileSync(path).equals(original)).toBe(true);
+
+    const run = cli(['migrate', '--db', 'dipeo', '--path', path], d);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      '  adopted at 0000_initial_schema: 8 difference(s) closed without changing a row',
+    );
+    for (const line of [keptLine, ...renameLines]) expect(run.stdout).toContain(`\n    ${line}\n`);
+    const backup = /^ {2}backup: (.+)$/m.exec(run.stdout)?.[1];
+    expect(backup).toMatch(/adopt-0000_initial_schema\.bak$/);
+    expect(
+      bytesApartFromBackupCounters(readFileSync(backup!)).equals(
+        bytesApartFromBackupCounters(original),
+      ),
+    ).toBe(true);
+
+    expect(rowsOf()).toEqual(before);
+    const db = new Database(path, { readonly: true });
+    const indexes = (table: string) =>
+      (db.pragma(`index_list(${table})`) as Array<{ name: string; origin: string }>)
+        .filter((i) => i.origin === 'c')
+        .map((i) => i.name)
+        .sort();
+    expect(indexes('executions')).toEqual(EXECUTIONS_INDEXES);
+    expect(indexes('execution_states')).toEqual(renames.map(([, to]) => to));
+    db.close();
+
+    const after = JSON.parse(
+      cli(['status', '--db', 'dipeo', '--path', path, '--json'], d).stdout,
+    ) as typeof json;
+    expect(after[0]!.state).toBe('managed');
+    expect(after[0]!.outsideSchema).toEqual([
+      { name: 'execution_states', rows: 3, renamedIndexes: [] },
+    ]);
+    const again = cli(['migrate', '--db', 'dipeo', '--path', path], d);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('up to date');
   });
 
   it('refuses the real Claude OS engine with the difference report, leaving it byte-identical', () => {

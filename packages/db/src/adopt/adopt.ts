@@ -15,9 +15,11 @@ import {
   type AppliedMigration,
 } from '../migrate/migrations-table.ts';
 import { compareSchemas, type Difference } from './compare.ts';
+import { renameInCreateTable } from './create-statement.ts';
 import { inspectDatabase, type AdoptionState, type Inspection } from './inspect.ts';
 import { ADOPTED_MIGRATIONS_TABLE, readLiveSchema, type TableSchema } from './live-schema.ts';
-import { formatDifference, AdoptionConflictError } from './report.ts';
+import { renamedDefinition, type OutsideTable, type RenamedIndex } from './outside-schema.ts';
+import { formatDifference, formatOutsideTables, AdoptionConflictError } from './report.ts';
 import { quoteId, tableFingerprint } from './row-queries.ts';
 import { targetSteps, type TargetStep } from './target-schema.ts';
 
@@ -40,6 +42,8 @@ export interface AdoptResult {
   closed: Difference[];
   /** Another tool's migration rows, now kept in `__agentstate_adopted_migrations`. */
   foreignHistory: AppliedMigration[];
+  /** Tables outside the schema, kept untouched, and the indexes of theirs renamed. */
+  outsideSchema: OutsideTable[];
   backupPath: string | undefined;
 }
 
@@ -47,7 +51,8 @@ export interface AdoptResult {
  * Adopts a database an original tool created (no migration history, or only the tool's own), so the
  * migrator can manage it. Under one `BEGIN IMMEDIATE` and after a backup: closes the differences
  * from the best-matching migration step without changing a row, checks that every row of every
- * table kept every value and that the schema now equals the step's exactly, moves foreign migration
+ * table kept every value and that the schema now equals the step's exactly (tables outside the
+ * schema kept as they were, only indexes whose names the schema needs renamed), moves foreign migration
  * rows to `__agentstate_adopted_migrations`, and records agentstate's migrations up to that step.
  * The remaining migrations are the migrator's job. Refuses a conflict with AdoptionConflictError,
  * writing nothing. Does nothing to a new or managed database.
@@ -82,14 +87,16 @@ export async function adoptDatabase(
         backupPath = await backupUnderLock(path, `adopt-${step.tag}`, options.backup ?? {});
         log(`backed up ${path} to ${backupPath}`);
       }
-      closeDifferences(sqlite, step, inspection.differences);
+      closeDifferences(sqlite, step, inspection.differences, inspection.outsideSchema);
       recordBaseline(sqlite, step, inspection.foreignHistory.length > 0);
       sqlite.exec('COMMIT');
+      const kept = formatOutsideTables(inspection.outsideSchema);
       log(
         `${path}: adopted at ${step.tag}` +
           (inspection.differences.length > 0
             ? ` (closed: ${inspection.differences.map((d) => d.subject).join('; ')})`
-            : ''),
+            : '') +
+          (kept.length > 0 ? `; ${kept.join('; ')}` : ''),
       );
       return {
         state: 'adoptable',
@@ -97,6 +104,7 @@ export async function adoptDatabase(
         baseline: step.tag,
         closed: inspection.differences,
         foreignHistory: inspection.foreignHistory,
+        outsideSchema: inspection.outsideSchema,
         backupPath,
       };
     } catch (error) {
@@ -116,15 +124,20 @@ function notAdopted(path: string, inspection: Inspection): AdoptResult {
     baseline: undefined,
     closed: [],
     foreignHistory: [],
+    outsideSchema: inspection.outsideSchema,
     backupPath: undefined,
   };
 }
 
-/** Runs inside the adoption's transaction; throws (so it rolls back) if any row or value changed. */
+/**
+ * Runs inside the adoption's transaction; throws (so it rolls back) if any row or value changed, or
+ * a table outside the schema changed beyond the renamed indexes.
+ */
 function closeDifferences(
   sqlite: Database.Database,
   step: TargetStep,
   differences: readonly Difference[],
+  outside: readonly OutsideTable[],
 ): void {
   const before = readLiveSchema(sqlite);
   const target = step.schema;
@@ -143,6 +156,12 @@ function closeDifferences(
   const created = tablesWith('create-table');
   const indexFixes = differences.filter((d) => d.index && !rebuilt.has(d.table));
 
+  // First, so the names are free for the schema's indexes.
+  const renames = outside.flatMap((t) => t.renamedIndexes);
+  for (const rename of renames) {
+    sqlite.exec(rename.sql);
+    sqlite.exec(`DROP INDEX ${quoteId(rename.from)}`);
+  }
   for (const d of indexFixes) {
     if (d.fix === 'drop-index' || d.fix === 'replace-index')
       sqlite.exec(`DROP INDEX ${quoteId(d.index!)}`);
@@ -161,12 +180,28 @@ function closeDifferences(
   }
 
   const after = readLiveSchema(sqlite);
-  const remaining = compareSchemas(sqlite, after, target);
+  const remaining = compareSchemas(
+    sqlite,
+    after,
+    target,
+    outside.map((t) => t.name),
+  );
   if (remaining.length > 0) {
     throw new Error(
       `${sqlite.name}: adoption did not reach the schema of ${step.tag} ` +
         `(${remaining.map(formatDifference).join('; ')}); it was rolled back`,
     );
+  }
+  for (const { name } of outside) {
+    const was = before.tables.get(name)!;
+    const now = after.tables.get(name);
+    const indexes = (table: TableSchema, list: readonly RenamedIndex[]) =>
+      table.indexes.map((i) => renamedDefinition(i, list)).sort();
+    if (now?.sql !== was.sql || indexes(now, []).join() !== indexes(was, renames).join()) {
+      throw new Error(
+        `${sqlite.name}: adoption would have changed ${name}, a table outside the schema; it was rolled back`,
+      );
+    }
   }
   for (const [name, { columns, value }] of fingerprints) {
     const now = tableFingerprint(sqlite, name, columns);
@@ -211,14 +246,6 @@ function rebuildTable(sqlite: Database.Database, live: TableSchema, target: Tabl
 function hasRowidAlias(table: TableSchema): boolean {
   const pk = table.columns.filter((c) => c.pk > 0);
   return !table.withoutRowid && pk.length === 1 && pk[0]!.type === 'integer';
-}
-
-/** The CREATE TABLE statement with another table name. */
-export function renameInCreateTable(sql: string, name: string): string {
-  const pattern =
-    /^(\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?)(`[^`]+`|"(?:[^"]|"")+"|\[[^\]]+\]|[^\s(]+)/i;
-  if (!pattern.test(sql)) throw new Error(`cannot read the table name of: ${sql.slice(0, 80)}`);
-  return sql.replace(pattern, (_m, head: string) => `${head}${quoteId(name)}`);
 }
 
 /**

@@ -87,12 +87,14 @@ function rawWhere(indexSql: string): string | undefined {
  * NOT NULL, default, key), then keys, foreign keys, CHECKs and indexes. Each difference either has a
  * fix that changes no row, checked against the rows now in the database (no NULL where NOT NULL is
  * added, no orphan where a foreign key is, no duplicate where a key is unique), or is a conflict
- * naming what is in the way. Reads only.
+ * naming what is in the way. Tables outside the schema (`outside`, see outside-schema.ts) are the
+ * user's and not compared. Reads only.
  */
 export function compareSchemas(
   sqlite: Database.Database,
   live: LiveSchema,
   target: LiveSchema,
+  outside: readonly string[] = [],
 ): Difference[] {
   const differences: Difference[] = [];
   for (const [name, targetTable] of target.tables) {
@@ -111,9 +113,9 @@ export function compareSchemas(
     differences.push(...compareTable(sqlite, liveTable, targetTable, live, target));
   }
   for (const [name] of live.tables) {
-    if (target.tables.has(name)) continue;
-    // Rows agentstate's schema has no place for: dropping them would lose data, keeping them would
-    // leave the schema different from the one the migrations expect.
+    if (target.tables.has(name) || outside.includes(name)) continue;
+    // A table another step of the history has: its rows belong in the schema, and the migrations
+    // that handle them expect that step's schema.
     const rows = rowCount(sqlite, name);
     differences.push({
       table: name,

@@ -4,6 +4,7 @@ import { loadMigrations, type Migration } from '../migrate/load-migrations.ts';
 import { MEMORY_PATH, resolveDatabasePath, type ResolvePathOptions } from '../open/paths.ts';
 import { fileSize } from './adopt-and-migrate.ts';
 import { inspectDatabase, type AdoptionState } from './inspect.ts';
+import type { OutsideTable } from './outside-schema.ts';
 import { formatDifferences } from './report.ts';
 import { targetSteps } from './target-schema.ts';
 
@@ -21,6 +22,8 @@ export interface DatabaseStatus {
   baseline: string | undefined;
   /** The difference report (closable and conflicting), one line each. */
   differences: string[];
+  /** Tables outside the schema, which adoption keeps untouched (with its index renames, if any). */
+  outsideSchema: OutsideTable[];
 }
 
 /** Where a database stands, read through a read-only connection; a missing file is not created. */
@@ -44,6 +47,7 @@ export async function databaseStatus(
     pending: migrations.map((m) => m.tag),
     baseline: undefined,
     differences: [],
+    outsideSchema: [],
   };
   if (!status.exists) return status;
   const reader = new Database(path, { readonly: true, fileMustExist: true });
@@ -57,6 +61,7 @@ export async function databaseStatus(
       pending: inspection.pending,
       baseline: inspection.baseline?.tag,
       differences: formatDifferences(inspection.differences),
+      outsideSchema: inspection.outsideSchema,
     };
   } finally {
     reader.close();

@@ -1,9 +1,5 @@
-export {
-  adoptDatabase,
-  renameInCreateTable,
-  type AdoptOptions,
-  type AdoptResult,
-} from './adopt.ts';
+export { adoptDatabase, type AdoptOptions, type AdoptResult } from './adopt.ts';
+export { renameInCreateIndex, renameInCreateTable } from './create-statement.ts';
 export {
   adoptAndMigrate,
   type AdoptAndMigrateOptions,
@@ -13,6 +9,13 @@ export { affinity, compareSchemas, type Difference, type Fix } from './compare.t
 export { databaseStatus, type DatabaseStatus } from './database-status.ts';
 export { inspectDatabase, type AdoptionState, type Inspection } from './inspect.ts';
 export {
+  planOutsideTables,
+  tablesOutsideSchema,
+  type OutsidePlan,
+  type OutsideTable,
+  type RenamedIndex,
+} from './outside-schema.ts';
+export {
   ADOPTED_MIGRATIONS_TABLE,
   readLiveSchema,
   type ColumnSchema,
@@ -21,5 +24,10 @@ export {
   type LiveSchema,
   type TableSchema,
 } from './live-schema.ts';
-export { AdoptionConflictError, formatDifference, formatDifferences } from './report.ts';
+export {
+  AdoptionConflictError,
+  formatDifference,
+  formatDifferences,
+  formatOutsideTables,
+} from './report.ts';
 export { targetSteps, type TargetStep } from './target-schema.ts';

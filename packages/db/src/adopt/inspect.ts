@@ -4,6 +4,8 @@ import { readAppliedMigrations, type AppliedMigration } from '../migrate/migrati
 import { planFromRecords } from '../migrate/plan.ts';
 import { compareSchemas, type Difference } from './compare.ts';
 import { readLiveSchema } from './live-schema.ts';
+import { planOutsideTables, tablesOutsideSchema, type OutsideTable } from './outside-schema.ts';
+import { rowCount } from './row-queries.ts';
 import type { TargetStep } from './target-schema.ts';
 
 /**
@@ -32,6 +34,11 @@ export interface Inspection {
   baseline?: TargetStep;
   /** Differences from the baseline's schema: all closable when adoptable. */
   differences: Difference[];
+  /**
+   * Tables outside the schema (outside-schema.ts), which adoption keeps: for `adoptable` and
+   * `conflict` with the index renames adoption makes, for `managed` the tables only.
+   */
+  outsideSchema: OutsideTable[];
 }
 
 /**
@@ -46,7 +53,12 @@ export function inspectDatabase(
   const records = readAppliedMigrations(sqlite);
   const plan = planFromRecords(records, migrations);
   const tags = (list: readonly Migration[]) => list.map((m) => m.tag);
-  const base = { applied: tags(plan.applied), pending: tags(plan.pending), differences: [] };
+  const base = {
+    applied: tags(plan.applied),
+    pending: tags(plan.pending),
+    differences: [],
+    outsideSchema: [],
+  };
 
   // Any of agentstate's own rows means the migrator owns this database, mixed histories included
   // (it refuses those as a newer database).
@@ -54,7 +66,14 @@ export function inspectDatabase(
   if (!foreignOnly) {
     if (plan.edited.length > 0) return { ...base, state: 'edited', foreignHistory: [] };
     if (plan.unknown.length > 0) return { ...base, state: 'newer', foreignHistory: [] };
-    if (records.length > 0) return { ...base, state: 'managed', foreignHistory: [] };
+    if (records.length > 0) {
+      const outsideSchema = tablesOutsideSchema(readLiveSchema(sqlite), steps).map((name) => ({
+        name,
+        rows: rowCount(sqlite, name),
+        renamedIndexes: [],
+      }));
+      return { ...base, state: 'managed', foreignHistory: [], outsideSchema };
+    }
   }
   const foreignHistory = foreignOnly ? records : [];
   const live = readLiveSchema(sqlite);
@@ -65,12 +84,17 @@ export function inspectDatabase(
     const differences = compareSchemas(sqlite, live, { tables: new Map(), otherObjects: [] });
     return { ...base, state: 'conflict', foreignHistory, differences };
   }
+  const outside = planOutsideTables(sqlite, live, steps);
+  const outsideNames = outside.tables.map((t) => t.name);
 
   // The best step: no conflicts and the fewest differences to close; on a tie the earliest, so a
   // data migration between two steps with the same schema still runs.
   let best: { step: TargetStep; differences: Difference[]; conflicts: number } | undefined;
   for (const step of steps) {
-    const differences = compareSchemas(sqlite, live, step.schema);
+    const differences = compareSchemas(sqlite, live, step.schema, [
+      ...outsideNames,
+      ...outside.conflicts.map((d) => d.table),
+    ]);
     const conflicts = differences.filter((d) => d.conflict !== undefined).length;
     const better =
       !best ||
@@ -87,7 +111,8 @@ export function inspectDatabase(
     pending: tags(migrations.slice(step.index + 1)),
     foreignHistory,
     baseline: step,
-    differences,
-    state: conflicts === 0 ? 'adoptable' : 'conflict',
+    differences: [...differences, ...outside.conflicts],
+    outsideSchema: outside.tables,
+    state: conflicts === 0 && outside.conflicts.length === 0 ? 'adoptable' : 'conflict',
   };
 }

@@ -1,4 +1,5 @@
 import type { Difference } from './compare.ts';
+import type { OutsideTable } from './outside-schema.ts';
 
 /** One line per difference: `sessions.url NOT NULL: expected NOT NULL, found nullable (conflict: ...)`. */
 export function formatDifference(d: Difference): string {
@@ -11,6 +12,23 @@ export function formatDifferences(differences: readonly Difference[]): string[] 
   const conflicts = differences.filter((d) => d.conflict);
   const closable = differences.filter((d) => !d.conflict);
   return [...conflicts, ...closable].map(formatDifference);
+}
+
+/**
+ * What adoption does with the tables outside the schema, one line each:
+ * `execution_states: table outside the schema (3 rows), kept untouched`, then per renamed index
+ * `execution_states index idx_status recreated as execution_states_idx_status (same definition) and
+ * dropped: agentstate's schema gives the name to the index on executions`.
+ */
+export function formatOutsideTables(tables: readonly OutsideTable[]): string[] {
+  return tables.flatMap((t) => [
+    `${t.name}: table outside the schema (${t.rows} row${t.rows === 1 ? '' : 's'}), kept untouched`,
+    ...t.renamedIndexes.map(
+      (r) =>
+        `${r.table} index ${r.from} recreated as ${r.to} (same definition) and dropped: ` +
+        `agentstate's schema gives the name to ${r.neededBy}`,
+    ),
+  ]);
 }
 
 /** A refused adoption: the database's schema or rows conflict with agentstate's schema. */

@@ -6,7 +6,13 @@ import Database from 'better-sqlite3';
 import { readLiveSchema, type LiveSchema } from '../../src/adopt/live-schema.ts';
 
 export type OriginalTool =
-  'mcpmaker' | 'pokecode' | 'dipeo' | 'multishot' | 'engine' | 'engine-claude-os';
+  | 'mcpmaker'
+  | 'pokecode'
+  | 'dipeo'
+  | 'dipeo-execution-states'
+  | 'multishot'
+  | 'engine'
+  | 'engine-claude-os';
 
 /** The DDL an original tool runs, from test/fixtures/original-tools/<tool>.sql. */
 export function originalDdl(tool: OriginalTool): string {
@@ -37,6 +43,18 @@ export function buildOriginalDatabase(
 
 export const sha256File = (path: string) =>
   createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/**
+ * A database file's bytes with the three header counters zeroed that SQLite's online backup API
+ * bumps in every copy it writes: the file change counter (offset 24), the schema cookie (40) and
+ * the version-valid-for number (92) (https://sqlite.org/fileformat2.html#the_database_header).
+ * A backup's bytes are the original's apart from these.
+ */
+export function bytesApartFromBackupCounters(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes);
+  for (const offset of [24, 40, 92]) copy.fill(0, offset, offset + 4);
+  return copy;
+}
 
 /** Every row of every table as SQL literals keyed by table then primary key (or rowid). */
 export function snapshotRows(

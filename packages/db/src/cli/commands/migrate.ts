@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { adoptAndMigrate, type AdoptAndMigrateResult } from '../../adopt/adopt-and-migrate.ts';
-import { AdoptionConflictError } from '../../adopt/report.ts';
+import { AdoptionConflictError, formatOutsideTables } from '../../adopt/report.ts';
 import { CliError } from '../cli-error.ts';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
 
@@ -53,6 +53,7 @@ function describe(result: AdoptAndMigrateResult): string[] {
           : ''),
     );
     for (const d of adoption.closed) lines.push(`    ${d.subject}: ${d.found} -> ${d.expected}`);
+    for (const line of formatOutsideTables(adoption.outsideSchema)) lines.push(`    ${line}`);
     if (adoption.backupPath) lines.push(`  backup: ${adoption.backupPath}`);
   }
   if (migration.applied.length > 0) {

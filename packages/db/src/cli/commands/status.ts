@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { databaseStatus, type DatabaseStatus } from '../../adopt/database-status.ts';
+import { formatOutsideTables } from '../../adopt/report.ts';
 import { CliError } from '../cli-error.ts';
 import {
   addDatabaseOptions,
@@ -89,6 +90,10 @@ function printTable(rows: StatusRow[]): void {
     }
     const hint = hints[row.state];
     if (hint) notes.push(hint);
-    if (notes.length > 0) console.log(`\n${row.name}: ${notes.join('; ')}`);
+    const outside = formatOutsideTables(row.outsideSchema);
+    if (notes.length > 0 || outside.length > 0) {
+      console.log(`\n${row.name}:${notes.length > 0 ? ` ${notes.join('; ')}` : ''}`);
+    }
+    for (const line of outside) console.log(`  ${line}`);
   }
 }
