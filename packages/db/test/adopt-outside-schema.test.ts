@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { adoptAndMigrate, databaseStatus, readLiveSchema } from '../src/adopt/index.ts';
+import {
+  adoptAndMigrate,
+  databaseStatus,
+  readLiveSchema,
+  renameInCreateIndex,
+} from '../src/adopt/index.ts';
 import { loadMigrations, openDatabase, type DatabaseName } from '../src/index.ts';
 import {
   buildPreRenameDipeo,
@@ -353,5 +358,33 @@ describe('a table outside the schema in another database', () => {
     const managed = await databaseStatus('engine', { path });
     expect(managed.state).toBe('managed');
     expect(managed.outsideSchema).toEqual([{ name: 'reading_list', rows: 2, renamedIndexes: [] }]);
+  });
+});
+
+describe('renameInCreateIndex', () => {
+  it.each([
+    'CREATE INDEX plain ON t(a)',
+    'CREATE UNIQUE INDEX IF NOT EXISTS "quoted ""name""" ON t (a, b DESC)',
+    'create index `ticked` on t(b) where b is not null',
+    'CREATE INDEX [bracketed] ON "t"(a COLLATE NOCASE)',
+    'CREATE INDEX main.qualified ON t(lower(b))',
+  ])('gives %s a new name and nothing else', (statement) => {
+    const db = new SqliteDatabase(':memory:');
+    db.exec('CREATE TABLE t (a INTEGER, b TEXT)');
+    db.exec(statement);
+    const [stored] = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+      .all() as Array<{ name: string; sql: string }>;
+    const definition = (name: string) => ({
+      key: db.pragma(`index_xinfo("${name.replace(/"/g, '""')}")`),
+      list: (db.pragma('index_list(t)') as Array<{ name: string }>)
+        .filter((i) => i.name === name)
+        .map(({ name: _name, ...rest }) => rest),
+    });
+    const before = definition(stored!.name);
+    db.exec(renameInCreateIndex(stored!.sql, 'renamed "one"'));
+    db.exec(`DROP INDEX "${stored!.name.replace(/"/g, '""')}"`);
+    expect(definition('renamed "one"')).toEqual(before);
+    db.close();
   });
 });

@@ -42,7 +42,7 @@ export interface AdoptResult {
   closed: Difference[];
   /** Another tool's migration rows, now kept in `__agentstate_adopted_migrations`. */
   foreignHistory: AppliedMigration[];
-  /** Tables outside the schema, kept untouched, and the indexes of theirs renamed. */
+  /** Tables outside the schema, kept untouched, and which of their indexes were renamed. */
   outsideSchema: OutsideTable[];
   backupPath: string | undefined;
 }
@@ -52,8 +52,9 @@ export interface AdoptResult {
  * migrator can manage it. Under one `BEGIN IMMEDIATE` and after a backup: closes the differences
  * from the best-matching migration step without changing a row, checks that every row of every
  * table kept every value and that the schema now equals the step's exactly (tables outside the
- * schema kept as they were, only indexes whose names the schema needs renamed), moves foreign migration
- * rows to `__agentstate_adopted_migrations`, and records agentstate's migrations up to that step.
+ * schema kept as they were, only their indexes whose names the schema needs recreated under new
+ * ones), moves foreign migration rows to `__agentstate_adopted_migrations`, and records
+ * agentstate's migrations up to that step.
  * The remaining migrations are the migrator's job. Refuses a conflict with AdoptionConflictError,
  * writing nothing. Does nothing to a new or managed database.
  */

@@ -84,17 +84,14 @@ export function inspectDatabase(
     const differences = compareSchemas(sqlite, live, { tables: new Map(), otherObjects: [] });
     return { ...base, state: 'conflict', foreignHistory, differences };
   }
+  const outsideNames = tablesOutsideSchema(live, steps);
   const outside = planOutsideTables(sqlite, live, steps);
-  const outsideNames = outside.tables.map((t) => t.name);
 
   // The best step: no conflicts and the fewest differences to close; on a tie the earliest, so a
   // data migration between two steps with the same schema still runs.
   let best: { step: TargetStep; differences: Difference[]; conflicts: number } | undefined;
   for (const step of steps) {
-    const differences = compareSchemas(sqlite, live, step.schema, [
-      ...outsideNames,
-      ...outside.conflicts.map((d) => d.table),
-    ]);
+    const differences = compareSchemas(sqlite, live, step.schema, outsideNames);
     const conflicts = differences.filter((d) => d.conflict !== undefined).length;
     const better =
       !best ||
