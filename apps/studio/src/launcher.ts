@@ -37,13 +37,17 @@ function programName(path: string): string {
 function launcherProgram(argv: readonly string[]): string | undefined {
   const [first, ...rest] = argv;
   if (first === undefined) return undefined;
-  let name = programName(first);
+  const name = programName(first);
+  const isLauncher = (candidate: string) =>
+    packageManagers.has(candidate) || runners.has(candidate);
   if (name === 'node' || name === 'nodejs' || name === 'bun') {
+    // `node /usr/bin/pnpm ...`, `node .../tsx/dist/cli.mjs ...`; `bun run studio` is bun itself.
     const script = rest.find((arg) => !arg.startsWith('-'));
-    if (script === undefined) return undefined;
-    name = programName(script);
+    const scriptName = script === undefined ? undefined : programName(script);
+    if (scriptName !== undefined && isLauncher(scriptName)) return scriptName;
+    return name === 'bun' ? 'bun' : undefined;
   }
-  return packageManagers.has(name) || runners.has(name) ? name : undefined;
+  return isLauncher(name) ? name : undefined;
 }
 
 /**
