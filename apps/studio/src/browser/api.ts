@@ -246,23 +246,20 @@ function exportResponse(
   };
 }
 
+/** One page of the SQL box's result; pages are as long as a table's. */
 async function sqlResponse(
-  context: ApiContext,
-  name: DatabaseName,
+  sqlBox: SqlBox,
+  path: string,
   query: QueryParameters,
   signal: AbortSignal | undefined,
 ): Promise<ApiResponse> {
   const sql = query.one('q');
   if (sql === undefined) throw new BadRequestError('q', 'missing: the SQL to run');
   if (sql.trim() === '') throw new BadRequestError('q', 'empty');
-  const { sqlBox } = context;
   const offset = query.integer('offset', 0, sqlBox.rowLimit - 1, 0);
-  const limit = query.integer('limit', 1, MAX_PAGE_SIZE, DEFAULT_SQL_PAGE_SIZE);
-  const path = context.catalog.list().find((database) => database.name === name)?.path as string;
+  const limit = query.integer('limit', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
   return json(await sqlBox.run(path, sql, { offset, limit, signal }));
 }
-
-const DEFAULT_SQL_PAGE_SIZE = 50;
 
 async function route(
   context: ApiContext,
@@ -308,7 +305,8 @@ async function route(
     };
   }
   if (parts.length === 3 && parts[2] === 'sql') {
-    return sqlResponse(context, name, new QueryParameters(query, ['q', 'offset', 'limit']), signal);
+    const params = new QueryParameters(query, ['q', 'offset', 'limit']);
+    return sqlResponse(context.sqlBox, summary.path, params, signal);
   }
   if (parts[2] !== 'tables' || parts[3] === undefined) throw new NotFoundError('no such endpoint');
   const table = requireTable(catalog, name, parts[3]);
