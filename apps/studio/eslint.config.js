@@ -19,6 +19,9 @@ export default [
         'HTMLElement',
         'HTMLInputElement',
         'HTMLSelectElement',
+        'HTMLTextAreaElement',
+        'AbortController',
+        'AbortSignal',
         'Element',
         'Event',
         'EventListener',
@@ -36,4 +39,12 @@ export default [
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['src/kit/**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  {
+    // The SQL box's runner: a plain Node ES module, forked without a TypeScript loader.
+    files: ['src/browser/**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: readonly(['process', 'Buffer', 'setTimeout', 'URL']),
+    },
+  },
 ];

@@ -17,7 +17,24 @@ export {
   type LinkMeta,
   type TableMeta,
 } from './browser/metadata.ts';
-export { readPage, readRow, type Page, type PageRequest, type Filter } from './browser/rows.ts';
+export {
+  BadRequestError,
+  readPage,
+  readRow,
+  viewSql,
+  type Page,
+  type PageRequest,
+  type ViewRequest,
+  type Filter,
+} from './browser/rows.ts';
+export { exportRows, csvField, type ExportFormat } from './browser/export.ts';
+export {
+  SqlBox,
+  SQL_ROW_LIMIT,
+  SQL_TIME_LIMIT_MS,
+  type SqlBoxOptions,
+  type SqlPage,
+} from './browser/sql-box.ts';
 export { renderErDiagram } from './browser/er-diagram.ts';
 export {
   checkRequest,

@@ -1,11 +1,12 @@
 import { CommanderError } from 'commander';
-import { watchAncestors } from './ancestors.ts';
+import { launcherChain, watchLauncher } from './launcher.ts';
 import { parseArguments } from './cli.ts';
 import { startStudio, StudioError, type RunningStudio } from './studio.ts';
 
 /**
- * `pnpm db:studio --db <name>`: runs until Ctrl-C or SIGTERM, then stops drizzle-kit (its whole
- * process group) and the server before exiting.
+ * `pnpm db:studio --db <name>`: runs until Ctrl-C, SIGTERM or SIGHUP, or until its launcher (the
+ * pnpm/tsx chain that started it) exits, then prints why, stops drizzle-kit (its whole process
+ * group), the SQL box's queries and the server, and exits.
  */
 async function main(): Promise<void> {
   // pnpm runs this in apps/studio; INIT_CWD is where the user typed the command.
@@ -24,17 +25,21 @@ async function main(): Promise<void> {
 
   const running: { studio?: RunningStudio } = {};
   let stopping = false;
-  const stop = async (code: number): Promise<void> => {
+  const stop = async (reason: string, code = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    console.error(`stopping: ${reason}`);
     // Before the studio is up, exiting is enough: drizzle-kit's group is killed on exit.
     await running.studio?.close();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  process.on('SIGHUP', () => void stop(0));
-  watchAncestors(() => void stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void stop(signal));
+  }
+  watchLauncher(
+    (launcher) => void stop(`launcher pid ${launcher.pid} (${launcher.name}) exited`),
+    launcherChain(),
+  );
 
   const studio = await startStudio(parsed.options);
   running.studio = studio;
@@ -49,9 +54,7 @@ async function main(): Promise<void> {
   console.log('Press Ctrl-C to stop.');
 
   void studio.drizzleKitExited.then(() => {
-    if (stopping) return;
-    console.error('error: drizzle-kit studio stopped unexpectedly');
-    void stop(1);
+    void stop('drizzle-kit studio exited on its own', 1);
   });
 }
 

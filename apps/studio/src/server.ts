@@ -5,20 +5,26 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { handleApi } from './browser/api.ts';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { handleApi, type ApiResponse } from './browser/api.ts';
 import type { DatabaseCatalog } from './browser/catalog.ts';
+import { SqlBox } from './browser/sql-box.ts';
 import { loadAssets } from './browser/static.ts';
 import {
   checkRequest,
   corsHeaders,
   DRIZZLE_STUDIO_ORIGIN,
   type GuardOptions,
+  type Target,
 } from './guard/policy.ts';
 
 export interface StudioServerOptions extends GuardOptions {
   catalog: DatabaseCatalog;
   /** drizzle-kit's private loopback port; undefined when only the offline browser runs. */
   upstreamPort?: number;
+  /** The SQL box's runner; default: one with the default limits, stopped when the server closes. */
+  sqlBox?: SqlBox;
 }
 
 /** Headers for every page and API answer: nothing is loaded from anywhere but this server. */
@@ -30,14 +36,11 @@ const browserHeaders = {
   'cache-control': 'no-store',
 };
 
-function isBrowserRequest(method: string, path: string): boolean {
-  return (
-    (method === 'GET' || method === 'HEAD') &&
-    (path === '/' ||
-      path === '/index.html' ||
-      path.startsWith('/assets/') ||
-      path.startsWith('/api/'))
-  );
+function requestTarget(method: string, path: string): Target {
+  if (method !== 'GET' && method !== 'HEAD') return 'drizzle-kit';
+  if (path.startsWith('/api/')) return 'api';
+  if (path === '/' || path === '/index.html' || path.startsWith('/assets/')) return 'browser';
+  return 'drizzle-kit';
 }
 
 function deny(res: ServerResponse, reason: string): void {
@@ -92,16 +95,33 @@ function proxyToDrizzleKit(req: IncomingMessage, res: ServerResponse, port: numb
   req.pipe(upstream);
 }
 
+/** Sends an API answer; a streamed body is piped, so the client's pace sets the reading pace. */
+async function sendApi(res: ServerResponse, method: string, answer: ApiResponse): Promise<void> {
+  res.writeHead(answer.status, {
+    ...browserHeaders,
+    ...answer.headers,
+    'content-type': answer.contentType,
+  });
+  if (method === 'HEAD') res.end();
+  else if (typeof answer.body === 'string') res.end(answer.body);
+  else {
+    // If the client goes away, pipeline destroys the source, which ends the export's query.
+    await pipeline(Readable.from(answer.body, { objectMode: false }), res).catch(() => {});
+  }
+}
+
 /**
  * The one server on the user's port: the offline browser (`GET /`, `/assets/*`, `/api/*`) and,
  * behind the guard, drizzle-kit's studio server for the Drizzle Studio page.
  */
 export function createStudioServer(options: StudioServerOptions): Server {
   const assets = loadAssets();
-  return createServer((req, res) => {
+  const sqlBox = options.sqlBox ?? new SqlBox();
+  const context = { catalog: options.catalog, sqlBox };
+  const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
-    const target = isBrowserRequest(method, url.pathname) ? 'browser' : 'drizzle-kit';
+    const target = requestTarget(method, url.pathname);
     const verdict = checkRequest(req.headers, target, options);
     if (!verdict.allow) {
       req.resume();
@@ -126,9 +146,12 @@ export function createStudioServer(options: StudioServerOptions): Server {
       res.writeHead(status, { ...browserHeaders, 'content-type': contentType });
       res.end(method === 'HEAD' ? undefined : body);
     };
-    if (url.pathname.startsWith('/api/')) {
-      const answer = handleApi(options.catalog, url);
-      send(answer.status, answer.contentType, answer.body);
+    if (target === 'api') {
+      const aborted = new AbortController();
+      res.once('close', () => aborted.abort());
+      void handleApi(context, url, aborted.signal).then((answer) => {
+        if (!res.destroyed) return sendApi(res, method, answer);
+      });
       return;
     }
     const name = url.pathname.startsWith('/assets/')
@@ -138,4 +161,6 @@ export function createStudioServer(options: StudioServerOptions): Server {
     if (!asset) send(404, 'text/plain; charset=utf-8', 'not found\n');
     else send(200, asset.contentType, asset.body);
   });
+  server.once('close', () => sqlBox.close());
+  return server;
 }

@@ -8,6 +8,7 @@ import {
 } from '@agentstate/db';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
 import { DatabaseCatalog } from './browser/catalog.ts';
+import { SqlBox, type SqlBoxOptions } from './browser/sql-box.ts';
 import { startDrizzleKit, type DrizzleKitStudio } from './kit/drizzle-kit.ts';
 import { DRIZZLE_STUDIO_ORIGIN, isLoopbackAddress } from './guard/policy.ts';
 import { createStudioServer } from './server.ts';
@@ -30,6 +31,8 @@ export interface StudioOptions {
   write?: boolean;
   /** Start drizzle-kit studio behind the guard (default true); false serves only the offline browser. */
   drizzleKit?: boolean;
+  /** The offline browser's SQL box: time limit, row limit, queries at once. */
+  sql?: SqlBoxOptions;
   /** Where relative paths and the cwd-based default locations resolve from. */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -114,9 +117,11 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     options.drizzleKit === false
       ? undefined
       : await startDrizzleKit({ database: options.database, path, readonly: !options.write });
+  const sqlBox = new SqlBox(options.sql);
   const server = createStudioServer({
     catalog,
     upstreamPort: drizzleKit?.port,
+    sqlBox,
     extraHosts:
       isLoopbackAddress(host) || host === '0.0.0.0' || host === '::' ? [] : [host.toLowerCase()],
   });
@@ -125,6 +130,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     port = await listen(server, options.port ?? DEFAULT_PORT, host);
   } catch (error) {
     await drizzleKit?.stop();
+    sqlBox.close();
     catalog.close();
     throw new StudioError(
       `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(error as Error).message}`,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, corsHeaders, DRIZZLE_STUDIO_ORIGIN, hostName } from '../src/guard/policy.ts';
+import {
+  checkRequest,
+  corsHeaders,
+  DRIZZLE_STUDIO_ORIGIN,
+  hostName,
+  type Target,
+} from '../src/guard/policy.ts';
 
 describe('hostName', () => {
   it.each([
@@ -13,11 +19,8 @@ describe('hostName', () => {
 });
 
 describe('checkRequest', () => {
-  const allowed = (
-    headers: Record<string, string>,
-    target: 'browser' | 'drizzle-kit',
-    extraHosts?: string[],
-  ) => checkRequest(headers, target, { extraHosts }).allow;
+  const allowed = (headers: Record<string, string>, target: Target, extraHosts?: string[]) =>
+    checkRequest(headers, target, { extraHosts }).allow;
 
   it.each(['localhost:4983', '127.0.0.1:4983', '[::1]:4983', '127.0.0.1'])(
     'accepts Host %s',
@@ -64,6 +67,30 @@ describe('checkRequest', () => {
     expect(allowed({ host, origin: 'http://localhost:9999' }, 'browser')).toBe(false);
     expect(allowed({ host, 'sec-fetch-site': 'cross-site' }, 'browser')).toBe(false);
     expect(allowed({ host, 'sec-fetch-site': 'same-origin' }, 'browser')).toBe(true);
+  });
+});
+
+describe('checkRequest for the API (reads, exports, the SQL box)', () => {
+  const allowed = (headers: Record<string, string>, target: Target) =>
+    checkRequest(headers, target).allow;
+  const host = 'localhost:4983';
+
+  it('answers the page itself, a typed address and clients without Origin', () => {
+    expect(allowed({ host }, 'api')).toBe(true);
+    expect(
+      allowed({ host, origin: 'http://localhost:4983', 'sec-fetch-site': 'same-origin' }, 'api'),
+    ).toBe(true);
+    expect(allowed({ host, 'sec-fetch-site': 'none' }, 'api')).toBe(true);
+  });
+
+  it('refuses other sites, other local ports and other hosts', () => {
+    // Another port on localhost is same-site: it may link to the page, not load the API.
+    expect(allowed({ host, 'sec-fetch-site': 'same-site' }, 'api')).toBe(false);
+    expect(allowed({ host, 'sec-fetch-site': 'same-site' }, 'browser')).toBe(true);
+    expect(allowed({ host, 'sec-fetch-site': 'cross-site' }, 'api')).toBe(false);
+    expect(allowed({ host, origin: 'http://localhost:9999' }, 'api')).toBe(false);
+    expect(allowed({ host, origin: DRIZZLE_STUDIO_ORIGIN }, 'api')).toBe(false);
+    expect(allowed({ host: 'evil.example:4983' }, 'api')).toBe(false);
   });
 });
 

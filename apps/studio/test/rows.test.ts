@@ -125,19 +125,19 @@ describe('filters', () => {
     const sqlite = catalog.connection('pokecode');
     expect(() =>
       readPage(sqlite, table.meta, table.columns, { sort: 'id; DROP TABLE sessions' }),
-    ).toThrow(/has no column/);
+    ).toThrow(/^sort: sessions has no column "id; DROP TABLE sessions"/);
     expect(() =>
       readPage(sqlite, table.meta, table.columns, {
         filters: [{ column: 'rowid', op: 'eq', value: '1' }],
       }),
-    ).toThrow(/has no column "rowid"/);
+    ).toThrow(/^filter: sessions has no column "rowid"/);
     expect(() =>
       readPage(sqlite, table.meta, table.columns, {
         filters: [{ column: 'name', op: 'regexp' as never, value: 'x' }],
       }),
-    ).toThrow(/unknown filter operator/);
+    ).toThrow(/^filter: unknown operator "regexp"/);
     expect(() => readPage(sqlite, table.meta, table.columns, { after: 'not-a-cursor' })).toThrow(
-      /invalid page cursor/,
+      /^after: not a page cursor/,
     );
   });
 });

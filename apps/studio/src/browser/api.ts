@@ -2,27 +2,105 @@ import type { DatabaseName } from '@agentstate/schema';
 import type { DatabaseCatalog, TableState } from './catalog.ts';
 import { renderErDiagram } from './er-diagram.ts';
 import type { LinkMeta } from './metadata.ts';
+import { exportContentTypes, exportFormats, exportRows, type ExportFormat } from './export.ts';
 import {
   BadRequestError,
   filterOperators,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
   readPage,
   readRow,
+  viewSql,
   type Filter,
   type FilterOperator,
   type Row,
+  type ViewRequest,
 } from './rows.ts';
+import { isAborted, type SqlBox } from './sql-box.ts';
 import { quoteIdentifier } from './sql.ts';
 
 export interface ApiResponse {
   status: number;
   contentType: string;
-  body: string;
+  /** A string, or chunks pulled one at a time as the client takes them (an export). */
+  body: string | Iterable<string>;
+  headers?: Record<string, string>;
 }
 
+export interface ApiContext {
+  catalog: DatabaseCatalog;
+  sqlBox: SqlBox;
+}
+
+/** The request names something that can exist but does not now (no file, no such row). */
 class NotFoundError extends Error {}
 
 function json(value: unknown, status = 200): ApiResponse {
   return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+}
+
+/**
+ * An endpoint's query parameters: unknown names and repeats of single-valued ones are refused, so
+ * a typo (`filters=`) fails instead of being ignored.
+ */
+function checkParameterNames(query: URLSearchParams, allowed: readonly string[]): void {
+  for (const name of new Set(query.keys())) {
+    if (!allowed.includes(name)) {
+      throw new BadRequestError(
+        name,
+        allowed.length === 0
+          ? 'unknown parameter (this endpoint takes none)'
+          : `unknown parameter (this endpoint takes ${allowed.join(', ')})`,
+      );
+    }
+  }
+}
+
+class QueryParameters {
+  constructor(
+    private readonly query: URLSearchParams,
+    allowed: readonly string[],
+  ) {
+    checkParameterNames(query, allowed);
+  }
+
+  one(name: string): string | undefined {
+    const values = this.query.getAll(name);
+    if (values.length > 1) throw new BadRequestError(name, 'given more than once');
+    return values[0];
+  }
+
+  all(name: string): string[] {
+    return this.query.getAll(name);
+  }
+
+  /** An integer parameter in [min, max], or `fallback` when absent. */
+  integer(name: string, min: number, max: number, fallback: number): number {
+    const text = this.one(name);
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      throw new BadRequestError(
+        name,
+        `must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`,
+      );
+    }
+    return value;
+  }
+
+  direction(): 'asc' | 'desc' | undefined {
+    const dir = this.one('dir');
+    if (dir === undefined || dir === 'asc' || dir === 'desc') return dir;
+    throw new BadRequestError('dir', `must be asc or desc, not ${JSON.stringify(dir)}`);
+  }
+
+  view(): ViewRequest {
+    return {
+      sort: this.one('sort'),
+      direction: this.direction(),
+      filters: this.all('filter').map(parseFilter),
+    };
+  }
 }
 
 /** Incoming links are counted up to this many rows, so a row detail stays cheap on big tables. */
@@ -31,13 +109,18 @@ export const INCOMING_COUNT_CAP = 1000;
 /** `filter=<column>:<op>[:<value>]`; the value may itself contain colons. */
 export function parseFilter(text: string): Filter {
   const first = text.indexOf(':');
-  if (first === -1) throw new BadRequestError(`filter ${JSON.stringify(text)} needs column:op`);
+  if (first === -1) {
+    throw new BadRequestError('filter', `${JSON.stringify(text)} is not column:op[:value]`);
+  }
   const column = text.slice(0, first);
   const rest = text.slice(first + 1);
   const second = rest.indexOf(':');
   const op = second === -1 ? rest : rest.slice(0, second);
   if (!(filterOperators as readonly string[]).includes(op)) {
-    throw new BadRequestError(`unknown filter operator ${JSON.stringify(op)}`);
+    throw new BadRequestError(
+      'filter',
+      `unknown operator ${JSON.stringify(op)} (one of ${filterOperators.join(', ')})`,
+    );
   }
   return {
     column,
@@ -102,7 +185,13 @@ function rowDetail(catalog: DatabaseCatalog, name: DatabaseName, table: TableSta
 
 function requireTable(catalog: DatabaseCatalog, name: DatabaseName, tableName: string): TableState {
   const table = catalog.table(name, tableName);
-  if (!table) throw new NotFoundError(`${name} has no table ${JSON.stringify(tableName)}`);
+  if (!table) {
+    const names = catalog.tables(name).map((state) => state.meta.name);
+    throw new BadRequestError(
+      'table',
+      `${name} has no table ${JSON.stringify(tableName)} (tables: ${names.join(', ')})`,
+    );
+  }
   if (!table.exists) {
     throw new NotFoundError(`${name}: table ${tableName} is not in the file (not migrated yet?)`);
   }
@@ -114,67 +203,148 @@ function parseMatch(text: string): Record<string, string | number | null> {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new BadRequestError('match must be a JSON object');
+    value = undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BadRequestError('match must be a JSON object');
+    throw new BadRequestError('match', 'must be a JSON object of column: value');
   }
   for (const item of Object.values(value)) {
     if (item !== null && typeof item !== 'string' && typeof item !== 'number') {
-      throw new BadRequestError('match values must be strings, numbers or null');
+      throw new BadRequestError('match', 'values must be strings, numbers or null');
     }
   }
   return value as Record<string, string | number | null>;
 }
 
-function route(catalog: DatabaseCatalog, url: URL): ApiResponse {
-  const parts = url.pathname.split('/').slice(2).map(decodeURIComponent); // after "/api"
+function pathParts(url: URL): string[] {
+  try {
+    return url.pathname.split('/').slice(2).map(decodeURIComponent); // after "/api"
+  } catch {
+    throw new BadRequestError('path', 'malformed percent-encoding');
+  }
+}
+
+function exportResponse(
+  catalog: DatabaseCatalog,
+  name: DatabaseName,
+  table: TableState,
+  format: ExportFormat,
+  view: ViewRequest,
+): ApiResponse {
+  // Built (and so validated) now, before the 200 is sent; the rows are read as the client takes them.
+  const { sql, params } = viewSql(table.meta, table.columns, view);
+  return {
+    status: 200,
+    contentType: exportContentTypes[format],
+    headers: {
+      'content-disposition': `attachment; filename="${name}-${table.meta.name}.${format}"`,
+    },
+    body: {
+      [Symbol.iterator]: () =>
+        exportRows(() => catalog.openReader(name), sql, params, table.columns, format),
+    },
+  };
+}
+
+/** One page of the SQL box's result; pages are as long as a table's. */
+async function sqlResponse(
+  sqlBox: SqlBox,
+  path: string,
+  query: QueryParameters,
+  signal: AbortSignal | undefined,
+): Promise<ApiResponse> {
+  const sql = query.one('q');
+  if (sql === undefined) throw new BadRequestError('q', 'missing: the SQL to run');
+  if (sql.trim() === '') throw new BadRequestError('q', 'empty');
+  const offset = query.integer('offset', 0, sqlBox.rowLimit - 1, 0);
+  const limit = query.integer('limit', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+  return json(await sqlBox.run(path, sql, { offset, limit, signal }));
+}
+
+async function route(
+  context: ApiContext,
+  url: URL,
+  signal: AbortSignal | undefined,
+): Promise<ApiResponse> {
+  const { catalog } = context;
+  const parts = pathParts(url);
+  const query = url.searchParams;
   if (parts[0] !== 'databases') throw new NotFoundError('no such endpoint');
-  if (parts.length === 1) return json({ databases: catalog.list() });
+  if (parts.length === 1) {
+    checkParameterNames(query, []);
+    return json({ databases: catalog.list() });
+  }
 
   const name = parts[1] ?? '';
-  if (!catalog.has(name)) throw new NotFoundError(`no database ${JSON.stringify(name)} is shown`);
+  if (!catalog.has(name)) {
+    const shown = catalog.list().map((database) => database.name);
+    throw new BadRequestError(
+      'database',
+      `no database ${JSON.stringify(name)} is shown (databases: ${shown.join(', ')})`,
+    );
+  }
   const summary = catalog.list().find((database) => database.name === name);
   if (!summary?.exists) throw new NotFoundError(`${name}: no file at ${summary?.path}`);
 
   if (parts.length === 2) {
+    checkParameterNames(query, []);
     const meta = catalog.meta(name);
     return json({
       ...summary,
       tables: catalog.tables(name).map((table) => tableSummary(catalog, name, table)),
       links: meta.links,
+      sqlLimits: { timeLimitMs: context.sqlBox.timeLimitMs, rowLimit: context.sqlBox.rowLimit },
     });
   }
   if (parts.length === 3 && parts[2] === 'er.svg') {
+    checkParameterNames(query, []);
     return {
       status: 200,
       contentType: 'image/svg+xml; charset=utf-8',
       body: renderErDiagram(catalog.meta(name), (table) => `#/db/${name}/t/${table}`),
     };
   }
+  if (parts.length === 3 && parts[2] === 'sql') {
+    const params = new QueryParameters(query, ['q', 'offset', 'limit']);
+    return sqlResponse(context.sqlBox, summary.path, params, signal);
+  }
   if (parts[2] !== 'tables' || parts[3] === undefined) throw new NotFoundError('no such endpoint');
   const table = requireTable(catalog, name, parts[3]);
-  const query = url.searchParams;
 
-  if (parts.length === 4) return json(tableSummary(catalog, name, table));
+  if (parts.length === 4) {
+    checkParameterNames(query, []);
+    return json(tableSummary(catalog, name, table));
+  }
   if (parts.length === 5 && parts[4] === 'rows') {
-    const limit = query.get('limit');
+    const params = new QueryParameters(query, ['sort', 'dir', 'filter', 'after', 'limit']);
     const page = readPage(catalog.connection(name), table.meta, table.columns, {
-      sort: query.get('sort') ?? undefined,
-      direction: query.get('dir') === 'desc' ? 'desc' : 'asc',
-      after: query.get('after') ?? undefined,
-      limit: limit === null ? undefined : Number(limit),
-      filters: query.getAll('filter').map(parseFilter),
+      ...params.view(),
+      after: params.one('after'),
+      limit: params.integer('limit', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
     });
     return json(page);
   }
+  const exportMatch = parts.length === 5 ? /^export\.(\w+)$/.exec(parts[4] ?? '') : null;
+  if (exportMatch) {
+    const format = exportMatch[1] as ExportFormat;
+    if (!exportFormats.includes(format)) {
+      throw new NotFoundError(`no export format ${format} (${exportFormats.join(', ')})`);
+    }
+    const params = new QueryParameters(query, ['sort', 'dir', 'filter']);
+    return exportResponse(catalog, name, table, format, params.view());
+  }
   if (parts.length === 5 && parts[4] === 'row') {
-    const rowid = query.get('rowid');
-    const match = query.get('match');
+    const params = new QueryParameters(query, ['rowid', 'match']);
+    const rowid = params.one('rowid');
+    const match = params.one('match');
     let where: Parameters<typeof readRow>[3];
-    if (rowid !== null && /^-?\d+$/.test(rowid)) where = { rowid: Number(rowid) };
-    else if (match !== null) where = { match: parseMatch(match) };
-    else throw new BadRequestError('row needs rowid=<integer> or match=<json>');
+    if (rowid !== undefined) {
+      if (!/^-?\d+$/.test(rowid) || !Number.isSafeInteger(Number(rowid))) {
+        throw new BadRequestError('rowid', `must be an integer, not ${JSON.stringify(rowid)}`);
+      }
+      where = { rowid: Number(rowid) };
+    } else if (match !== undefined) where = { match: parseMatch(match) };
+    else throw new BadRequestError('rowid', 'missing: give rowid=<integer> or match=<json>');
     const row = readRow(catalog.connection(name), table.meta, table.columns, where);
     if (!row) throw new NotFoundError(`${name}.${table.meta.name}: no such row`);
     return json(rowDetail(catalog, name, table, row));
@@ -182,11 +352,20 @@ function route(catalog: DatabaseCatalog, url: URL): ApiResponse {
   throw new NotFoundError('no such endpoint');
 }
 
-/** Answers `GET /api/...`; errors become JSON `{ error }` with 400 or 404 (500 for the unexpected). */
-export function handleApi(catalog: DatabaseCatalog, url: URL): ApiResponse {
+/**
+ * Answers `GET /api/...`. Errors become JSON `{ error }`: 400 for a parameter that is wrong (the
+ * message starts with its name), 404 for something that could exist but does not, 500 for the
+ * unexpected. `signal` aborts when the client goes away (a running SQL query is then stopped).
+ */
+export async function handleApi(
+  context: ApiContext,
+  url: URL,
+  signal?: AbortSignal,
+): Promise<ApiResponse> {
   try {
-    return route(catalog, url);
+    return await route(context, url, signal);
   } catch (error) {
+    if (isAborted(error)) return json({ error: 'the client went away' }, 499);
     if (error instanceof BadRequestError) return json({ error: error.message }, 400);
     if (error instanceof NotFoundError) return json({ error: error.message }, 404);
     const message = error instanceof Error ? error.message : String(error);

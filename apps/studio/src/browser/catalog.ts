@@ -68,6 +68,14 @@ export class DatabaseCatalog {
     return this.state(name).sqlite;
   }
 
+  /**
+   * A read-only connection of its own, for a reader that keeps a statement open across awaits (an
+   * export), which would make the shared one busy. The caller closes it.
+   */
+  openReader(name: DatabaseName): Database.Database {
+    return openReadOnly(this.pathOf(name));
+  }
+
   tables(name: DatabaseName): TableState[] {
     return [...this.state(name).tables.values()];
   }
@@ -100,13 +108,16 @@ export class DatabaseCatalog {
     this.open.clear();
   }
 
+  private pathOf(name: DatabaseName): string {
+    const path = this.paths[name];
+    if (path === undefined) throw new Error(`${name} is not one of the databases shown`);
+    return path;
+  }
+
   private state(name: DatabaseName): OpenDatabase {
     let state = this.open.get(name);
     if (!state) {
-      const path = this.paths[name];
-      if (path === undefined) throw new Error(`${name} is not one of the databases shown`);
-      const sqlite = openConnection(path, { readonly: true });
-      sqlite.pragma('query_only = 1');
+      const sqlite = openReadOnly(this.pathOf(name));
       state = { sqlite, schemaVersion: -1, tables: new Map(), counts: new Map() };
       this.open.set(name, state);
     }
@@ -119,6 +130,13 @@ export class DatabaseCatalog {
     }
     return state;
   }
+}
+
+/** SQLite's read-only mode plus `query_only`: no bug in the browser can write. */
+function openReadOnly(path: string): Database.Database {
+  const sqlite = openConnection(path, { readonly: true });
+  sqlite.pragma('query_only = 1');
+  return sqlite;
 }
 
 function inspectTables(sqlite: Database.Database, meta: DatabaseMeta): Map<string, TableState> {

@@ -2,9 +2,18 @@ import type Database from 'better-sqlite3';
 import type { ColumnMeta, TableMeta } from './metadata.ts';
 import { escapeLike, quoteIdentifier } from './sql.ts';
 
-/** A request the browser cannot serve as asked: bad column, operator, value or cursor. */
+/**
+ * A request the browser cannot serve as asked: bad column, operator, value or cursor. The message
+ * starts with the parameter at fault: `limit: must be an integer from 1 to 500`.
+ */
 export class BadRequestError extends Error {
   override name = 'BadRequestError';
+  constructor(
+    readonly parameter: string,
+    problem: string,
+  ) {
+    super(`${parameter}: ${problem}`);
+  }
 }
 
 export const filterOperators = [
@@ -29,11 +38,15 @@ export interface Filter {
 
 export type SortDirection = 'asc' | 'desc';
 
-export interface PageRequest {
+/** Which rows of a table, in which order: what a page and an export show. */
+export interface ViewRequest {
   /** A column's SQL name; default: rowid (insertion order). */
   sort?: string;
   direction?: SortDirection;
   filters?: Filter[];
+}
+
+export interface PageRequest extends ViewRequest {
   /** Opaque cursor from the previous page's `nextCursor`. */
   after?: string;
   limit?: number;
@@ -53,8 +66,11 @@ export const MAX_PAGE_SIZE = 500;
 const ROWID = '_rowid_';
 
 interface Cursor {
+  /** The sort column (absent when sorting by rowid) and direction the cursor was made for. */
+  s?: string;
+  d: SortDirection;
   /** The sort column's value in the last row (absent when sorting by rowid). */
-  v?: unknown;
+  v?: string | number | null;
   r: number;
 }
 
@@ -62,19 +78,54 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
-  try {
-    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor.r !== 'number' || !Number.isInteger(cursor.r)) throw new Error('no rowid');
-    return cursor;
-  } catch {
-    throw new BadRequestError('invalid page cursor');
-  }
+function isCursor(value: unknown): value is Cursor {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { s, d, v, r } = value as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(r) &&
+    (d === 'asc' || d === 'desc') &&
+    (s === undefined || typeof s === 'string') &&
+    (v === undefined ||
+      v === null ||
+      typeof v === 'string' ||
+      (typeof v === 'number' && Number.isFinite(v)))
+  );
 }
 
-function findColumn(table: TableMeta, columns: readonly ColumnMeta[], name: string): ColumnMeta {
+/** A cursor this module made for the same sort order; anything else is refused, never bound. */
+function decodeCursor(text: string, sort: string | undefined, direction: SortDirection): Cursor {
+  let cursor: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url');
+    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    cursor = undefined;
+  }
+  if (!isCursor(cursor)) {
+    throw new BadRequestError('after', "not a page cursor (pass a page's nextCursor)");
+  }
+  if (cursor.s !== sort || cursor.d !== direction) {
+    throw new BadRequestError(
+      'after',
+      `the cursor was made for another order (${cursor.s ?? 'rowid'} ${cursor.d}, not ${sort ?? 'rowid'} ${direction}); start from the first page`,
+    );
+  }
+  return cursor;
+}
+
+function findColumn(
+  table: TableMeta,
+  columns: readonly ColumnMeta[],
+  name: string,
+  parameter: string,
+): ColumnMeta {
   const column = columns.find((candidate) => candidate.name === name);
-  if (!column) throw new BadRequestError(`${table.name} has no column ${JSON.stringify(name)}`);
+  if (!column) {
+    throw new BadRequestError(
+      parameter,
+      `${table.name} has no column ${JSON.stringify(name)} (columns: ${columns.map((c) => c.name).join(', ')})`,
+    );
+  }
   return column;
 }
 
@@ -113,19 +164,35 @@ const comparison: Record<'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', string> = {
   ge: '>=',
 };
 
+const expectedValue: Partial<Record<ColumnMeta['display'], string>> = {
+  number: 'a number',
+  boolean: 'true, false, 1 or 0',
+  'timestamp-seconds': 'a date (2026-01-31) or an epoch number',
+  'timestamp-millis': 'a date (2026-01-31) or an epoch number',
+};
+
 function filterClause(column: ColumnMeta, filter: Filter, params: unknown[]): string {
   const identifier = quoteIdentifier(column.name);
   if (filter.op === 'null') return `${identifier} IS NULL`;
   if (filter.op === 'notnull') return `${identifier} IS NOT NULL`;
   if (filter.value === undefined) {
-    throw new BadRequestError(`filter ${filter.op} on ${column.name} needs a value`);
+    throw new BadRequestError('filter', `${column.name}:${filter.op} needs a value`);
   }
   if (filter.op === 'contains' || filter.op === 'starts') {
     const pattern = escapeLike(filter.value);
     params.push(filter.op === 'contains' ? `%${pattern}%` : `${pattern}%`);
     return `${identifier} LIKE ? ESCAPE '\\'`;
   }
-  params.push(filterValue(column, filter.value));
+  const value = filterValue(column, filter.value);
+  const expected = expectedValue[column.display];
+  // A comparison with text the column's type cannot hold would silently match nothing (or all).
+  if (expected !== undefined && typeof value === 'string') {
+    throw new BadRequestError(
+      'filter',
+      `${column.name} takes ${expected}, not ${JSON.stringify(filter.value)}`,
+    );
+  }
+  params.push(value);
   return `${identifier} ${comparison[filter.op]} ?`;
 }
 
@@ -157,11 +224,60 @@ function keysetClause(
   return direction === 'asc' || sort.notNull ? beyond : `(${beyond} OR ${identifier} IS NULL)`;
 }
 
-/** Values a browser can show: blobs become a size note (JSON would spell out every byte). */
-function presentable(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return `<blob: ${value.length} bytes>`;
+/**
+ * Values a browser can show: blobs become a size note (JSON would spell out every byte); the SQL
+ * box's runner sends a blob as `{ blobBytes }` for the same note.
+ */
+export function presentable(value: unknown): unknown {
+  if (value instanceof Uint8Array) return `<blob: ${value.length} bytes>`;
+  if (typeof value === 'object' && value !== null && 'blobBytes' in value) {
+    return `<blob: ${String(value.blobBytes)} bytes>`;
+  }
   if (typeof value === 'bigint') return value.toString();
   return value;
+}
+
+interface ViewQuery {
+  /** `WHERE ... ORDER BY ...` (no LIMIT). */
+  clauses: string;
+  params: unknown[];
+  sort: ColumnMeta | undefined;
+  direction: SortDirection;
+}
+
+/** The WHERE and ORDER BY of a view, validated against the table's columns; `after` pages it. */
+function viewQuery(
+  table: TableMeta,
+  columns: readonly ColumnMeta[],
+  request: ViewRequest & { after?: string },
+): ViewQuery {
+  const direction: SortDirection = request.direction === 'desc' ? 'desc' : 'asc';
+  const sort =
+    request.sort === undefined ? undefined : findColumn(table, columns, request.sort, 'sort');
+  const params: unknown[] = [];
+  const conditions = (request.filters ?? []).map((filter) => {
+    if (!(filterOperators as readonly string[]).includes(filter.op)) {
+      throw new BadRequestError(
+        'filter',
+        `unknown operator ${JSON.stringify(filter.op)} (one of ${filterOperators.join(', ')})`,
+      );
+    }
+    return filterClause(findColumn(table, columns, filter.column, 'filter'), filter, params);
+  });
+  if (request.after !== undefined) {
+    const cursor = decodeCursor(request.after, sort?.name, direction);
+    conditions.push(keysetClause(sort, direction, cursor, params));
+  }
+  const order = direction === 'asc' ? 'ASC' : 'DESC';
+  const orderBy = sort
+    ? `${quoteIdentifier(sort.name)} ${order}, ${ROWID} ${order}`
+    : `${ROWID} ${order}`;
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return { clauses: `${where} ORDER BY ${orderBy}`, params, sort, direction };
+}
+
+function selectedColumns(columns: readonly ColumnMeta[]): string {
+  return columns.map((column) => quoteIdentifier(column.name)).join(', ');
 }
 
 /**
@@ -179,40 +295,40 @@ export function readPage(
     Math.max(1, Math.floor(request.limit ?? DEFAULT_PAGE_SIZE)),
     MAX_PAGE_SIZE,
   );
-  const direction: SortDirection = request.direction === 'desc' ? 'desc' : 'asc';
-  const sortColumn =
-    request.sort === undefined ? undefined : findColumn(table, columns, request.sort);
-  const sort = sortColumn?.name;
-  const params: unknown[] = [];
-  const conditions = (request.filters ?? []).map((filter) => {
-    if (!(filterOperators as readonly string[]).includes(filter.op)) {
-      throw new BadRequestError(`unknown filter operator ${JSON.stringify(filter.op)}`);
-    }
-    return filterClause(findColumn(table, columns, filter.column), filter, params);
-  });
-  if (request.after !== undefined) {
-    conditions.push(keysetClause(sortColumn, direction, decodeCursor(request.after), params));
-  }
-  const order = direction === 'asc' ? 'ASC' : 'DESC';
-  const orderBy = sort
-    ? `${quoteIdentifier(sort)} ${order}, ${ROWID} ${order}`
-    : `${ROWID} ${order}`;
-  const selected = columns.map((column) => quoteIdentifier(column.name)).join(', ');
+  const { clauses, params, sort, direction } = viewQuery(table, columns, request);
   const sql =
-    `SELECT ${ROWID} AS "__rowid", ${selected} FROM ${quoteIdentifier(table.name)}` +
-    (conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '') +
-    ` ORDER BY ${orderBy} LIMIT ${limit + 1}`;
+    `SELECT ${ROWID} AS "__rowid", ${selectedColumns(columns)} FROM ${quoteIdentifier(table.name)}` +
+    `${clauses} LIMIT ${limit + 1}`;
   const found = sqlite.prepare(sql).all(...params) as Row[];
-  const rows = found.slice(0, limit).map((row) => {
-    for (const key of Object.keys(row)) row[key] = presentable(row[key]);
-    return row;
-  });
+  const rows = found.slice(0, limit);
   const last = rows[rows.length - 1];
+  // The cursor holds the value as stored, before it is made presentable.
   const nextCursor =
     found.length > limit && last
-      ? encodeCursor(sort ? { v: last[sort], r: last.__rowid } : { r: last.__rowid })
+      ? encodeCursor(
+          sort
+            ? { s: sort.name, d: direction, v: last[sort.name] as Cursor['v'], r: last.__rowid }
+            : { d: direction, r: last.__rowid },
+        )
       : undefined;
+  for (const row of rows) for (const key of Object.keys(row)) row[key] = presentable(row[key]);
   return { rows, nextCursor };
+}
+
+/**
+ * The SQL of a whole view (every row the filters match, in the view's order), for export. The
+ * request is validated here, so a bad one fails before anything is sent.
+ */
+export function viewSql(
+  table: TableMeta,
+  columns: readonly ColumnMeta[],
+  request: ViewRequest = {},
+): { sql: string; params: unknown[] } {
+  const { clauses, params } = viewQuery(table, columns, request);
+  return {
+    sql: `SELECT ${selectedColumns(columns)} FROM ${quoteIdentifier(table.name)}${clauses}`,
+    params,
+  };
 }
 
 /** One row by rowid, or by equality on the given columns (for following a link). */
@@ -229,20 +345,19 @@ export function readRow(
     condition = `${ROWID} = ?`;
   } else {
     const entries = Object.entries(where.match);
-    if (entries.length === 0) throw new BadRequestError('a row lookup needs at least one column');
+    if (entries.length === 0) throw new BadRequestError('match', 'needs at least one column');
     condition = entries
       .map(([name, value]) => {
-        const column = findColumn(table, columns, name);
+        const column = findColumn(table, columns, name, 'match');
         if (value === null) return `${quoteIdentifier(column.name)} IS NULL`;
         params.push(typeof value === 'string' ? filterValue(column, value) : value);
         return `${quoteIdentifier(column.name)} = ?`;
       })
       .join(' AND ');
   }
-  const selected = columns.map((column) => quoteIdentifier(column.name)).join(', ');
   const row = sqlite
     .prepare(
-      `SELECT ${ROWID} AS "__rowid", ${selected} FROM ${quoteIdentifier(table.name)} WHERE ${condition} LIMIT 1`,
+      `SELECT ${ROWID} AS "__rowid", ${selectedColumns(columns)} FROM ${quoteIdentifier(table.name)} WHERE ${condition} LIMIT 1`,
     )
     .get(...params) as Row | undefined;
   if (row) for (const key of Object.keys(row)) row[key] = presentable(row[key]);

@@ -28,8 +28,14 @@ export interface GuardOptions {
 
 export type Verdict = { allow: true } | { allow: false; reason: string };
 
-/** Which service a request is for: the offline browser (served here) or drizzle-kit's server. */
-export type Target = 'browser' | 'drizzle-kit';
+/**
+ * Which service a request is for: the offline browser's page and assets, its API (reads, exports,
+ * the SQL box), or drizzle-kit's server.
+ */
+export type Target = 'browser' | 'api' | 'drizzle-kit';
+
+/** `Sec-Fetch-Site` values the API accepts: the page itself, or the user typing the address. */
+const apiFetchSites = new Set(['same-origin', 'none']);
 
 /**
  * Decides a request before it reaches anything that reads the database.
@@ -38,6 +44,8 @@ export type Target = 'browser' | 'drizzle-kit';
  * - drizzle-kit accepts requests with no `Origin` (curl, scripts) or from the Drizzle Studio page.
  * - the offline browser accepts requests with no `Origin` or from itself, and never cross-site
  *   navigations' subresource loads (`Sec-Fetch-Site: cross-site`).
+ * - its API also refuses `Sec-Fetch-Site: same-site`: a page on another localhost port is
+ *   same-site, and its `<img src>` or `<script src>` would start queries (no Origin is sent).
  */
 export function checkRequest(
   headers: IncomingHttpHeaders,
@@ -58,8 +66,15 @@ export function checkRequest(
   if (origin !== undefined && origin !== `http://${host}`) {
     return { allow: false, reason: `Origin ${JSON.stringify(origin)} is not allowed` };
   }
-  if (headers['sec-fetch-site'] === 'cross-site') {
+  const fetchSite = headers['sec-fetch-site'];
+  if (fetchSite === 'cross-site') {
     return { allow: false, reason: 'cross-site requests are not allowed' };
+  }
+  if (target === 'api' && fetchSite !== undefined && !apiFetchSites.has(fetchSite)) {
+    return {
+      allow: false,
+      reason: `Sec-Fetch-Site ${fetchSite}: only the studio's own page may call its API`,
+    };
   }
   return { allow: true };
 }

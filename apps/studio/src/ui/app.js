@@ -20,11 +20,27 @@ const OPERATORS = [
 ];
 const PAGE_SIZE = 50;
 
-/** @param {string} path */
-async function api(path) {
-  const response = await fetch(`/api/${path}`, { headers: { accept: 'application/json' } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+/** Aborted when the page changes, so a query still running for the old page is stopped. */
+let navigation = new AbortController();
+
+/**
+ * @param {string} path
+ * @param {AbortSignal | null} signal default: the current page's
+ */
+async function api(path, signal = navigation.signal) {
+  const response = await fetch(`/api/${path}`, {
+    headers: { accept: 'application/json' },
+    signal,
+  });
+  const text = await response.text();
+  /** @type {any} */
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) throw new Error(body?.error ?? (text.trim() || `HTTP ${response.status}`));
   return body;
 }
 
@@ -32,6 +48,15 @@ const enc = encodeURIComponent;
 /** @param {string} db */ const dbHref = (db) => `#/db/${enc(db)}`;
 /** @param {string} db @param {string} table */ const tableHref = (db, table) =>
   `#/db/${enc(db)}/t/${enc(table)}`;
+/** @param {string} db @param {string} table @param {Record<string, unknown>} match */
+const matchHref = (db, table, match) =>
+  `${tableHref(db, table)}/row?match=${enc(JSON.stringify(match))}`;
+/** @param {string} db @param {string} sql @param {number} offset */
+const sqlHref = (db, sql, offset) => {
+  const query = new URLSearchParams({ q: sql });
+  if (offset > 0) query.set('offset', String(offset));
+  return `${dbHref(db)}/sql?${query}`;
+};
 
 /** Database details are fetched once per visit to a database and reused by its views. */
 /** @type {Map<string, Promise<any>>} */
@@ -40,7 +65,8 @@ const databaseCache = new Map();
 function loadDatabase(db) {
   let promise = databaseCache.get(db);
   if (!promise) {
-    promise = api(`databases/${enc(db)}`);
+    // Not tied to one page: the next page may reuse it.
+    promise = api(`databases/${enc(db)}`, null);
     promise.catch(() => databaseCache.delete(db));
     databaseCache.set(db, promise);
   }
@@ -58,8 +84,9 @@ function setCrumbs(parts) {
   );
 }
 
-/** @param {any} database @param {string | undefined} active */
+/** @param {any} database @param {string | undefined} active a table, or `sql` */
 function renderSidebar(database, active) {
+  sidebar.dataset.db = database.name;
   render(
     sidebar,
     h('h2', null, `${database.name} tables`),
@@ -76,12 +103,28 @@ function renderSidebar(database, active) {
       ),
     ),
     h('a', { href: `${dbHref(database.name)}/er` }, h('span', null, 'ER diagram'), ''),
+    h(
+      'a',
+      {
+        href: `${dbHref(database.name)}/sql`,
+        className: active === 'sql' ? 'active' : '',
+        'data-testid': 'side-sql',
+      },
+      h('span', null, 'SQL'),
+      '',
+    ),
   );
+}
+
+/** Clears the sidebar (pages outside a database). */
+function clearSidebar() {
+  delete sidebar.dataset.db;
+  render(sidebar);
 }
 
 async function homeView() {
   setCrumbs([['databases', undefined]]);
-  render(sidebar);
+  clearSidebar();
   databaseCache.clear(); // counts are fresh each time the list is opened
   const { databases } = await api('databases');
   render(
@@ -140,6 +183,8 @@ async function databaseView(db) {
       database.path,
       ' · ',
       h('a', { href: `${dbHref(db)}/er`, 'data-testid': 'er-link' }, 'ER diagram'),
+      ' · ',
+      h('a', { href: `${dbHref(db)}/sql`, 'data-testid': 'sql-link' }, 'SQL'),
     ),
     h(
       'table',
@@ -245,6 +290,36 @@ function tableStateHref(db, table, query) {
   return `${tableHref(db, table)}${text ? `?${text}` : ''}`;
 }
 
+/**
+ * For each column that links to another table (a foreign key, else a Drizzle relation), the link:
+ * its cells open the referenced row.
+ * @param {any} table
+ * @returns {Map<string, any>}
+ */
+function columnLinks(table) {
+  const links = new Map();
+  const ordered = [
+    ...table.outgoing.filter((/** @type {any} */ link) => link.foreignKey),
+    ...table.outgoing.filter((/** @type {any} */ link) => !link.foreignKey),
+  ];
+  for (const link of ordered) {
+    for (const column of link.fromColumns) if (!links.has(column)) links.set(column, link);
+  }
+  return links;
+}
+
+/** The referenced row's columns and values, or undefined when the row's key is NULL. */
+function linkMatch(/** @type {any} */ link, /** @type {any} */ row) {
+  /** @type {Record<string, unknown>} */
+  const match = {};
+  for (const [index, column] of link.fromColumns.entries()) {
+    const value = row[column];
+    if (value === null || value === undefined) return undefined;
+    match[link.toColumns[index]] = value;
+  }
+  return match;
+}
+
 /** @param {string} db @param {string} tableName @param {URLSearchParams} query */
 async function tableView(db, tableName, query) {
   setCrumbs([
@@ -252,7 +327,9 @@ async function tableView(db, tableName, query) {
     [db, dbHref(db)],
     [tableName, undefined],
   ]);
+  const { signal } = navigation; // this page's; a newer page replaces `navigation`
   const database = await loadDatabase(db);
+  if (signal.aborted) return;
   renderSidebar(database, tableName);
   const table = database.tables.find((/** @type {any} */ t) => t.name === tableName);
   if (!table) throw new Error(`${db} has no table ${tableName}`);
@@ -272,17 +349,42 @@ async function tableView(db, tableName, query) {
   if (paging.key !== key) paging = { key, cursors: [undefined] };
   const cursor = paging.cursors[paging.cursors.length - 1];
   const sort = query.get('sort') ?? undefined;
-  const dir = query.get('dir') === 'desc' ? 'desc' : 'asc';
+  const dir = query.get('dir') ?? 'asc';
   const filters = query.getAll('f');
 
-  const request = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (sort) request.set('sort', sort);
-  if (sort || dir === 'desc') request.set('dir', dir);
-  for (const filter of filters) request.append('filter', filter);
+  // The view (sort, direction, filters) as the API takes it: for the page and for the export.
+  const view = new URLSearchParams();
+  if (sort) view.set('sort', sort);
+  if (sort || dir !== 'asc') view.set('dir', dir);
+  for (const filter of filters) view.append('filter', filter);
+  const request = new URLSearchParams(view);
+  request.set('limit', String(PAGE_SIZE));
   if (cursor) request.set('after', cursor);
-  const page = await api(`databases/${enc(db)}/tables/${enc(tableName)}/rows?${request}`);
+  const heading = [
+    h('h1', null, tableName),
+    h(
+      'p',
+      { className: 'muted' },
+      `${formatCount(table.rowCount)} rows · primary key ${table.primaryKey.join(', ') || 'rowid'}`,
+    ),
+    filterBar(db, tableName, table, query),
+  ];
+  let page;
+  try {
+    page = await api(`databases/${enc(db)}/tables/${enc(tableName)}/rows?${request}`);
+  } catch (error) {
+    if (signal.aborted) return;
+    // A bad sort or filter in the address: the filter chips stay, to remove the one at fault.
+    render(
+      main,
+      heading,
+      errorBox(error, [[`${tableName} without sort and filters`, tableHref(db, tableName)]]),
+    );
+    return;
+  }
 
   const columns = table.columns;
+  const links = columnLinks(table);
   const first = (paging.cursors.length - 1) * PAGE_SIZE;
   const withQuery = (/** @type {(q: URLSearchParams) => void} */ change) => {
     const next = new URLSearchParams(query);
@@ -300,17 +402,57 @@ async function tableView(db, tableName, query) {
         next.delete('dir');
       }
     });
+  const exportHref = (/** @type {string} */ format) =>
+    `/api/databases/${enc(db)}/tables/${enc(tableName)}/export.${format}${view.toString() ? `?${view}` : ''}`;
+  const cell = (/** @type {any} */ row, /** @type {any} */ column) => {
+    const content = formatValue(row[column.name], column, 'cell');
+    const link = links.get(column.name);
+    const match = link ? linkMatch(link, row) : undefined;
+    if (!match) return content;
+    return h(
+      'a',
+      {
+        href: matchHref(db, link.toTable, match),
+        className: 'fk',
+        title: `Open ${link.toTable} ${Object.values(match).join(', ')}`,
+        'data-testid': `fk-${column.name}`,
+      },
+      content,
+    );
+  };
 
   render(
     main,
-    h('h1', null, tableName),
+    heading,
     h(
-      'p',
-      { className: 'muted' },
-      `${formatCount(table.rowCount)} rows · primary key ${table.primaryKey.join(', ') || 'rowid'}`,
+      'div',
+      { className: 'pager-row' },
+      pager(page, first, filters.length > 0 ? undefined : table.rowCount),
+      h(
+        'span',
+        { className: 'export' },
+        'Export this view: ',
+        h(
+          'a',
+          {
+            href: exportHref('csv'),
+            download: `${db}-${tableName}.csv`,
+            'data-testid': 'export-csv',
+          },
+          'CSV',
+        ),
+        ' · ',
+        h(
+          'a',
+          {
+            href: exportHref('json'),
+            download: `${db}-${tableName}.json`,
+            'data-testid': 'export-json',
+          },
+          'JSON',
+        ),
+      ),
     ),
-    filterBar(db, tableName, table, query),
-    pager(page, first, filters.length > 0 ? undefined : table.rowCount),
     h(
       'div',
       { className: 'rows-wrap' },
@@ -346,6 +488,7 @@ async function tableView(db, tableName, query) {
                   { className: 'type' },
                   column.enumValues ? `enum(${column.enumValues.length})` : typeLabel(column),
                   column.primaryKey ? ' · PK' : '',
+                  links.has(column.name) ? ` · → ${links.get(column.name).toTable}` : '',
                 ),
               ),
             ),
@@ -371,7 +514,7 @@ async function tableView(db, tableName, query) {
                     h(
                       'td',
                       { className: column.display === 'number' ? 'num' : '' },
-                      formatValue(row[column.name], column, 'cell'),
+                      cell(row, column),
                     ),
                   ),
                 ),
@@ -556,8 +699,6 @@ async function rowView(db, tableName, selector) {
     [tableName, tableHref(db, tableName)],
     [`row ${row.__rowid}`, undefined],
   ]);
-  const matchHref = (/** @type {string} */ target, /** @type {Record<string, unknown>} */ match) =>
-    `${tableHref(db, target)}/row?match=${enc(JSON.stringify(match))}`;
   const filterHref = (
     /** @type {string} */ target,
     /** @type {Record<string, unknown>} */ match,
@@ -592,7 +733,10 @@ async function rowView(db, tableName, selector) {
               match
                 ? h(
                     'a',
-                    { href: matchHref(link.toTable, match), 'data-testid': `follow-${link.name}` },
+                    {
+                      href: matchHref(db, link.toTable, match),
+                      'data-testid': `follow-${link.name}`,
+                    },
                     `${link.toTable} ${Object.values(match).join(', ')}`,
                   )
                 : h('span', { className: 'null' }, 'NULL'),
@@ -624,15 +768,252 @@ async function rowView(db, tableName, selector) {
   );
 }
 
+/**
+ * The SQL box: one read-only statement, its result paged by offset like a table. The statement
+ * and the page are in the address, so Back returns to the previous query.
+ * @param {string} db @param {URLSearchParams} query
+ */
+async function sqlView(db, query) {
+  setCrumbs([
+    ['databases', '#/'],
+    [db, dbHref(db)],
+    ['SQL', undefined],
+  ]);
+  const { signal } = navigation; // this page's; a newer page replaces `navigation`
+  const database = await loadDatabase(db);
+  if (signal.aborted) return;
+  renderSidebar(database, 'sql');
+  const sql = query.get('q') ?? '';
+  const offset = Math.max(0, Math.floor(Number(query.get('offset') ?? 0)) || 0);
+  const { timeLimitMs, rowLimit } = database.sqlLimits;
+  const input = /** @type {HTMLTextAreaElement} */ (
+    h('textarea', {
+      className: 'sql-input',
+      rows: 6,
+      spellcheck: 'false',
+      'aria-label': 'SQL',
+      placeholder: `SELECT * FROM ${database.tables[0]?.name ?? 'table'} LIMIT 10`,
+      'data-testid': 'sql-input',
+    })
+  );
+  input.value = sql;
+  const run = () => {
+    const href = sqlHref(db, input.value, 0);
+    if (location.hash === href) void route();
+    else location.hash = href;
+  };
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+  const result = h('div', { 'data-testid': 'sql-result' });
+  render(
+    main,
+    h('h1', null, `${db}: SQL`),
+    h(
+      'p',
+      { className: 'muted' },
+      `Read-only: one statement that reads (SELECT, WITH … SELECT, VALUES, EXPLAIN, read-only PRAGMAs). Stopped after ${timeLimitMs / 1000} s; at most ${formatCount(rowLimit)} rows, ${PAGE_SIZE} a page.`,
+    ),
+    h(
+      'form',
+      {
+        className: 'sql-form',
+        onsubmit: (/** @type {Event} */ event) => {
+          event.preventDefault();
+          run();
+        },
+      },
+      input,
+      h(
+        'div',
+        null,
+        h('button', { type: 'submit', className: 'primary', 'data-testid': 'sql-run' }, 'Run'),
+        h('span', { className: 'muted' }, ' Ctrl-Enter'),
+      ),
+    ),
+    result,
+  );
+  if (!sql.trim()) return;
+  render(result, h('p', { className: 'muted', 'data-testid': 'sql-running' }, 'Running…'));
+  const request = new URLSearchParams({ q: sql, limit: String(PAGE_SIZE) });
+  if (offset > 0) request.set('offset', String(offset));
+  let page;
+  try {
+    page = await api(`databases/${enc(db)}/sql?${request}`);
+  } catch (error) {
+    if (signal.aborted) return;
+    render(result, errorBox(error, []));
+    return;
+  }
+  const shown = page.rows.length;
+  const range =
+    shown === 0
+      ? offset === 0
+        ? 'no rows'
+        : `no rows after row ${formatCount(offset)}`
+      : `rows ${formatCount(offset + 1)}–${formatCount(offset + shown)}`;
+  const textColumn = (/** @type {string} */ name) => ({
+    name,
+    key: name,
+    sqlType: '',
+    display: 'text',
+    notNull: false,
+    primaryKey: false,
+  });
+  render(
+    result,
+    h(
+      'div',
+      { className: 'pager' },
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: offset === 0,
+          onclick: () => (location.hash = sqlHref(db, sql, 0)),
+        },
+        '« First',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: offset === 0,
+          'data-testid': 'sql-prev',
+          onclick: () => (location.hash = sqlHref(db, sql, Math.max(0, offset - PAGE_SIZE))),
+        },
+        '◀ Previous',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: page.nextOffset === undefined,
+          'data-testid': 'sql-next',
+          onclick: () => (location.hash = sqlHref(db, sql, page.nextOffset)),
+        },
+        'Next ▶',
+      ),
+      h('span', { className: 'muted', 'data-testid': 'sql-range' }, range),
+      page.rowLimitReached
+        ? h(
+            'span',
+            { className: 'warn', 'data-testid': 'sql-row-limit' },
+            ` · the row limit (${formatCount(page.rowLimit)}) is reached: the rest is not shown`,
+          )
+        : null,
+    ),
+    h(
+      'div',
+      { className: 'rows-wrap' },
+      h(
+        'table',
+        { className: 'grid', 'data-testid': 'sql-rows' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            page.columns.map((/** @type {string} */ name) => h('th', null, name)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          page.rows.map((/** @type {unknown[]} */ row) =>
+            h(
+              'tr',
+              null,
+              row.map((value, index) =>
+                h(
+                  'td',
+                  { className: typeof value === 'number' ? 'num' : '' },
+                  formatValue(value, textColumn(page.columns[index] ?? ''), 'cell'),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * An error, with the way back: `links` (the page one level up first), then all databases.
+ * @param {unknown} error @param {Array<[string, string]>} links
+ */
+function errorBox(error, links) {
+  return h(
+    'div',
+    { className: 'error-box' },
+    h(
+      'p',
+      { className: 'error', role: 'alert', 'data-testid': 'error' },
+      error instanceof Error ? error.message : String(error),
+    ),
+    h(
+      'p',
+      { className: 'error-nav' },
+      links.map(([label, href], index) =>
+        h('a', { href, 'data-testid': index === 0 ? 'error-back' : undefined }, `← ${label}`),
+      ),
+      h(
+        'a',
+        { href: '#/', 'data-testid': links.length === 0 ? 'error-back' : undefined },
+        '← all databases',
+      ),
+    ),
+  );
+}
+
+/**
+ * Breadcrumbs of a page from its address alone, set before the page loads, so they stay right
+ * when it fails; the last is the page itself. @param {string[]} parts
+ * @returns {Array<[string, string | undefined]>}
+ */
+function crumbsFor(parts) {
+  /** @type {Array<[string, string | undefined]>} */
+  const trail = [['databases', '#/']];
+  const [kind, db, section, table, rowPart, rowid] = parts;
+  if (kind === 'db' && db) {
+    trail.push([db, dbHref(db)]);
+    if (section === 'er') trail.push(['ER diagram', `${dbHref(db)}/er`]);
+    if (section === 'sql') trail.push(['SQL', `${dbHref(db)}/sql`]);
+    if (section === 't' && table) {
+      trail.push([table, tableHref(db, table)]);
+      if (rowPart === 'row') trail.push([rowid ? `row ${rowid}` : 'row', undefined]);
+    }
+  }
+  return trail;
+}
+
 async function route() {
+  navigation.abort();
+  navigation = new AbortController();
+  const signal = navigation.signal;
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path = '/', queryText = ''] = hash.split('?');
   const query = new URLSearchParams(queryText);
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  /** @type {string[]} */
+  let parts = [];
   try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    setCrumbs(
+      crumbsFor(parts).map(([label, href], index, all) => [
+        label,
+        index === all.length - 1 ? undefined : href,
+      ]),
+    );
     if (parts.length === 0) await homeView();
     else if (parts[0] === 'db' && parts[1] && parts.length === 2) await databaseView(parts[1]);
     else if (parts[0] === 'db' && parts[1] && parts[2] === 'er') await erView(parts[1]);
+    else if (parts[0] === 'db' && parts[1] && parts[2] === 'sql' && parts.length === 3)
+      await sqlView(parts[1], query);
     else if (parts[0] === 'db' && parts[1] && parts[2] === 't' && parts[3] && parts.length === 4)
       await tableView(parts[1], parts[3], query);
     else if (parts[0] === 'db' && parts[1] && parts[2] === 't' && parts[3] && parts[4] === 'row') {
@@ -642,12 +1023,18 @@ async function route() {
       await rowView(parts[1], parts[3], selector);
     } else throw new Error(`no page at ${hash}`);
   } catch (error) {
+    if (signal.aborted) return; // a newer page is loading
+    // The sidebar stays when it shows this page's database; otherwise it would mislead.
+    if (sidebar.dataset.db !== parts[1] || parts[0] !== 'db') clearSidebar();
+    const trail = crumbsFor(parts);
+    const up = trail.length >= 2 ? [trail[trail.length - 2]] : [];
     render(
       main,
-      h(
-        'p',
-        { className: 'error', role: 'alert' },
-        error instanceof Error ? error.message : String(error),
+      errorBox(
+        error,
+        /** @type {Array<[string, string]>} */ (
+          up.filter((crumb) => crumb && crumb[0] !== 'databases')
+        ),
       ),
     );
   }
