@@ -24,7 +24,7 @@ export function registerRestoreCommand(program: Command): void {
       const report = await restoreDatabase(name, path, from);
       const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
       console.log(
-        `restored ${report.path} from ${from}: ${rows.toLocaleString('en-US')} rows, integrity ok, counts match`,
+        `restored ${report.path} from ${from}: ${rows.toLocaleString('en-US')} rows, integrity ok`,
       );
       if (report.asidePath) console.log(`the previous file is kept at ${report.asidePath}`);
       if (report.pendingMigrations.length > 0) {
