@@ -133,11 +133,18 @@ export async function restoreDatabase(
  */
 function lookAtBackup(backupPath: string, databasePath: string): void {
   const refuse = (reason: string) => new RestoreRefusedError(`${backupPath} ${reason}`);
+  const unreadable = (error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return refuse('does not exist');
+    return refuse(
+      `cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error))})`,
+    );
+  };
   let stats: Stats;
   try {
     stats = statSync(backupPath);
-  } catch {
-    throw refuse('does not exist');
+  } catch (error) {
+    throw unreadable(error);
   }
   if (!stats.isFile()) throw refuse('is not a file');
   const target = statOrUndefined(databasePath);
@@ -148,7 +155,12 @@ function lookAtBackup(backupPath: string, databasePath: string): void {
   }
   if (stats.size === 0) throw refuse('is empty (0 bytes), not a backup');
   const header = Buffer.alloc(SQLITE_HEADER.length);
-  const fd = openSync(backupPath, 'r');
+  let fd: number;
+  try {
+    fd = openSync(backupPath, 'r');
+  } catch (error) {
+    throw unreadable(error);
+  }
   try {
     readSync(fd, header, 0, header.length, 0);
   } finally {
