@@ -24,7 +24,8 @@ export function registerSeedCommand(program: Command): void {
       .command('seed')
       .description(
         'Fill a database with realistic, deterministic rows for every table (enums, JSON shapes and ' +
-          'references all valid), in one transaction: every row or none. Migrates the file first; ' +
+          'references all valid), in one transaction: every row or none (until it commits, the ' +
+          'WAL beside the file grows by about the size of the rows). Migrates the file first; ' +
           'refuses a database that already has rows unless --append.',
       ),
     true,
