@@ -100,7 +100,12 @@ describe('restore', () => {
     sqlite.close();
     const changed = dumpFile(path);
 
-    const report = restoreDatabase('pokecode', path, backup.path, new Date('2025-01-02T03:04:05Z'));
+    const report = await restoreDatabase(
+      'pokecode',
+      path,
+      backup.path,
+      new Date('2025-01-02T03:04:05Z'),
+    );
     expect(dumpFile(path)).toEqual(before);
     expect(report.asidePath).toBe(`${path}.before-restore-2025-01-02T03-04-05.000Z`);
     expect(dumpFile(report.asidePath!)).toEqual(changed);
@@ -118,7 +123,7 @@ describe('restore', () => {
     const garbage = join(dir, 'garbage.bak');
     writeFileSync(garbage, 'not a database at all, just text');
     for (const bad of [truncated, garbage, join(dir, 'missing.bak')]) {
-      expect(() => restoreDatabase('pokecode', path, bad)).toThrow(RestoreRefusedError);
+      await expect(restoreDatabase('pokecode', path, bad)).rejects.toThrow(RestoreRefusedError);
     }
     expect(readFileSync(path).equals(before)).toBe(true);
   });
@@ -133,7 +138,7 @@ describe('restore', () => {
       .prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)')
       .run('f'.repeat(64), Date.now());
     sqlite.close();
-    expect(() => restoreDatabase('pokecode', path, newer)).toThrow(/newer schema/);
+    await expect(restoreDatabase('pokecode', path, newer)).rejects.toThrow(/newer schema/);
     expect(existsSync(path)).toBe(true);
   });
 });

@@ -1,12 +1,21 @@
-import { closeSync, copyFileSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fsyncPath } from '../backup/fsync.ts';
 import type { DatabaseName } from '../database-names.ts';
-import { loadMigrations } from '../migrate/load-migrations.ts';
-import { readAppliedMigrations } from '../migrate/migrations-table.ts';
-import { planFromRecords } from '../migrate/plan.ts';
-import { checkDatabaseFile, countDifferences } from './verify.ts';
+import { judgeBackup, readFileContents, type FileContents } from './backup-identity.ts';
+import { checkDatabaseFile } from './verify.ts';
 
 export interface RestoreReport {
   /** The database file, now holding the backup's data. */
@@ -18,85 +27,163 @@ export interface RestoreReport {
   pendingMigrations: string[];
 }
 
-/** The backup cannot be restored: corrupt, not a database, or written by a newer schema. */
+/**
+ * The file cannot be restored: it is not a backup of that database (missing, empty, not SQLite,
+ * corrupt, another database's, an original tool's file, from a newer schema, the database itself),
+ * or the database is in use. Nothing was changed.
+ */
 export class RestoreRefusedError extends Error {
   override readonly name = 'RestoreRefusedError';
 }
 
 const SIDE_FILES = ['-wal', '-shm'] as const;
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
- * Replaces a database file with a backup, verifying both ends:
- * 1. the backup must pass `integrity_check` and record no migration unknown to this build (a newer
- *    schema would be silently misread);
- * 2. the current file is checkpointed (refused if another process holds it open) and moved aside,
- *    with its -wal/-shm, to `<file>.before-restore-<time>`;
- * 3. the backup is copied in under a temporary name, fsynced, renamed into place;
- * 4. the restored file is checked again (integrity and the backup's row counts).
- * Any failure after step 2 puts the original back. The aside copy is kept, never deleted.
+ * Replaces a database file with a backup of it, verifying it first:
+ * 1. the backup is looked at without opening it: it must be a non-empty SQLite file, not the
+ *    database file itself, with no WAL beside it holding transactions the file alone lacks;
+ * 2. it is copied beside the database as `<file>.restore-partial` and fsynced, and that copy is
+ *    what gets checked, so reading the backup needs no write access to its folder (SQLite would
+ *    want a -shm beside a WAL-mode file) and what is checked is exactly what is installed: it must
+ *    pass `integrity_check` and be a backup of `name` (judgeBackup: its migration history and tables);
+ * 3. the current file is checkpointed (refused if another process holds it open) and moved aside,
+ *    with its -wal/-shm, to `<file>.before-restore-<time>`; the copy is renamed into place.
+ * A refusal removes the copy: the database and its folder are as they were. A failure after step 3
+ * began puts the original back. The aside copy is kept, never deleted.
  */
-export function restoreDatabase(
+export async function restoreDatabase(
   name: DatabaseName,
   databasePath: string,
   backupPath: string,
   now = new Date(),
-): RestoreReport {
-  if (!existsSync(backupPath)) throw new RestoreRefusedError(`backup ${backupPath} does not exist`);
-  const known = loadMigrations(name);
-  let pending: string[] = [];
-  let unknown = 0;
-  const backup = checkDatabaseFile(backupPath, (sqlite) => {
-    const plan = planFromRecords(readAppliedMigrations(sqlite), known);
-    unknown = plan.unknown.length + plan.edited.length;
-    pending = plan.pending.map((m) => m.tag);
-  });
-  if (backup.integrity.length > 0) {
-    throw new RestoreRefusedError(
-      `backup ${backupPath} is corrupt: ${backup.integrity.slice(0, 3).join('; ')}`,
-    );
-  }
-  if (unknown > 0) {
-    throw new RestoreRefusedError(
-      `backup ${backupPath} was written by a newer schema (${unknown} migration(s) this version does not know); restore it with that version`,
-    );
-  }
+): Promise<RestoreReport> {
+  lookAtBackup(backupPath, databasePath);
 
   const dir = dirname(databasePath);
-  const asidePath = existsSync(databasePath)
-    ? join(dir, `${basename(databasePath)}.before-restore-${now.toISOString().replace(/:/g, '-')}`)
-    : undefined;
-  if (asidePath) {
-    checkpointOrRefuse(databasePath);
-    renameSync(databasePath, asidePath);
-    for (const side of SIDE_FILES) {
-      if (existsSync(databasePath + side)) renameSync(databasePath + side, asidePath + side);
-    }
-  }
   const partial = `${databasePath}.restore-partial`;
+  const removePartial = () => {
+    for (const suffix of ['', ...SIDE_FILES]) rmSync(partial + suffix, { force: true });
+  };
+  let counts: Record<string, number>;
+  let pending: string[];
   try {
-    rmSync(partial, { force: true });
+    removePartial(); // left by a process killed mid-restore
     closeSync(openSync(partial, 'wx', 0o600));
     copyFileSync(backupPath, partial);
+    // copyFile gives the copy the backup's mode: a read-only backup would make a read-only database.
+    chmodSync(partial, 0o600);
     fsyncPath(partial);
-    renameSync(partial, databasePath);
-    fsyncPath(dir);
-    const restored = checkDatabaseFile(databasePath);
-    const problems = [...restored.integrity, ...countDifferences(backup.counts, restored.counts)];
-    if (problems.length > 0)
-      throw new Error(`the restored file failed verification: ${problems.slice(0, 3).join('; ')}`);
-  } catch (error) {
-    rmSync(partial, { force: true });
-    for (const suffix of ['', ...SIDE_FILES]) rmSync(databasePath + suffix, { force: true });
-    if (asidePath) {
-      renameSync(asidePath, databasePath);
-      for (const side of SIDE_FILES) {
-        if (existsSync(asidePath + side)) renameSync(asidePath + side, databasePath + side);
-      }
-      fsyncPath(dir);
+    let contents: FileContents | undefined;
+    const check = checkDatabaseFile(partial, (sqlite) => (contents = readFileContents(sqlite)));
+    for (const side of SIDE_FILES) rmSync(partial + side, { force: true });
+    if (check.integrity.length > 0 || !contents) {
+      throw new RestoreRefusedError(
+        `${backupPath} is corrupt: ${check.integrity.slice(0, 3).join('; ')}`,
+      );
     }
+    const verdict = await judgeBackup(contents, name, backupPath);
+    if (!verdict.ok) throw new RestoreRefusedError(verdict.reason);
+    counts = check.counts;
+    pending = verdict.pending;
+  } catch (error) {
+    removePartial();
     throw error;
   }
-  return { path: databasePath, asidePath, counts: backup.counts, pendingMigrations: pending };
+
+  // A -wal left without its database would be replayed into the restored file: it goes aside too.
+  const present = ['', ...SIDE_FILES].filter((suffix) => existsSync(databasePath + suffix));
+  const asidePath =
+    present.length > 0
+      ? join(
+          dir,
+          `${basename(databasePath)}.before-restore-${now.toISOString().replace(/:/g, '-')}`,
+        )
+      : undefined;
+  try {
+    if (present.includes('')) checkpointOrRefuse(databasePath);
+  } catch (error) {
+    removePartial();
+    throw error;
+  }
+  const moved: string[] = [];
+  try {
+    for (const suffix of ['', ...SIDE_FILES]) {
+      if (asidePath && existsSync(databasePath + suffix)) {
+        renameSync(databasePath + suffix, asidePath + suffix);
+        moved.push(suffix);
+      }
+    }
+    renameSync(partial, databasePath);
+    fsyncPath(dir);
+  } catch (error) {
+    if (existsSync(partial)) removePartial();
+    else for (const suffix of ['', ...SIDE_FILES]) rmSync(databasePath + suffix, { force: true });
+    for (const suffix of moved) renameSync(asidePath + suffix, databasePath + suffix);
+    if (moved.length > 0) fsyncPath(dir);
+    throw error;
+  }
+  return { path: databasePath, asidePath, counts, pendingMigrations: pending };
+}
+
+/**
+ * The refusals that need no copy: a backup that is missing, not a file, empty, not SQLite, the
+ * database itself (also through a symlink, a relative path or a hard link), or a live database
+ * whose WAL holds transactions that copying the main file would drop.
+ */
+function lookAtBackup(backupPath: string, databasePath: string): void {
+  const refuse = (reason: string) => new RestoreRefusedError(`${backupPath} ${reason}`);
+  const unreadable = (error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return refuse('does not exist');
+    return refuse(
+      `cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error))})`,
+    );
+  };
+  let stats: Stats;
+  try {
+    stats = statSync(backupPath);
+  } catch (error) {
+    throw unreadable(error);
+  }
+  if (!stats.isFile()) throw refuse('is not a file');
+  const target = statOrUndefined(databasePath);
+  if (target && target.dev === stats.dev && target.ino === stats.ino) {
+    throw refuse(
+      `is the database file itself (${databasePath}): it cannot be restored onto itself`,
+    );
+  }
+  if (stats.size === 0) throw refuse('is empty (0 bytes), not a backup');
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let fd: number;
+  try {
+    fd = openSync(backupPath, 'r');
+  } catch (error) {
+    throw unreadable(error);
+  }
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!header.equals(SQLITE_HEADER)) {
+    throw refuse('is not an SQLite database (it lacks the SQLite file header), not a backup');
+  }
+  const wal = statOrUndefined(`${backupPath}-wal`);
+  if (wal && wal.size > 0) {
+    throw refuse(
+      `has a non-empty ${basename(backupPath)}-wal beside it: it is a database in use (or was copied ` +
+        'with its WAL), whose file alone lacks what the WAL holds; make a backup of it with pnpm db:backup',
+    );
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

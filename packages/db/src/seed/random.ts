@@ -78,9 +78,22 @@ export class Random {
   }
 }
 
+const MULTIPLIER = 0x2c1b3c6d;
+/** MULTIPLIER's inverse modulo 2^32 (Newton's iteration doubles the correct bits each step). */
+const INVERSE = (() => {
+  let x = MULTIPLIER;
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(MULTIPLIER, x));
+  return x >>> 0;
+})();
+
 /** A 32-bit number unique per (seed, tag, index) for indexes below 2^32 (see uniqueHex). */
 export function uniqueUint32(seed: number, tag: string, index: number): number {
-  return Math.imul((index >>> 0) ^ hash32(seed, tag, 0), 0x2c1b3c6d) >>> 0;
+  return Math.imul((index >>> 0) ^ hash32(seed, tag, 0), MULTIPLIER) >>> 0;
+}
+
+/** The index whose uniqueUint32 (and uniqueHex's last 8 digits) is `value`: its inverse. */
+export function indexOfUint32(seed: number, tag: string, value: number): number {
+  return (Math.imul(value >>> 0, INVERSE) ^ hash32(seed, tag, 0)) >>> 0;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { hashUnit, Random, uniqueHex, uniqueUint32 } from './random.ts';
+import { getTableName } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { freePositions, type Positions } from './free-positions.ts';
+import { hashUnit, indexOfUint32, Random, uniqueHex, uniqueUint32 } from './random.ts';
 import { TableWriter, type SeedRow } from './table-writer.ts';
 
 /** What a database's seeder gets: deterministic randomness, the planned counts and the writers. */
@@ -12,7 +14,7 @@ export class SeedContext {
     readonly seed: number,
     /** The seed data's "now", in ms: every time is at or before it. */
     readonly now: number,
-    /** Rows are added beside existing ones: fixed keys (settings, slugs) get the seed as suffix. */
+    /** Rows are added beside existing ones: keys skip the values already stored. */
     readonly append: boolean,
     private readonly onRows: (rows: number) => void,
   ) {}
@@ -27,19 +29,70 @@ export class SeedContext {
     return hashUnit(this.seed, tag, index);
   }
 
-  /** Hex id text unique per (tag, index). */
+  /** Hex text unique per (tag, index), for values no unique key holds (tokens, paths). */
   hex(tag: string, index: number, length = 8): string {
     return uniqueHex(this.seed, tag, index, length);
   }
 
-  /** A 32-bit number unique per (tag, index), e.g. for phone numbers. */
-  uniqueNumber(tag: string, index: number): number {
-    return uniqueUint32(this.seed, tag, index);
+  /**
+   * Ids for a key: hex text unique per index (the tool's prefix goes before it; its last 8
+   * digits identify it) that, when appending, is none of the ids already stored in `columns`
+   * (the key and the columns referring to it), whatever seed wrote them. Make it once per key.
+   */
+  hexKey(tag: string, columns: SQLiteColumn | readonly SQLiteColumn[], length = 8) {
+    const position = this.positions(tag, columns, (stored) => {
+      const digits = typeof stored === 'string' ? stored.slice(-8) : '';
+      return /^[0-9a-f]{8}$/.test(digits) ? Number.parseInt(digits, 16) : undefined;
+    });
+    return (index: number): string => uniqueHex(this.seed, tag, position(index), length);
   }
 
-  /** A fixed key (a setting's name, a slug), suffixed with the seed when appending. */
-  key(key: string): string {
-    return this.append ? `${key}-${this.seed}` : key;
+  /** Like hexKey, for a key made from a 32-bit number; `decode` reads the number back. */
+  numberKey(tag: string, column: SQLiteColumn, decode: (stored: unknown) => number | undefined) {
+    const position = this.positions(tag, column, decode);
+    return (index: number): number => uniqueUint32(this.seed, tag, position(index));
+  }
+
+  /**
+   * For keys numbered `<name>-<n>` (slugs): a first n above every number that ends a value of
+   * `column`, so `<name>-<first + index>` is new; 0 when not appending.
+   */
+  firstFreeNumber(column: SQLiteColumn): number {
+    if (!this.append) return 0;
+    let max = -1;
+    for (const value of this.storedValues(column)) {
+      const match = typeof value === 'string' ? /(\d+)$/.exec(value) : null;
+      if (match) max = Math.max(max, Number(match[1]));
+    }
+    return max + 1;
+  }
+
+  /** Index → the index whose key is free: itself unless appending onto keys already stored. */
+  private positions(
+    tag: string,
+    columns: SQLiteColumn | readonly SQLiteColumn[],
+    decode: (stored: unknown) => number | undefined,
+  ): Positions {
+    if (!this.append) return (index) => index;
+    const taken: number[] = [];
+    for (const column of Array.isArray(columns) ? columns : [columns]) {
+      for (const value of this.storedValues(column)) {
+        const n = decode(value);
+        if (n !== undefined && n >= 0 && n <= 0xffffffff) {
+          taken.push(indexOfUint32(this.seed, tag, n));
+        }
+      }
+    }
+    return freePositions(taken);
+  }
+
+  private storedValues(column: SQLiteColumn): IterableIterator<unknown> {
+    const table = getTableName(column.table).replace(/"/g, '""');
+    const name = column.name.replace(/"/g, '""');
+    return this.sqlite
+      .prepare(`SELECT "${name}" FROM "${table}" WHERE "${name}" IS NOT NULL`)
+      .pluck()
+      .iterate();
   }
 
   /** A time `msAgo` before the seed's now. */

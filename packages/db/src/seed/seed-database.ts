@@ -1,6 +1,6 @@
 import type { DatabaseName } from '@agentstate/schema';
 import type Database from 'better-sqlite3';
-import { databaseTables, insertionOrder } from '../schema-info/tables.ts';
+import { databaseTables } from '../schema-info/tables.ts';
 import { dipeoSeeder } from './databases/dipeo.ts';
 import { engineSeeder } from './databases/engine.ts';
 import { mcpmakerSeeder } from './databases/mcpmaker.ts';
@@ -29,7 +29,7 @@ export interface SeedOptions {
   now?: Date;
   /** Add rows to a database that already has some (default: refuse). */
   append?: boolean;
-  /** Called after each committed batch with rows written so far and the total. */
+  /** Called after each batch written (not yet committed) with rows written so far and the total. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -65,9 +65,18 @@ export function nonEmptyTables(
 
 /**
  * Fills a migrated database with realistic, deterministic rows: enums from their value lists, JSON
- * in the shapes the zod schemas check, every reference pointing at a row that exists. Rows are
- * written in `BEGIN IMMEDIATE` transactions of 10,000. If writing fails on a database that was
- * empty, the rows written so far are deleted again, so it is left empty.
+ * in the shapes the zod schemas check, every reference pointing at a row that exists.
+ *
+ * The whole seed is one `BEGIN IMMEDIATE` transaction, the check for existing rows included: it
+ * commits every row or none (an error, a killed process, a power cut), and other writers wait for
+ * it. Rows are written 10,000 at a time, so memory stays flat; SQLite spills what does not fit its
+ * page cache to the WAL, which grows to about the size of the rows written until the commit lets
+ * it be checkpointed (then it is truncated again).
+ *
+ * Appending adds the same kind of rows beside existing ones, whatever `seed`: every key skips the
+ * keys already stored (see SeedContext.hexKey), numbered slugs start past the stored ones, and
+ * tables that hold a fixed set of keys (mcpmaker `config`, multishot `credentials`) are left as
+ * they are, their share of `rows` going to the other tables.
  */
 export function seedDatabase(
   sqlite: Database.Database,
@@ -77,48 +86,34 @@ export function seedDatabase(
   const rows = options.rows ?? DEFAULT_SEED_ROWS;
   if (!Number.isSafeInteger(rows) || rows < 1)
     throw new RangeError(`rows must be a positive integer, got ${rows}`);
-  const existing = nonEmptyTables(sqlite, name);
-  const wasEmpty = Object.keys(existing).length === 0;
-  if (!wasEmpty && !options.append) throw new DatabaseNotEmptyError(existing);
-
   const seeder = seeders[name];
-  const counts = seeder.plan(rows);
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  let done = 0;
-  const ctx = new SeedContext(
-    sqlite,
-    options.seed ?? 1,
-    (options.now ?? new Date(SEED_EPOCH_MS)).getTime(),
-    !wasEmpty,
-    (n) => {
-      done += n;
-      options.onProgress?.(done, total);
-    },
-  );
-  try {
-    seeder.run(ctx, counts);
-  } catch (error) {
-    if (wasEmpty) emptyAllTables(sqlite, name);
-    throw error;
-  }
-  const tables: Record<string, number> = {};
-  for (const writer of ctx.writers)
-    tables[writer.name] = (tables[writer.name] ?? 0) + writer.written;
-  return { tables, total: done };
-}
+  const seed = sqlite.transaction((): SeedResult => {
+    const existing = nonEmptyTables(sqlite, name);
+    const append = Object.keys(existing).length > 0;
+    if (append && !options.append) throw new DatabaseNotEmptyError(existing);
 
-function emptyAllTables(sqlite: Database.Database, name: DatabaseName): void {
-  const order = insertionOrder(databaseTables(name)).reverse();
-  const foreignKeys = sqlite.pragma('foreign_keys', { simple: true }) as number;
-  // Circular references (multishot) cannot be deleted in any order with foreign keys on.
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    sqlite
-      .transaction(() => {
-        for (const { name: table } of order) sqlite.prepare(`DELETE FROM "${table}"`).run();
-      })
-      .immediate();
-  } finally {
-    sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
-  }
+    const counts = seeder.plan(rows, append);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    let done = 0;
+    const ctx = new SeedContext(
+      sqlite,
+      options.seed ?? 1,
+      (options.now ?? new Date(SEED_EPOCH_MS)).getTime(),
+      append,
+      (n) => {
+        done += n;
+        options.onProgress?.(done, total);
+      },
+    );
+    seeder.run(ctx, counts);
+    const tables: Record<string, number> = {};
+    for (const writer of ctx.writers)
+      tables[writer.name] = (tables[writer.name] ?? 0) + writer.written;
+    return { tables, total: done };
+  });
+  const result = seed.immediate();
+  // The WAL holds every page the seed wrote; fold it in and give the space back now.
+  if (result.total > 0 && sqlite.pragma('journal_mode', { simple: true }) === 'wal')
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  return result;
 }

@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 
-/** Rows per transaction: big enough to amortise the commit, small enough to keep the WAL short. */
-export const ROWS_PER_TRANSACTION = 10_000;
+/** Rows buffered per table before they are written: bounds the memory a seed of millions takes. */
+export const ROWS_PER_FLUSH = 10_000;
 /** SQLite's historic limit of 999 bound values per statement, respected for every build. */
 const MAX_VARIABLES = 999;
 const MAX_ROWS_PER_STATEMENT = 100;
@@ -12,8 +12,8 @@ const MAX_ROWS_PER_STATEMENT = 100;
 export type SeedRow = Record<string, unknown>;
 
 /**
- * Buffers rows of one table and writes them with prepared multi-row INSERTs, one `BEGIN IMMEDIATE`
- * transaction per ROWS_PER_TRANSACTION rows. Values go through each column's own driver mapping
+ * Buffers rows of one table and writes them with prepared multi-row INSERTs, ROWS_PER_FLUSH rows at
+ * a time, inside the caller's transaction (seedDatabase's: the whole seed commits or none). Values go through each column's own driver mapping
  * (JSON text, unix seconds, 0/1, timestamp text), so stored values are exactly what drizzle writes.
  *
  * Columns the generator does not fill are left to their default, or, with no default, filled with
@@ -79,27 +79,26 @@ export class TableWriter {
         value === null || value === undefined ? null : column.mapToDriverValue(value),
       );
     }
-    if (++this.buffered >= ROWS_PER_TRANSACTION) this.flush();
+    if (++this.buffered >= ROWS_PER_FLUSH) this.flush();
   }
 
-  /** Writes the buffered rows in one immediate transaction. */
+  /** Writes the buffered rows. */
   flush(): void {
     if (this.buffered === 0) return;
+    // Outside a transaction each statement would commit on its own: a failure would leave part.
+    if (!this.sqlite.inTransaction)
+      throw new Error(`${this.name}: seed rows written outside a transaction`);
     const width = this.columns.length;
     const values = this.buffer;
     const rows = this.buffered;
-    this.sqlite
-      .transaction(() => {
-        const chunk = this.rowsPerStatement * width;
-        let offset = 0;
-        for (; offset + chunk <= values.length; offset += chunk) {
-          this.many.run(values.slice(offset, offset + chunk));
-        }
-        for (; offset < values.length; offset += width) {
-          this.one.run(values.slice(offset, offset + width));
-        }
-      })
-      .immediate();
+    const chunk = this.rowsPerStatement * width;
+    let offset = 0;
+    for (; offset + chunk <= values.length; offset += chunk) {
+      this.many.run(values.slice(offset, offset + chunk));
+    }
+    for (; offset < values.length; offset += width) {
+      this.one.run(values.slice(offset, offset + width));
+    }
     this.buffer.length = 0;
     this.buffered = 0;
     this.written += rows;

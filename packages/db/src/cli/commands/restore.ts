@@ -8,20 +8,23 @@ export function registerRestoreCommand(program: Command): void {
     program
       .command('restore')
       .description(
-        'Replace a database file with a verified backup. Refuses a corrupt backup or one from a ' +
-          'newer schema; keeps the current file aside as <file>.before-restore-<time>.',
+        'Replace a database file with a verified backup of that database (its migration history ' +
+          'and tables). Refuses anything else, changing nothing: an empty, corrupt or non-SQLite file, ' +
+          "another database's backup, a file an original tool made (db:migrate --path adopts those), " +
+          'a backup from a newer schema, the database file itself. Keeps the current file aside as ' +
+          '<file>.before-restore-<time>.',
       ),
     true,
   )
     .requiredOption('--from <backup>', 'the backup file to restore')
-    .action((options: { db?: string; path?: string; from: string }) => {
+    .action(async (options: { db?: string; path?: string; from: string }) => {
       const { name, path } = selectedDatabaseFile(options);
       const from = userPath(options.from);
       console.error(`verifying ${from} …`);
-      const report = restoreDatabase(name, path, from);
+      const report = await restoreDatabase(name, path, from);
       const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
       console.log(
-        `restored ${report.path} from ${from}: ${rows.toLocaleString('en-US')} rows, integrity ok, counts match`,
+        `restored ${report.path} from ${from}: ${rows.toLocaleString('en-US')} rows, integrity ok`,
       );
       if (report.asidePath) console.log(`the previous file is kept at ${report.asidePath}`);
       if (report.pendingMigrations.length > 0) {

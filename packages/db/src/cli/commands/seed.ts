@@ -24,13 +24,20 @@ export function registerSeedCommand(program: Command): void {
       .command('seed')
       .description(
         'Fill a database with realistic, deterministic rows for every table (enums, JSON shapes and ' +
-          'references all valid). Migrates the file first; refuses a database that already has rows.',
+          'references all valid), in one transaction: every row or none (until it commits, the ' +
+          'WAL beside the file grows by about the size of the rows). Migrates the file first; ' +
+          'refuses a database that already has rows unless --append.',
       ),
     true,
   )
     .option('--rows <n>', 'total rows across all tables', positiveInteger, DEFAULT_SEED_ROWS)
     .option('--seed <n>', 'random seed: the same seed gives the same rows', nonNegativeInteger, 1)
-    .option('--append', 'add rows even though the database already has some')
+    .option(
+      '--append',
+      'add rows to a database that already has some, with keys none of its rows has (whatever ' +
+        '--seed); settings tables with a fixed set of keys (mcpmaker config, multishot ' +
+        'credentials) are left as they are',
+    )
     .action(async (options: SeedCommandOptions) => {
       const { name, path } = selectedDatabaseFile(options);
       const handle = await openDatabase(name, { path, migrate: { log: () => {} } });
@@ -55,7 +62,8 @@ export function registerSeedCommand(program: Command): void {
         bar.finish();
         if (error instanceof DatabaseNotEmptyError)
           throw new CliError(`${handle.path}: ${error.message}`);
-        throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new CliError(`${handle.path}: seeding failed, nothing was written: ${message}`);
       } finally {
         handle.close();
       }

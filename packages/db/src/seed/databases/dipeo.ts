@@ -19,7 +19,13 @@ export const dipeoSeeder: DatabaseSeeder<Table> = {
     ),
 
   run(ctx, counts) {
-    const executionId = (i: number) => `exec_${ctx.hex('execution', i, 32)}`;
+    // Transition and message ids start with their execution's: a fresh execution id makes them fresh.
+    const executionKey = ctx.hexKey(
+      'execution',
+      [executions.executionId, transitions.executionId, messages.executionId],
+      32,
+    );
+    const executionId = (i: number) => `exec_${executionKey(i)}`;
     const started = (i: number) =>
       ctx.ago(DAY * 30 * ctx.unit('execution-started', i) + MINUTE * 10);
     const nodeCount = (i: number) => 2 + Math.floor(ctx.unit('execution-nodes', i) * 5);

@@ -40,6 +40,8 @@ const tags = [
 ];
 const roles = ['chief', 'builder', 'deep-work', 'project', 'idea'] as const;
 const primitives = ['research', 'analyze', 'organize', 'draft', 'summarize', 'monitor'];
+/** Phone numbers are +1 and ten digits: this plus a 32-bit number. */
+const PHONE_BASE = 1_000_000_000;
 
 /** A personal assistant's system database: sessions, their workers and pings, plans and contacts. */
 export const engineSeeder: DatabaseSeeder<Table> = {
@@ -67,8 +69,26 @@ export const engineSeeder: DatabaseSeeder<Table> = {
     ),
 
   run(ctx, counts) {
-    const sessionId = (i: number) => ctx.hex('session', i);
-    const workerId = (i: number) => ctx.hex('worker', i);
+    // Keys, made before any row is written; references to a row use its table's key function.
+    const sessionId = ctx.hexKey('session', sessions.id);
+    const workerId = ctx.hexKey('worker', [workers.id, conversationNotifications.entityId]);
+    const dedupeHash = ctx.hexKey('dedupe', workers.dedupeHash, 16);
+    const pingId = ctx.hexKey('ping', pings.id);
+    const priorityId = ctx.hexKey('priority', priorities.id);
+    const contactId = ctx.hexKey('contact', [contacts.id, contactTags.contactId]);
+    const phone = ctx.numberKey('phone', contacts.phone, (stored) =>
+      typeof stored === 'string' && /^\+1\d{10}$/.test(stored)
+        ? Number(stored.slice(2)) - PHONE_BASE
+        : undefined,
+    );
+    const scheduledMissionId = ctx.hexKey('scheduled-mission', [
+      scheduledMissions.id,
+      missions.missionId,
+    ]);
+    const firstSlugNumber = ctx.firstFreeNumber(scheduledMissions.slug);
+    const missionRunId = ctx.hexKey('mission-run', missions.id);
+    const notificationId = ctx.hexKey('notification', conversationNotifications.id);
+    const stagedId = ctx.hexKey('staged', stagedContent.id);
     const sessionStart = (i: number) =>
       ctx.ago(DAY * 60 * ctx.unit('session-start', i) + HOUR).getTime();
     const sessionRole = (i: number) =>
@@ -130,7 +150,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
           status === 'pending' && w.chance(0.5) ? iso(ctx.now + w.int(1, 48) * HOUR) : null,
         retryAt: null,
         // Only work still queued keeps its hash: finished work may be scheduled again.
-        dedupeHash: status === 'pending' ? ctx.hex('dedupe', i, 16) : null,
+        dedupeHash: status === 'pending' ? dedupeHash(i) : null,
         lastError:
           status === 'failed'
             ? w.pick(['Timed out after 30 minutes', 'Claude exited with code 1'])
@@ -153,7 +173,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
     ctx.insertChildren(pings, pingsPerSession, (session, k, i) => {
       const created = sessionStart(session) + (k + 1) * 3 * MINUTE;
       return {
-        id: ctx.hex('ping', i),
+        id: pingId(i),
         sessionId: sessionId(session),
         message: sentence(p, 2, 12),
         createdAt: iso(created),
@@ -167,7 +187,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
       const created = ctx.now - day * DAY - r.int(1, 10) * HOUR;
       const done = r.chance(day === 0 ? 0.3 : 0.8);
       return {
-        id: ctx.hex('priority', i),
+        id: priorityId(i),
         content: task(r),
         level: r.weighted(['critical', 'high', 'medium', 'low'] as const, [10, 25, 45, 20]),
         pool: r.chance(0.85) ? 'main' : 'someday',
@@ -184,10 +204,10 @@ export const engineSeeder: DatabaseSeeder<Table> = {
       const first = c.pick(firstNames);
       const last = c.pick(lastNames);
       return {
-        id: ctx.hex('contact', i),
+        id: contactId(i),
         name: `${first} ${last}`,
         email: c.chance(0.7) ? `${first.toLowerCase()}.${i}@example.com` : null,
-        phone: c.chance(0.8) ? `+1${1_000_000_000 + ctx.uniqueNumber('phone', i)}` : null,
+        phone: c.chance(0.8) ? `+1${PHONE_BASE + phone(i)}` : null,
         notes: c.chance(0.4) ? sentence(c, 3, 15) : null,
         createdAt: ctx.ago(DAY * c.int(1, 700)),
       };
@@ -201,19 +221,26 @@ export const engineSeeder: DatabaseSeeder<Table> = {
       tags.length,
     );
     ctx.insertChildren(contactTags, tagsPerContact, (contact, k) => ({
-      contactId: ctx.hex('contact', contact),
+      contactId: contactId(contact),
       tag: tags[(contact + k) % tags.length]!,
     }));
 
     const m = ctx.random('scheduled-missions');
-    const missionSlug = (i: number) =>
-      ctx.key(
-        `${['morning-brief', 'inbox-triage', 'weekly-review', 'backup-check', 'news-digest'][i % 5]}${i >= 5 ? `-${i}` : ''}`,
-      );
+    // Unnumbered for the first five of a new database; numbered past every stored one when appending.
+    const missionSlug = (i: number) => {
+      const name = [
+        'morning-brief',
+        'inbox-triage',
+        'weekly-review',
+        'backup-check',
+        'news-digest',
+      ][i % 5];
+      return ctx.append ? `${name}-${firstSlugNumber + i}` : `${name}${i >= 5 ? `-${i}` : ''}`;
+    };
     ctx.insert(scheduledMissions, counts.scheduled_missions, (i) => {
       const type = m.weighted(['time', 'cron', 'relative'] as const, [60, 30, 10]);
       return {
-        id: ctx.hex('scheduled-mission', i),
+        id: scheduledMissionId(i),
         name: missionSlug(i).replace(/-/g, ' '),
         slug: missionSlug(i),
         description: sentence(m, 3, 10),
@@ -252,8 +279,8 @@ export const engineSeeder: DatabaseSeeder<Table> = {
           : x.weighted(['completed', 'failed', 'timeout', 'cancelled'] as const, [85, 8, 4, 3]);
       const seconds = x.int(30, 3000);
       return {
-        id: ctx.hex('mission-run', i),
-        missionId: ctx.hex('scheduled-mission', mission),
+        id: missionRunId(i),
+        missionId: scheduledMissionId(mission),
         startedAt: iso(started),
         endedAt: status === 'running' ? null : iso(started + seconds * 1000),
         status,
@@ -283,7 +310,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
     ctx.insertChildren(conversationNotifications, notified, (worker, k, i) => {
       const session = workerSession(worker);
       return {
-        id: ctx.hex('notification', i),
+        id: notificationId(i),
         conversationId:
           session >= 0
             ? conversation(session)
@@ -300,7 +327,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
       const created = ctx.ago(g.int(1, 30 * 24) * HOUR).getTime();
       const status = g.weighted(['staged', 'displayed', 'dismissed'] as const, [30, 40, 30]);
       return {
-        id: ctx.hex('staged', i),
+        id: stagedId(i),
         title: task(g),
         contentType: g.pick(['markdown', 'html', 'text', 'json'] as const),
         content: paragraph(g, g.int(1, 4)),

@@ -19,12 +19,13 @@ const configRows: Array<[string, string]> = [
  * workflow_sessions), each workflow has a few playback runs.
  */
 export const mcpmakerSeeder: DatabaseSeeder<Table> = {
-  plan(total) {
+  plan(total, append) {
     const counts = allocate<Table>(
       total,
       { config: 0, workflows: 1, sessions: 5, workflow_sessions: 4.5, playback_logs: 3 },
       { sessions: 'workflows', workflow_sessions: 'sessions', playback_logs: 'workflows' },
-      { config: configRows.length },
+      // The settings are a fixed set of keys: a database being appended to keeps its own.
+      { config: append ? 0 : configRows.length },
     );
     // One junction row per linked recording: never more than there are recordings.
     const excess = Math.max(0, counts.workflow_sessions - counts.sessions);
@@ -35,10 +36,12 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
 
   run(ctx, counts) {
     // mcpmaker ids: Date.now() in base 36, a dash, random base-36 characters.
-    const id = (tag: string, i: number, at: number) => `${at.toString(36)}-${ctx.hex(tag, i)}`;
+    const workflowKey = ctx.hexKey('workflow', [workflows.id, workflowSessions.workflowId]);
+    const sessionKey = ctx.hexKey('session', [sessions.id, workflowSessions.sessionId]);
+    const playbackKey = ctx.hexKey('playback', playbackLogs.id);
     const workflowCreated = (w: number) =>
       ctx.ago(DAY * 90 * ctx.unit('workflow-created', w) + DAY).getTime();
-    const workflowId = (w: number) => id('workflow', w, workflowCreated(w));
+    const workflowId = (w: number) => `${workflowCreated(w).toString(36)}-${workflowKey(w)}`;
     const site = (w: number) => sites[w % sites.length]!;
     // Sessions below `linked` belong to a workflow, spread over workflows in contiguous groups.
     const linked = counts.workflow_sessions;
@@ -52,12 +55,12 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
       const base = w >= 0 ? workflowCreated(w) : ctx.ago(DAY * 90).getTime();
       return base + Math.floor(ctx.unit('session-start', s) * DAY * 5);
     };
-    const sessionId = (s: number) => id('session', s, sessionStart(s));
+    const sessionId = (s: number) => `${sessionStart(s).toString(36)}-${sessionKey(s)}`;
 
     ctx.insert(config, counts.config, (i) => {
       const [key, value] = configRows[i % configRows.length]!;
       return {
-        key: ctx.key(i < configRows.length ? key : `${key}_${i}`),
+        key: i < configRows.length ? key : `${key}_${i}`,
         value: value === 'enc:v1:' ? `enc:v1:${ctx.hex('secret', i, 48)}` : value,
       };
     });
@@ -148,7 +151,7 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
       }));
       const successful = actions.filter((a) => a.success).length;
       return {
-        id: id('playback', i, at),
+        id: `${at.toString(36)}-${playbackKey(i)}`,
         workflowId: workflowId(wf),
         sitePattern: site(wf),
         timestamp: new Date(at),

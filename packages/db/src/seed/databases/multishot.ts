@@ -13,8 +13,9 @@ const AGENTS_PER_ROUND = 4;
  * forward in a cycle, so they are written NULL first and filled in a second pass.
  */
 export const multishotSeeder: DatabaseSeeder<Table> = {
-  plan(total) {
-    const credentialRows = Math.min(2, Math.max(0, total - 1));
+  plan(total, append) {
+    // The credentials are a fixed set of keys: a database being appended to keeps its own.
+    const credentialRows = append ? 0 : Math.min(2, Math.max(0, total - 1));
     const left = total - credentialRows;
     // A round needs its run and its four agents: below six rows there are only runs.
     if (left < 2 + AGENTS_PER_ROUND) {
@@ -34,9 +35,13 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
   },
 
   run(ctx, counts) {
-    const runId = (i: number) => `run-${ctx.hex('run', i)}`;
-    const roundId = (i: number) => `round-${ctx.hex('round', i)}`;
-    const agentId = (i: number) => `agent-${ctx.hex('agent', i)}`;
+    const runKey = ctx.hexKey('run', runs.id);
+    const roundKey = ctx.hexKey('round', rounds.id);
+    const agentKey = ctx.hexKey('agent', agents.id);
+    const logKey = ctx.hexKey('log', outputLogs.id, 12);
+    const runId = (i: number) => `run-${runKey(i)}`;
+    const roundId = (i: number) => `round-${roundKey(i)}`;
+    const agentId = (i: number) => `agent-${agentKey(i)}`;
     const runCreated = (r: number) =>
       ctx.ago(DAY * 60 * ctx.unit('run-created', r) + DAY).getTime();
     // The newest round of an active run is still running; every other round has a winner.
@@ -65,9 +70,7 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
 
     const c = ctx.random('credentials');
     ctx.insert(credentials, counts.credentials, (i) => ({
-      key: ctx.key(
-        ['anthropic_api_key', 'e2b_api_key', 'openai_api_key'][i % 3]! + (i >= 3 ? `_${i}` : ''),
-      ),
+      key: ['anthropic_api_key', 'e2b_api_key', 'openai_api_key'][i % 3]! + (i >= 3 ? `_${i}` : ''),
       value: `keychain:multishot/${ctx.hex('credential', i)}`,
       updatedAt: ctx.ago(DAY * c.int(1, 90)),
     }));
@@ -129,7 +132,7 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
     const l = ctx.random('logs');
     const logsPerAgent = spread(counts.output_logs, counts.agents, ctx.seed, 'logs');
     ctx.insertChildren(outputLogs, logsPerAgent, (agent, k, i) => ({
-      id: `log-${ctx.hex('log', i, 12)}`,
+      id: `log-${logKey(i)}`,
       agentId: agentId(agent),
       timestamp: new Date(roundCreated(Math.floor(agent / AGENTS_PER_ROUND)) + k * 5000),
       content: l.chance(0.2)
@@ -144,18 +147,14 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
     const setWinner = ctx.sqlite.prepare(
       'UPDATE "rounds" SET "winner_agent_id" = ? WHERE "id" = ?',
     );
-    ctx.sqlite
-      .transaction(() => {
-        let first = 0;
-        for (let run = 0; run < counts.runs; run++) {
-          if (roundsPerRun[run]! > 0)
-            setCurrent.run(roundId(first + roundsPerRun[run]! - 1), runId(run));
-          first += roundsPerRun[run]!;
-        }
-        for (let round = 0; round < counts.rounds; round++) {
-          if (!roundRunning(round)) setWinner.run(agentId(winner(round)), roundId(round));
-        }
-      })
-      .immediate();
+    let first = 0;
+    for (let run = 0; run < counts.runs; run++) {
+      if (roundsPerRun[run]! > 0)
+        setCurrent.run(roundId(first + roundsPerRun[run]! - 1), runId(run));
+      first += roundsPerRun[run]!;
+    }
+    for (let round = 0; round < counts.rounds; round++) {
+      if (!roundRunning(round)) setWinner.run(agentId(winner(round)), roundId(round));
+    }
   },
 };

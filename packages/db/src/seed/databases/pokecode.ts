@@ -19,7 +19,12 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
 
   run(ctx, counts) {
     const cuid = (tag: string, i: number) => `c${ctx.hex(tag, i, 24)}`;
-    const sessionId = (p: number) => cuid('session', p);
+    const deviceKey = ctx.hexKey('device', devices.deviceId, 16);
+    const sessionKey = ctx.hexKey('session', sessions.id, 24);
+    const jobKey = ctx.hexKey('job', jobQueue.id, 24);
+    const messageKey = ctx.hexKey('message', sessionMessages.id, 24);
+    const sessionId = (p: number) => `c${sessionKey(p)}`;
+    const jobId = (i: number) => `c${jobKey(i)}`;
     const created = (p: number) => ctx.ago(DAY * 120 * ctx.unit('session-created', p) + DAY);
     const provider = (p: number) =>
       ctx.unit('session-provider', p) < 0.8 ? 'claude-code' : 'codex-cli';
@@ -34,7 +39,7 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
     ctx.insert(devices, counts.devices, (i) => {
       const createdAt = ctx.ago(DAY * d.int(30, 200));
       return {
-        deviceId: `device-${ctx.hex('device', i, 16)}`,
+        deviceId: `device-${deviceKey(i)}`,
         deviceName: `${d.pick(['iPhone', 'iPad', 'Pixel', 'Galaxy'])} ${d.int(8, 16)}`,
         platform: d.pick(['ios', 'android']),
         appVersion: `1.${d.int(0, 9)}.${d.int(0, 20)}`,
@@ -71,7 +76,7 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
         updatedAt: lastMessage,
         lastAccessedAt: lastMessage,
         isWorking: working(p) && jobCounts[p]! > 0,
-        currentJobId: working(p) && jobCounts[p]! > 0 ? cuid('job', lastJob) : null,
+        currentJobId: working(p) && jobCounts[p]! > 0 ? jobId(lastJob) : null,
         lastJobStatus: jobCounts[p]! > 0 ? (working(p) ? 'processing' : 'completed') : null,
         messageCount: messageCounts[p]!,
         tokenCount: messageCounts[p]! * s.int(200, 900),
@@ -93,7 +98,7 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
       const finished = status === 'completed' || status === 'failed' || status === 'cancelled';
       const attempts = status === 'failed' ? 3 : status === 'pending' ? 0 : 1;
       return {
-        id: cuid('job', i),
+        id: jobId(i),
         sessionId: sessionId(p),
         promptId: cuid('prompt', i),
         provider: provider(p),
@@ -140,7 +145,7 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
       const text = sentence(m, 4, 30);
       const tokens = m.int(20, 1500);
       return {
-        id: cuid('message', i),
+        id: `c${messageKey(i)}`,
         sessionId: sessionId(p),
         provider: provider(p),
         type,
