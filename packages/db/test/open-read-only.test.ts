@@ -238,6 +238,32 @@ describe('reading writes nothing', () => {
     expect(readdirSync(dir)).toEqual(['pokecode.db']);
   });
 
+  it('reads a private copy instead where SQLite URI filenames are off (SQLITE_USE_URI=0)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'pokecode.db');
+    await managedPokecode(path);
+    const before = snapshotTree(dir);
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'status',
+        '--db',
+        'pokecode',
+        '--path',
+        path,
+        '--json',
+      ],
+      { cwd: packageDir, env: { ...process.env, SQLITE_USE_URI: '0' }, encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)[0].state).toBe('managed');
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
   it('closing the last read-write connection leaves no -wal or -shm where there were none', async () => {
     const dir = tempDir();
     const path = join(dir, 'pokecode.db');

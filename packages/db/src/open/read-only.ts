@@ -8,8 +8,11 @@ import { DEFAULT_BUSY_TIMEOUT_MS } from './pragmas.ts';
 
 // better-sqlite3 builds SQLite with URI filenames off and turns them on only when SQLITE_USE_URI=1
 // is set as its addon loads (on the first `new Database` of the process). The immutable reader
-// below needs them; a filename that does not start with `file:` means the same either way.
+// below needs them; a filename that does not start with `file:` means the same either way. Where
+// they stay off (the addon loaded earlier, or a worker thread, whose env SQLite does not see),
+// the reader falls back to a private copy.
 process.env.SQLITE_USE_URI ??= '1';
+let uriFilenames = true;
 
 /**
  * How a file is read without writing anything beside it:
@@ -22,6 +25,7 @@ process.env.SQLITE_USE_URI ??= '1';
  * - `copy`: a WAL file whose `-wal` holds changes but whose `-shm` is gone (a crash, a copied
  *   file). SQLite must build a `-shm` to read those changes, so the two files are copied to a
  *   private temporary directory and read there: the changes are read, nothing is written beside.
+ *   Also the fallback for `immutable` where SQLite's URI filenames are off.
  */
 export type ReadMode = 'shared' | 'immutable' | 'copy';
 
@@ -66,19 +70,28 @@ async function readWith<T>(
   file: DatabaseFile,
   read: (sqlite: Database.Database, file: DatabaseFile) => T | Promise<T>,
 ): Promise<T> {
-  if (mode === 'copy') {
-    const dir = mkdtempSync(join(tmpdir(), 'agentstate-read-'));
+  if (mode === 'immutable' && uriFilenames) {
     try {
-      const copy = join(dir, 'database');
-      copyFileSync(file.path, copy);
-      copyFileSync(`${file.path}-wal`, `${copy}-wal`);
-      return await withConnection(copy, false, file, read);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      return await withConnection(file.path, true, file, read);
+    } catch (error) {
+      if (!(error instanceof UriFilenamesOff)) throw error;
+      uriFilenames = false;
     }
   }
-  return withConnection(file.path, mode === 'immutable', file, read);
+  if (mode === 'shared') return withConnection(file.path, false, file, read);
+  const dir = mkdtempSync(join(tmpdir(), 'agentstate-read-'));
+  try {
+    const copy = join(dir, 'database');
+    copyFileSync(file.path, copy);
+    if (file.walBytes) copyFileSync(`${file.path}-wal`, `${copy}-wal`);
+    return await withConnection(copy, false, file, read);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+/** The `file:` name was taken for a plain file name: SQLite's URI filenames are off. */
+class UriFilenamesOff extends Error {}
 
 async function withConnection<T>(
   path: string,
@@ -91,13 +104,9 @@ async function withConnection<T>(
   try {
     sqlite = new Database(name, { readonly: true, fileMustExist: true });
   } catch (error) {
+    // The file is there (it was just examined): only a name read as a path fails to open.
     if (immutable && (error as { code?: string }).code === 'SQLITE_CANTOPEN') {
-      throw new DatabaseFileError(
-        'UNREADABLE',
-        file.path,
-        'cannot read it without creating its -wal and -shm: SQLite URI filenames are off in this ' +
-          'process (set SQLITE_USE_URI=1 before better-sqlite3 is first used)',
-      );
+      throw new UriFilenamesOff();
     }
     throw error;
   }
