@@ -32,7 +32,7 @@ export class FileError extends Error {
     readonly path: string,
     cause: unknown,
   ) {
-    super(`${path}: failed`, { cause });
+    super(`${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 
