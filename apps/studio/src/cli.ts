@@ -1,22 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { databaseNames, isDatabaseName, type DatabaseName } from '@agentstate/schema';
+import { integerValue, optionValue, routeErrorsThrough } from '@agentstate/cli';
+import { Command, Option } from 'commander';
+import { databaseNames, parseDatabaseName, type DatabaseName } from '@agentstate/schema';
 import { isLoopbackAddress } from './guard/policy.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, type StudioOptions } from './studio.ts';
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535) {
-    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
-  }
-  return port;
-}
-
-function parseDatabase(value: string): DatabaseName {
-  if (!isDatabaseName(value)) {
-    throw new InvalidArgumentError(`one of ${databaseNames.join(', ')}`);
-  }
-  return value;
-}
+const parsePort = integerValue({ min: 0, max: 65_535 });
+const parseDatabase = optionValue(parseDatabaseName);
 
 export interface ParsedCommand {
   options: StudioOptions;
@@ -55,8 +44,8 @@ export function parseArguments(argv: readonly string[], cwd: string): ParsedComm
   for (const name of databaseNames) {
     program.option(`--${name}-path <file>`, `file of ${name} for the offline browser`);
   }
-  program.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  program.parse(argv, { from: 'user' });
+  // Errors are thrown, not printed: the caller reports them on the one error path.
+  routeErrorsThrough(program).parse(argv, { from: 'user' });
   const opts = program.opts<Record<string, unknown>>();
 
   const paths: Partial<Record<DatabaseName, string>> = {};

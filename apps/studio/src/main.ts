@@ -1,7 +1,7 @@
-import { CommanderError } from 'commander';
+import { runCommand } from '@agentstate/cli';
 import { launcherChain, watchLauncher } from './launcher.ts';
 import { parseArguments } from './cli.ts';
-import { startStudio, StudioError, type RunningStudio } from './studio.ts';
+import { startStudio, type RunningStudio } from './studio.ts';
 
 /**
  * `pnpm db:studio --db <name>`: runs until Ctrl-C, SIGTERM or SIGHUP, or until its launcher (the
@@ -11,16 +11,7 @@ import { startStudio, StudioError, type RunningStudio } from './studio.ts';
 async function main(): Promise<void> {
   // pnpm runs this in apps/studio; INIT_CWD is where the user typed the command.
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  let parsed;
-  try {
-    parsed = parseArguments(process.argv.slice(2), cwd);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
-      return;
-    }
-    throw error;
-  }
+  const parsed = parseArguments(process.argv.slice(2), cwd);
   if (parsed.warning) console.warn(parsed.warning);
 
   const running: { studio?: RunningStudio } = {};
@@ -58,9 +49,7 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-  if (error instanceof StudioError) for (const line of error.details) console.error(`  ${line}`);
-  if (process.env.AGENTSTATE_DEBUG) console.error(error);
-  process.exit(1);
-});
+// One error line (an adoption report on stdout above it), as every command prints. Exiting is
+// needed: the signal handlers and the ancestor watch would keep the process alive.
+const exitCode = await runCommand(main);
+if (exitCode !== 0) process.exit(exitCode);

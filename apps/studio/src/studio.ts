@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { atFile } from '@agentstate/cli';
 import type { AddressInfo } from 'node:net';
 import {
   AdoptionConflictError,
@@ -93,7 +94,10 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   if (path === ':memory:') throw new StudioError('studio needs a database file, not :memory:');
 
   try {
-    const handle = await openDatabase(options.database, { path, migrate: { log } });
+    // The shared open path: read-only checks first, so a refused file is left as it was.
+    const handle = await atFile(path, () =>
+      openDatabase(options.database, { path, migrate: { log } }),
+    );
     handle.close();
   } catch (error) {
     // A file the original tool made, whose data conflicts with the schema: show the report.

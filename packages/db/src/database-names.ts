@@ -1,3 +1,9 @@
 // From the light `databases` module rather than the schema index, which loads every table and
 // zod schema (~0.8 s of start-up under tsx).
-export { databaseNames, isDatabaseName, type DatabaseName } from '@agentstate/schema/databases';
+export {
+  databaseNames,
+  isDatabaseName,
+  parseDatabaseName,
+  unknownDatabase,
+  type DatabaseName,
+} from '@agentstate/schema/databases';

@@ -1,5 +1,11 @@
 // Public API of @agentstate/db. Importing it opens nothing: call openDatabase().
-export { databaseNames, isDatabaseName, type DatabaseName } from './database-names.ts';
+export {
+  databaseNames,
+  isDatabaseName,
+  parseDatabaseName,
+  unknownDatabase,
+  type DatabaseName,
+} from './database-names.ts';
 
 export {
   defaultLocations,
@@ -18,6 +24,17 @@ export {
   type ConnectionOptions,
   type Durability,
 } from './open/pragmas.ts';
+export {
+  assertCreatable,
+  assertWritable,
+  DatabaseFileError,
+  examineDatabaseFile,
+  type DatabaseFile,
+  type DatabaseFileProblem,
+  type JournalMode,
+} from './open/database-file.ts';
+export { readDatabaseFile, readModeFor, type ReadMode } from './open/read-only.ts';
+export { inspectDatabaseFile, refuseUnusable, type FileInspection } from './open/inspect-file.ts';
 export {
   openConnection,
   openDatabase,

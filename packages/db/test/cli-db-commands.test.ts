@@ -215,13 +215,15 @@ describe('db:migrate and db:status on a fresh machine', () => {
 
     const run = cli(['migrate', '--db', 'engine'], d);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(
+    // The report is the command's output (stdout, under the database); stderr is the one error line.
+    expect(run.stdout).toContain(
       'sessions.id: expected text NOT NULL PRIMARY KEY, found missing (conflict: 1 existing row has no value for it)',
     );
-    const last = run.stderr.trimEnd().split('\n').at(-1)!;
-    expect(last).toMatch(
-      /^error: .*system\.db: cannot adopt: \d+ differences .* nothing was changed$/,
-    );
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^error: .*system\.db: cannot adopt: \d+ differences .* nothing was changed$/,
+      ),
+    ]);
     expect(sha256File(path)).toBe(before);
     expect(existsSync(join(folder, 'backups'))).toBe(false);
 
@@ -240,7 +242,7 @@ describe('bad input is one clear line and a non-zero exit', () => {
   it.each([
     [
       ['migrate', '--db', 'nope'],
-      /^error: unknown database "nope": use one of mcpmaker, multishot, dipeo, pokecode, engine$/,
+      /^error: --db: unknown database "nope" \(one of mcpmaker, multishot, dipeo, pokecode, engine\)$/,
     ],
     [['status', '--path', 'x.db'], /^error: --path needs --db <name>: a file holds one database$/],
     [['push'], /^error: required option '--db <name>' not specified$/],

@@ -30,6 +30,18 @@ describe('every root db:* script reaches its command', () => {
     );
   });
 
+  it.each(scripts)('pnpm -s %s --db nope: the one error line, exit code 2', (script) => {
+    const result = spawnSync('pnpm', ['-s', 'run', script, '--db', 'nope'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'error: --db: unknown database "nope" (one of mcpmaker, multishot, dipeo, pokecode, engine)',
+    ]);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+  });
+
   it.each(scripts)('pnpm %s --help', (script) => {
     const result = spawnSync('pnpm', ['-s', 'run', script, '--help'], {
       cwd: root,

@@ -1,16 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { packageDir, tempDir } from './helpers/fixtures.ts';
 
 const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const schemaPackage = join(workspaceRoot, 'packages', 'schema');
+const cliPackage = join(workspaceRoot, 'packages', 'cli');
 const tsx = join(packageDir, 'node_modules', '.bin', 'tsx');
 
 /**
- * A throwaway workspace holding copies of the schema package's sources, this package's sources and
+ * A throwaway workspace holding copies of the schema and cli packages' sources, this package's sources and
  * the committed docs, so a test can edit the schema without touching the real tree. node_modules
  * keep their relative symlinks, which then resolve @agentstate/schema to the copy and everything
  * else to the real store through a linked root node_modules.
@@ -21,8 +22,9 @@ function copyWorkspace(): string {
   for (const [pkg, entries] of [
     [schemaPackage, ['src', 'migrations', 'package.json', 'node_modules']],
     [packageDir, ['src', 'package.json', 'node_modules']],
+    [cliPackage, ['src', 'package.json', 'node_modules']],
   ] as const) {
-    const target = join(root, 'packages', pkg === packageDir ? 'db' : 'schema');
+    const target = join(root, 'packages', basename(pkg));
     mkdirSync(target, { recursive: true });
     for (const entry of entries) {
       cpSync(join(pkg, entry), join(target, entry), {

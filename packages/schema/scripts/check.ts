@@ -8,8 +8,9 @@ import {
   rmSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Command, Option } from 'commander';
-import { databaseNames, type DatabaseName } from '../src/databases.ts';
+import { EXIT_FAILURE, optionValue, runProgram } from '@agentstate/cli';
+import { Command } from 'commander';
+import { databaseNames, parseDatabaseName, type DatabaseName } from '../src/databases.ts';
 import { migrationsFolder } from '../src/migrations.ts';
 import { runDrizzleKit, workspaceRoot } from './drizzle-kit.ts';
 import { embeddedModulePath, renderEmbeddedModule } from './embed.ts';
@@ -75,7 +76,11 @@ const program = new Command('db:check')
     'Fail when a Drizzle schema and its committed migrations disagree, or when the embedded ' +
       'copy of the migrations is stale.',
   )
-  .addOption(new Option('--db <name>', 'only this database').choices(databaseNames))
+  .option(
+    '--db <name>',
+    `only this database: one of ${databaseNames.join(', ')}`,
+    optionValue(parseDatabaseName),
+  )
   .action((options: { db?: DatabaseName }) => {
     const targets = options.db ? [options.db] : databaseNames;
     const problems = targets.flatMap((database) => findDrift(database));
@@ -87,9 +92,10 @@ const program = new Command('db:check')
     }
     if (problems.length > 0) {
       for (const problem of problems) console.error(`error: ${problem}`);
-      process.exit(1);
+      process.exitCode = EXIT_FAILURE;
+      return;
     }
     console.log(`schema and migrations agree for ${targets.join(', ')}`);
   });
 
-program.parse();
+await runProgram(program);

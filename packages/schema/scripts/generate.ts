@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { databaseNames, type DatabaseName } from '../src/databases.ts';
+import { CliError, optionValue, runProgram, UsageError } from '@agentstate/cli';
+import { Command } from 'commander';
+import { databaseNames, parseDatabaseName, type DatabaseName } from '../src/databases.ts';
 import { runDrizzleKit } from './drizzle-kit.ts';
 import { embeddedModulePath, renderEmbeddedModule } from './embed.ts';
 
@@ -10,20 +11,23 @@ const program = new Command('db:generate')
       'and refresh the embedded copy of the migrations. Never prompts: a question drizzle-kit ' +
       'would ask (a rename, a data-loss warning) fails the command instead.',
   )
-  .addOption(new Option('--db <name>', 'only this database').choices(databaseNames))
+  .option(
+    '--db <name>',
+    `only this database: one of ${databaseNames.join(', ')}`,
+    optionValue(parseDatabaseName),
+  )
   .option('--name <name>', 'descriptive migration name, e.g. add_devices (needs --db)')
   .option('--custom', 'create an empty migration for hand-written SQL (needs --db and --name)')
-  .showHelpAfterError()
   .action((options: { db?: DatabaseName; name?: string; custom?: boolean }) => {
     if ((options.name || options.custom) && !options.db) {
-      program.error('error: --name and --custom apply to one database: add --db <name>');
+      throw new UsageError('--name and --custom apply to one database: add --db <name>');
     }
     if (options.custom && !options.name) {
-      program.error('error: --custom needs --name to say what the hand-written migration does');
+      throw new UsageError('--custom needs --name to say what the hand-written migration does');
     }
     if (options.name && !/^[a-z0-9_]+$/.test(options.name)) {
-      program.error(
-        `error: --name ${JSON.stringify(options.name)} must be snake_case (a-z, 0-9, _)`,
+      throw new UsageError(
+        `--name: ${JSON.stringify(options.name)} must be snake_case (a-z, 0-9, _)`,
       );
     }
     const targets = options.db ? [options.db] : databaseNames;
@@ -36,13 +40,11 @@ const program = new Command('db:generate')
         `[${database}] ${result.output.trim().replace(/\n/g, `\n[${database}] `)}\n`,
       );
       if (result.failure) {
-        program.error(`error: ${database}: ${result.failure}; nothing more was generated`, {
-          exitCode: 1,
-        });
+        throw new CliError(`${database}: ${result.failure}; nothing more was generated`);
       }
     }
     writeFileSync(embeddedModulePath, renderEmbeddedModule());
     console.log(`embedded migrations written to ${embeddedModulePath}`);
   });
 
-program.parse();
+await runProgram(program);

@@ -1,14 +1,11 @@
-import { statSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import type { DatabaseName } from '../database-names.ts';
 import { loadMigrations, type Migration } from '../migrate/load-migrations.ts';
-import { migrate, type BackupOptions, type MigrateResult } from '../migrate/migrate.ts';
-import { openConnection } from '../open/open-database.ts';
+import type { BackupOptions, MigrateResult } from '../migrate/migrate.ts';
+import { inspectDatabaseFile, refuseUnusable } from '../open/inspect-file.ts';
+import { bringUpToDate, openConnection } from '../open/open-database.ts';
 import { MEMORY_PATH, resolveDatabasePath, type ResolvePathOptions } from '../open/paths.ts';
-import { adoptDatabase, type AdoptResult } from './adopt.ts';
-import { inspectDatabase, type Inspection } from './inspect.ts';
-import { AdoptionConflictError } from './report.ts';
-import { targetSteps } from './target-schema.ts';
+import type { AdoptResult } from './adopt.ts';
+import type { Inspection } from './inspect.ts';
 
 export interface AdoptAndMigrateOptions extends Pick<
   ResolvePathOptions,
@@ -31,8 +28,9 @@ export interface AdoptAndMigrateResult {
 
 /**
  * What `pnpm db:migrate` does for one database: creates it if missing, adopts it if an original
- * tool made it, then applies pending migrations. Anything that would be refused is found through a
- * read-only connection first, so a refused file is left byte-identical.
+ * tool made it, then applies pending migrations. It is inspected without writing anything first,
+ * so a refused file is left byte-identical (no `-wal`, no `-shm`), and one that is up to date is
+ * never opened for writing (so this works on it in a read-only folder).
  */
 export async function adoptAndMigrate(
   name: DatabaseName,
@@ -42,43 +40,22 @@ export async function adoptAndMigrate(
   const migrations = options.migrations ?? loadMigrations(name);
   const log = options.log ?? (() => {});
 
-  let stateBefore: Inspection['state'] = 'new';
-  if (path !== MEMORY_PATH && fileSize(path) > 0) {
-    const reader = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      reader.pragma('busy_timeout = 5000');
-      const inspection = inspectDatabase(reader, migrations, await targetSteps(migrations));
-      stateBefore = inspection.state;
-      if (inspection.state === 'conflict') {
-        throw new AdoptionConflictError(path, inspection.baseline?.tag, inspection.differences);
-      }
-      // The migrator's own refusals, raised before it writes (or switches the file to WAL).
-      if (inspection.state === 'newer' || inspection.state === 'edited') {
-        await migrate(reader, migrations, { backup: false, log });
-      }
-    } finally {
-      reader.close();
+  const before = path === MEMORY_PATH ? undefined : await inspectDatabaseFile(path, migrations);
+  if (before) {
+    refuseUnusable(before);
+    if (before.state === 'managed' && before.plan?.pending.length === 0) {
+      const migration = { path, applied: [], backupPath: undefined };
+      return { name, path, stateBefore: 'managed', adoption: undefined, migration };
     }
   }
-
   const sqlite = openConnection(path);
   try {
-    const adoption =
-      stateBefore === 'adoptable'
-        ? await adoptDatabase(sqlite, migrations, { backup: options.backup, log })
-        : undefined;
-    const migration = await migrate(sqlite, migrations, { backup: options.backup, log });
-    return { name, path: migration.path, stateBefore, adoption, migration };
+    const result = await bringUpToDate(sqlite, before?.state ?? 'new', migrations, {
+      backup: options.backup,
+      log,
+    });
+    return { name, path: result.migration.path, ...result };
   } finally {
     sqlite.close();
-  }
-}
-
-/** The file's size in bytes, 0 when it does not exist. */
-export function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
   }
 }

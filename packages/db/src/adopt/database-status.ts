@@ -1,12 +1,10 @@
-import Database from 'better-sqlite3';
 import type { DatabaseName } from '../database-names.ts';
 import { loadMigrations, type Migration } from '../migrate/load-migrations.ts';
+import { inspectDatabaseFile } from '../open/inspect-file.ts';
 import { MEMORY_PATH, resolveDatabasePath, type ResolvePathOptions } from '../open/paths.ts';
-import { fileSize } from './adopt-and-migrate.ts';
-import { inspectDatabase, type AdoptionState } from './inspect.ts';
+import type { AdoptionState } from './inspect.ts';
 import type { OutsideTable } from './outside-schema.ts';
 import { formatDifferences } from './report.ts';
-import { targetSteps } from './target-schema.ts';
 
 export interface DatabaseStatus {
   name: DatabaseName;
@@ -26,7 +24,10 @@ export interface DatabaseStatus {
   outsideSchema: OutsideTable[];
 }
 
-/** Where a database stands, read through a read-only connection; a missing file is not created. */
+/**
+ * Where a database stands, found without writing anything: no file is created, and none is left
+ * beside it (no `-wal`, no `-shm`), in a read-only folder too (see `readDatabaseFile`).
+ */
 export async function databaseStatus(
   name: DatabaseName,
   options: Pick<ResolvePathOptions, 'path' | 'env' | 'cwd' | 'home'> & {
@@ -35,13 +36,12 @@ export async function databaseStatus(
 ): Promise<DatabaseStatus> {
   const path = resolveDatabasePath(name, options);
   const migrations = options.migrations ?? loadMigrations(name);
-  const sizeBytes = path === MEMORY_PATH ? 0 : fileSize(path);
   const status: DatabaseStatus = {
     name,
     path,
-    exists: sizeBytes > 0,
-    sizeBytes,
-    walBytes: path === MEMORY_PATH ? 0 : fileSize(`${path}-wal`),
+    exists: false,
+    sizeBytes: 0,
+    walBytes: 0,
     state: 'new',
     applied: [],
     pending: migrations.map((m) => m.tag),
@@ -49,21 +49,20 @@ export async function databaseStatus(
     differences: [],
     outsideSchema: [],
   };
-  if (!status.exists) return status;
-  const reader = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    reader.pragma('busy_timeout = 5000');
-    const inspection = inspectDatabase(reader, migrations, await targetSteps(migrations));
-    return {
-      ...status,
-      state: inspection.state,
-      applied: inspection.applied,
-      pending: inspection.pending,
-      baseline: inspection.baseline?.tag,
-      differences: formatDifferences(inspection.differences),
-      outsideSchema: inspection.outsideSchema,
-    };
-  } finally {
-    reader.close();
-  }
+  if (path === MEMORY_PATH) return status;
+  const { file, inspection } = await inspectDatabaseFile(path, migrations, {
+    outsideTables: true,
+  });
+  const sizes = { exists: file.bytes > 0, sizeBytes: file.bytes, walBytes: file.walBytes ?? 0 };
+  if (!inspection) return { ...status, ...sizes };
+  return {
+    ...status,
+    ...sizes,
+    state: inspection.state,
+    applied: inspection.applied,
+    pending: inspection.pending,
+    baseline: inspection.baseline?.tag,
+    differences: formatDifferences(inspection.differences),
+    outsideSchema: inspection.outsideSchema,
+  };
 }

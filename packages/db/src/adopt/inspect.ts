@@ -67,7 +67,9 @@ export function inspectDatabase(
     if (plan.edited.length > 0) return { ...base, state: 'edited', foreignHistory: [] };
     if (plan.unknown.length > 0) return { ...base, state: 'newer', foreignHistory: [] };
     if (records.length > 0) {
-      const outsideSchema = tablesOutsideSchema(readLiveSchema(sqlite), steps).map((name) => ({
+      // Without the steps (a cheap open) there is nothing to tell the schema's tables by.
+      const outside = steps.length > 0 ? tablesOutsideSchema(readLiveSchema(sqlite), steps) : [];
+      const outsideSchema = outside.map((name) => ({
         name,
         rows: rowCount(sqlite, name),
         renamedIndexes: [],

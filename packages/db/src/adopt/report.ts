@@ -53,4 +53,9 @@ export class AdoptionConflictError extends Error {
   get report(): string[] {
     return formatDifferences(this.differences);
   }
+
+  /** What a command prints (on stdout) under its one error line: the report. */
+  get details(): string[] {
+    return this.report;
+  }
 }

@@ -1,4 +1,12 @@
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { fsyncPath } from './fsync.ts';
@@ -13,7 +21,7 @@ const PARTIAL = '.partial';
  */
 export async function createBackup(sqlite: Database.Database, path: string): Promise<string> {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const created = mkdirSync(dir, { recursive: true, mode: 0o700 });
   const partial = `${path}${PARTIAL}`;
   rmSync(partial, { force: true });
   // Created first so SQLite keeps its 0600 mode: a backup holds the same private data.
@@ -25,9 +33,22 @@ export async function createBackup(sqlite: Database.Database, path: string): Pro
     fsyncPath(dir);
   } catch (error) {
     rmSync(partial, { force: true });
+    if (created) removeEmptyDirs(dir, created);
     throw error;
   }
   return path;
+}
+
+/** Removes `dir` and its parents up to `top` (the first one mkdir created), while they are empty. */
+function removeEmptyDirs(dir: string, top: string): void {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      rmdirSync(current);
+    } catch {
+      return; // not empty: another backup is being written there
+    }
+    if (current === top || dirname(current) === current) return;
+  }
 }
 
 /** `<file>.<ISO time>.<tag>.bak` in `dir`: sorts by time, says which migration it precedes. */

@@ -1,6 +1,9 @@
+import { optionValue, UsageError } from '@agentstate/cli';
 import type { Command } from 'commander';
-import { databaseNames, isDatabaseName, type DatabaseName } from '../database-names.ts';
-import { CliError } from './cli-error.ts';
+import { databaseNames, parseDatabaseName, type DatabaseName } from '../database-names.ts';
+
+/** The `--db <name>` parser of every command: one wording for an unknown database. */
+export const databaseNameValue = optionValue(parseDatabaseName);
 
 export interface DatabaseSelection {
   name: DatabaseName;
@@ -21,8 +24,8 @@ export function addDatabaseOptions(command: Command, required: boolean): Command
   const description = `one of ${databaseNames.join(', ')}`;
   return (
     required
-      ? command.requiredOption(db, description)
-      : command.option(db, `${description} (default: all)`)
+      ? command.requiredOption(db, description, databaseNameValue)
+      : command.option(db, `${description} (default: all)`, databaseNameValue)
   ).option(
     '--path <file>',
     `the database file (with --db; default: $AGENTSTATE_<NAME>_PATH, else the tool's own location)`,
@@ -31,16 +34,12 @@ export function addDatabaseOptions(command: Command, required: boolean): Command
 
 /** The databases a command acts on; bad input is one clear error before anything is opened. */
 export function selectDatabases(options: { db?: string; path?: string }): DatabaseSelection[] {
-  if (options.db !== undefined && !isDatabaseName(options.db)) {
-    throw new CliError(
-      `unknown database ${JSON.stringify(options.db)}: use one of ${databaseNames.join(', ')}`,
-    );
+  const db = options.db === undefined ? undefined : parseDatabaseName(options.db);
+  if (options.path !== undefined && db === undefined) {
+    throw new UsageError('--path needs --db <name>: a file holds one database');
   }
-  if (options.path !== undefined && options.db === undefined) {
-    throw new CliError('--path needs --db <name>: a file holds one database');
-  }
-  if (options.path === '') throw new CliError('--path is empty');
-  const names = options.db ? [options.db as DatabaseName] : [...databaseNames];
+  if (options.path === '') throw new UsageError('--path: the path is empty');
+  const names = db ? [db] : [...databaseNames];
   return names.map((name) => ({ name, path: options.path }));
 }
 

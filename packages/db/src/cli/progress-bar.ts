@@ -45,3 +45,11 @@ export class ProgressBar {
     );
   }
 }
+
+/**
+ * A line saying what a command is doing (`backing up x.db …`), on stderr and only on a terminal,
+ * as git does with its progress: in a log or a pipe, stderr keeps nothing but errors.
+ */
+export function progressLine(text: string, stream: NodeJS.WriteStream = process.stderr): void {
+  if (stream.isTTY) stream.write(`${text}\n`);
+}

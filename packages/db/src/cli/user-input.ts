@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { integerValue, UsageError } from '@agentstate/cli';
 import type { DatabaseName } from '../database-names.ts';
 import { resolveDatabasePath } from '../open/paths.ts';
 import { invocationDir, selectDatabases } from './databases-option.ts';
@@ -15,7 +15,7 @@ export function selectedDatabaseFile(options: { db?: string; path?: string }): {
   path: string;
 } {
   const [selection] = selectDatabases(options);
-  if (!selection || options.db === undefined) throw new Error('--db <name> is required');
+  if (!selection || options.db === undefined) throw new UsageError('--db <name> is required');
   return {
     name: selection.name,
     path: resolveDatabasePath(selection.name, { path: selection.path, cwd: invocationDir() }),
@@ -23,20 +23,7 @@ export function selectedDatabaseFile(options: { db?: string; path?: string }): {
 }
 
 /** commander parser for a positive whole number (`1000000` or `1_000_000`). */
-export function positiveInteger(value: string): number {
-  const digits = value.replace(/_/g, '');
-  const n = Number(digits);
-  if (!/^\d+$/.test(digits) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('expected a positive whole number.');
-  }
-  return n;
-}
+export const positiveInteger = integerValue({ min: 1 });
 
 /** commander parser for a whole number ≥ 0 (e.g. a random seed). */
-export function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError('expected a whole number ≥ 0.');
-  }
-  return n;
-}
+export const nonNegativeInteger = integerValue({ min: 0 });

@@ -1,6 +1,6 @@
 import { rmSync, statSync } from 'node:fs';
 import { createBackup } from '../backup/backup.ts';
-import { openConnection } from '../open/open-database.ts';
+import { readDatabaseFile } from '../open/read-only.ts';
 import { checkDatabaseFile, countDifferences, tableCounts } from './verify.ts';
 
 export interface BackupReport {
@@ -22,23 +22,22 @@ export class BackupVerificationError extends Error {
  * The source's row counts and the copy come from one read transaction on one connection: the
  * backup API reads through the connection's open snapshot, so writers in other processes go on
  * committing (WAL) while the backup sees one consistent state, and its counts are the counts of that
- * state. The copy is fsynced (createBackup), then reopened read-only for `integrity_check` and the
- * same counts. A failed check deletes the copy and throws.
+ * state. The source is read through `readDatabaseFile`, so nothing is left beside it (no `-wal` or
+ * `-shm` for a closed database; a corrupt one is refused as it was). The copy is fsynced
+ * (createBackup), then reopened for `integrity_check` and the same counts. A failed check deletes
+ * the copy and throws.
  */
 export async function backupDatabase(sourcePath: string, out: string): Promise<BackupReport> {
-  const sqlite = openConnection(sourcePath, { readonly: true });
-  let counts: Record<string, number>;
-  try {
+  const counts = await readDatabaseFile(sourcePath, async (sqlite) => {
     sqlite.exec('BEGIN');
     try {
-      counts = tableCounts(sqlite);
+      const counted = tableCounts(sqlite);
       await createBackup(sqlite, out);
+      return counted;
     } finally {
       sqlite.exec('COMMIT');
     }
-  } finally {
-    sqlite.close();
-  }
+  });
   const check = checkDatabaseFile(out);
   const problems = [...check.integrity, ...countDifferences(counts, check.counts)];
   if (problems.length > 0) {

@@ -6,6 +6,9 @@ const UNITS: Record<string, number> = {
   w: 604_800_000,
 };
 
+/** The longest duration accepted: a cutoff further back than a century means every row anyway. */
+export const MAX_DURATION_MS = 36_500 * UNITS.d!;
+
 /** Parses `90m`, `12h`, `30d`, `2w` (also `45s`) into milliseconds; throws a RangeError otherwise. */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
@@ -13,7 +16,11 @@ export function parseDuration(text: string): number {
   if (!match || !(value > 0)) {
     throw new RangeError(`not a duration: ${JSON.stringify(text)} (use e.g. 90m, 12h, 30d, 2w)`);
   }
-  return value * UNITS[match[2]!]!;
+  const ms = value * UNITS[match[2]!]!;
+  if (ms > MAX_DURATION_MS) {
+    throw new RangeError(`${JSON.stringify(text)} is longer than 36500d (100 years)`);
+  }
+  return ms;
 }
 
 /** `30d`, `12h`, `90m`: the largest unit that divides the duration. */

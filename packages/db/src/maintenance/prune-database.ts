@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { backupPathFor, createBackup, defaultBackupDir } from '../backup/backup.ts';
 import type { DatabaseName } from '../database-names.ts';
+import type Database from 'better-sqlite3';
 import { openConnection } from '../open/open-database.ts';
+import { readDatabaseFile } from '../open/read-only.ts';
 import { noRuleReasons, pruneRules, type PruneStep } from './prune-rules.ts';
 
 export interface PruneOptions {
@@ -42,9 +44,11 @@ const fileBytes = (path: string) =>
   ['', '-wal'].reduce((sum, s) => sum + (existsSync(path + s) ? statSync(path + s).size : 0), 0);
 
 /**
- * Applies a database's retention rule. All steps run in one BEGIN IMMEDIATE transaction, after a
- * backup (only when something will be removed); then the WAL is checkpointed and truncated, and
- * the file optionally vacuumed. A dry run reports the same counts and writes nothing.
+ * Applies a database's retention rule. The rows to remove are counted first through a read-only
+ * connection that leaves nothing beside the file (a damaged table is found then, before anything
+ * is written); a dry run stops there. Otherwise all steps run in one BEGIN IMMEDIATE transaction,
+ * after a backup (only when something will be removed); then the WAL is checkpointed and
+ * truncated, and the file optionally vacuumed.
  */
 export async function pruneDatabase(
   name: DatabaseName,
@@ -52,81 +56,119 @@ export async function pruneDatabase(
   options: PruneOptions = {},
 ): Promise<PruneReport> {
   if (!existsSync(path)) throw new Error(`${path} does not exist`);
-  const log = options.log ?? (() => {});
-  const rule = pruneRules[name];
-  const dryRun = options.dryRun ?? false;
-  const sqlite = openConnection(path, { readonly: dryRun });
-  const bytesBefore = fileBytes(path);
+  const plan = prunePlan(name, options);
+  const counted = await readDatabaseFile(path, (sqlite) => countRows(sqlite, path, plan, options));
+  if (counted.dryRun) return counted;
+  const sqlite = openConnection(path);
   try {
-    const report: PruneReport = {
-      cutoff: undefined,
-      steps: [],
-      dryRun,
-      bytesBefore,
-      bytesAfter: bytesBefore,
-      vacuumed: false,
-    };
-    if (!rule) report.noRule = noRuleReasons[name];
-    else {
-      const now = options.now ?? new Date();
-      const cutoff = new Date(now.getTime() - (options.olderThanMs ?? rule.defaultOlderThanMs));
-      report.cutoff = cutoff;
-      const bound = {
-        cutoff: rule.cutoff === 'iso' ? cutoff.toISOString() : Math.floor(cutoff.getTime() / 1000),
-      };
-      const result = (step: PruneStep, rows: number): PruneStepResult => ({
-        table: step.table,
-        what: step.what,
-        action: step.set ? 'update' : 'delete',
-        rows,
-      });
-      // Counted in one read snapshot, so a dry run reports one consistent picture.
-      report.steps = sqlite.transaction(() =>
-        rule.steps.map((step) =>
-          result(
-            step,
-            sqlite
-              .prepare(`SELECT count(*) FROM "${step.table}" WHERE ${step.where}`)
-              .pluck()
-              .get(bound) as number,
-          ),
-        ),
-      )();
-      if (dryRun) return report;
-      if (report.steps.some((step) => step.rows > 0)) {
-        report.backupPath = backupPathFor(
-          path,
-          options.backupDir ?? defaultBackupDir(path),
-          'before-prune',
-          now,
-        );
-        log(`backing up to ${report.backupPath}`);
-        await createBackup(sqlite, report.backupPath);
-        log('pruning');
-        report.steps = sqlite
-          .transaction(() =>
-            rule.steps.map((step) => {
-              const sql = step.set
-                ? `UPDATE "${step.table}" SET ${step.set} WHERE ${step.where}`
-                : `DELETE FROM "${step.table}" WHERE ${step.where}`;
-              return result(step, sqlite.prepare(sql).run(bound).changes);
-            }),
-          )
-          .immediate();
-      }
-    }
-    if (dryRun) return report;
-    log('checkpointing the WAL');
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    if (options.vacuum) {
-      log('vacuuming');
-      sqlite.exec('VACUUM');
-      sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      report.vacuumed = true;
-    }
-    report.bytesAfter = fileBytes(path);
-    return report;
+    return await prune(sqlite, path, plan, counted, options);
   } finally {
     sqlite.close();
   }
+}
+
+interface PrunePlan {
+  rule: (typeof pruneRules)[DatabaseName];
+  noRule: string | undefined;
+  now: Date;
+  cutoff: Date | undefined;
+  bound: { cutoff: string | number };
+}
+
+function prunePlan(name: DatabaseName, options: PruneOptions): PrunePlan {
+  const rule = pruneRules[name];
+  const now = options.now ?? new Date();
+  if (!rule)
+    return { rule, noRule: noRuleReasons[name], now, cutoff: undefined, bound: { cutoff: 0 } };
+  const cutoff = new Date(now.getTime() - (options.olderThanMs ?? rule.defaultOlderThanMs));
+  if (Number.isNaN(cutoff.getTime())) {
+    throw new RangeError(`olderThanMs ${options.olderThanMs} reaches before any date`);
+  }
+  const bound = {
+    cutoff: rule.cutoff === 'iso' ? cutoff.toISOString() : Math.floor(cutoff.getTime() / 1000),
+  };
+  return { rule, noRule: undefined, now, cutoff, bound };
+}
+
+const result = (step: PruneStep, rows: number): PruneStepResult => ({
+  table: step.table,
+  what: step.what,
+  action: step.set ? 'update' : 'delete',
+  rows,
+});
+
+/** The report of a dry run: what each step would remove, counted in one read snapshot. */
+function countRows(
+  sqlite: Database.Database,
+  path: string,
+  plan: PrunePlan,
+  options: PruneOptions,
+): PruneReport {
+  const bytesBefore = fileBytes(path);
+  const report: PruneReport = {
+    cutoff: plan.cutoff,
+    steps: [],
+    dryRun: options.dryRun ?? false,
+    bytesBefore,
+    bytesAfter: bytesBefore,
+    vacuumed: false,
+  };
+  if (plan.noRule !== undefined) report.noRule = plan.noRule;
+  if (!plan.rule) return report;
+  const steps = plan.rule.steps;
+  report.steps = sqlite.transaction(() =>
+    steps.map((step) =>
+      result(
+        step,
+        sqlite
+          .prepare(`SELECT count(*) FROM "${step.table}" WHERE ${step.where}`)
+          .pluck()
+          .get(plan.bound) as number,
+      ),
+    ),
+  )();
+  return report;
+}
+
+async function prune(
+  sqlite: Database.Database,
+  path: string,
+  plan: PrunePlan,
+  counted: PruneReport,
+  options: PruneOptions,
+): Promise<PruneReport> {
+  const log = options.log ?? (() => {});
+  const report: PruneReport = { ...counted };
+  const { rule } = plan;
+  if (rule && report.steps.some((step) => step.rows > 0)) {
+    report.backupPath = backupPathFor(
+      path,
+      options.backupDir ?? defaultBackupDir(path),
+      'before-prune',
+      plan.now,
+    );
+    log(`backing up to ${report.backupPath}`);
+    await createBackup(sqlite, report.backupPath);
+    log('pruning');
+    report.steps = sqlite
+      .transaction(() =>
+        rule.steps.map((step) => {
+          const sql = step.set
+            ? `UPDATE "${step.table}" SET ${step.set} WHERE ${step.where}`
+            : `DELETE FROM "${step.table}" WHERE ${step.where}`;
+          return result(step, sqlite.prepare(sql).run(plan.bound).changes);
+        }),
+      )
+      .immediate();
+  }
+  log('checkpointing the WAL');
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  if (options.vacuum) {
+    log('vacuuming');
+    sqlite.exec('VACUUM');
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    report.vacuumed = true;
+  }
+  report.bytesAfter = fileBytes(path);
+  return report;
 }

@@ -134,7 +134,7 @@ export async function migrate(
 }
 
 /** Throws before anything is written if the database was migrated differently from this build. */
-function assertMigratable(path: string, plan: MigrationPlan): void {
+export function assertMigratable(path: string, plan: MigrationPlan): void {
   if (plan.edited.length > 0) throw new EditedMigrationError(path, plan.edited);
   if (plan.unknown.length > 0) throw new NewerDatabaseError(path, plan.unknown);
 }

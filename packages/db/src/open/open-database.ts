@@ -7,7 +7,9 @@ import {
 } from '../migrate/load-migrations.ts';
 import { adoptDatabase, type AdoptResult } from '../adopt/adopt.ts';
 import { migrate, type MigrateOptions, type MigrateResult } from '../migrate/migrate.ts';
-import { planMigrations } from '../migrate/plan.ts';
+import type { AdoptionState } from '../adopt/inspect.ts';
+import { assertWritable, DatabaseFileError, examineDatabaseFile } from './database-file.ts';
+import { inspectDatabaseFile, refuseUnusable } from './inspect-file.ts';
 import {
   ensureDatabaseFile,
   MEMORY_PATH,
@@ -41,15 +43,29 @@ export interface DatabaseHandle {
   readonly migration: MigrateResult | undefined;
   /** Set when the file was made by the original tool and was adopted on this open. */
   readonly adoption: AdoptResult | undefined;
+  /** What the file was before this open (`new` also when it did not exist); undefined without migration. */
+  readonly stateBefore: AdoptionState | undefined;
   close(): void;
 }
 
 /**
- * Opens a database connection with agentstate's pragmas (see `configureConnection`), creating its
- * folder (0700) and file (0600) unless read-only. The lower-level sibling of `openDatabase`.
+ * Opens a database connection with agentstate's pragmas (see `configureConnection`). The file is
+ * examined first, so a directory, an unreadable file, one that is not a SQLite database or one
+ * this process cannot write is refused before anything is created or switched to WAL; then its
+ * folder (0700) and file (0600) are created unless read-only. The lower-level sibling of
+ * `openDatabase`. A read-only connection takes part in locking, so SQLite gives a WAL file the
+ * `-wal` and `-shm` it needs; to read without them, see `readDatabaseFile`.
  */
 export function openConnection(path: string, options: ConnectionOptions = {}): Database.Database {
-  if (!options.readonly) ensureDatabaseFile(path);
+  if (path !== MEMORY_PATH) {
+    const file = examineDatabaseFile(path);
+    if (options.readonly) {
+      if (!file.exists) throw new DatabaseFileError('MISSING', path, 'does not exist');
+    } else {
+      assertWritable(file);
+      ensureDatabaseFile(path);
+    }
+  }
   const sqlite = new Database(path, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
@@ -66,56 +82,74 @@ export function openConnection(path: string, options: ConnectionOptions = {}): D
 /**
  * Opens one of the five databases: its file is `options.path`, else `AGENTSTATE_<NAME>_PATH`, else
  * where the original tool keeps it; `:memory:` works. Migrates it unless told not to.
+ *
+ * Read-only checks come first, writes after: the file is inspected without writing anything (see
+ * `inspectDatabaseFile`), and a file that would be refused (not a database, damaged, a conflicting
+ * adoption, a newer or edited migration history) is refused then, left byte-identical with no
+ * `-wal` or `-shm`. Only then is it opened read-write, switched to WAL, adopted and migrated.
  */
 export async function openDatabase(
   name: DatabaseName,
   options: OpenDatabaseOptions = {},
 ): Promise<DatabaseHandle> {
   const path = resolveDatabasePath(name, options);
+  const migrateOption = options.migrate ?? !options.readonly;
+  if (migrateOption === false) {
+    return databaseHandle(name, path, openConnection(path, options), undefined);
+  }
+  const { migrations: source = name, ...migrateOptions } =
+    migrateOption === true ? {} : migrateOption;
+  const migrations = Array.isArray(source)
+    ? (source as readonly Migration[])
+    : loadMigrations(source as MigrationSource);
+  const before = path === MEMORY_PATH ? undefined : await inspectDatabaseFile(path, migrations);
+  if (before) refuseUnusable(before);
   const sqlite = openConnection(path, options);
-  let migration: MigrateResult | undefined;
-  let adoption: AdoptResult | undefined;
   try {
-    const migrateOption = options.migrate ?? !options.readonly;
-    if (migrateOption !== false) {
-      const { migrations: source = name, ...migrateOptions } =
-        migrateOption === true ? {} : migrateOption;
-      const migrations = Array.isArray(source)
-        ? (source as readonly Migration[])
-        : loadMigrations(source as MigrationSource);
-      if (madeByAnotherTool(sqlite, migrations)) {
-        // Throws AdoptionConflictError, writing nothing, when the data conflicts with the schema.
-        adoption = await adoptDatabase(sqlite, migrations, migrateOptions);
-      }
-      migration = await migrate(sqlite, migrations, migrateOptions);
-    }
+    const outcome = await bringUpToDate(sqlite, before?.state ?? 'new', migrations, migrateOptions);
+    return databaseHandle(name, path, sqlite, outcome);
   } catch (error) {
     sqlite.close();
     throw error;
   }
+}
+
+export interface UpToDate {
+  stateBefore: AdoptionState;
+  adoption: AdoptResult | undefined;
+  migration: MigrateResult;
+}
+
+/** Adopts a file the original tool made (when it was found adoptable), then migrates it. */
+export async function bringUpToDate(
+  sqlite: Database.Database,
+  stateBefore: AdoptionState,
+  migrations: readonly Migration[],
+  options: MigrateOptions,
+): Promise<UpToDate> {
+  // adoptDatabase checks again under the write lock and throws AdoptionConflictError, writing
+  // nothing, if the data conflicts with the schema by then.
+  const adoption =
+    stateBefore === 'adoptable' ? await adoptDatabase(sqlite, migrations, options) : undefined;
+  const migration = await migrate(sqlite, migrations, options);
+  return { stateBefore, adoption, migration };
+}
+
+function databaseHandle(
+  name: DatabaseName,
+  path: string,
+  sqlite: Database.Database,
+  outcome: UpToDate | undefined,
+): DatabaseHandle {
   return {
     name,
     path: path === MEMORY_PATH ? MEMORY_PATH : sqlite.name,
     sqlite,
-    migration,
-    adoption,
+    stateBefore: outcome?.stateBefore,
+    migration: outcome?.migration,
+    adoption: outcome?.adoption,
     close: () => {
       if (sqlite.open) sqlite.close();
     },
   };
-}
-
-/**
- * True for a file with tables but none of this project's migrations recorded: the original tool
- * created it (no history, or only its own). Two reads, so the start-up check stays cheap.
- */
-function madeByAnotherTool(sqlite: Database.Database, migrations: readonly Migration[]): boolean {
-  const hasUserTable = sqlite
-    .prepare(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' LIMIT 1",
-    )
-    .get();
-  if (!hasUserTable) return false;
-  const plan = planMigrations(sqlite, migrations);
-  return plan.applied.length === 0 && plan.edited.length === 0;
 }

@@ -1,9 +1,11 @@
+import { atFile, CliError } from '@agentstate/cli';
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { backupPathFor, defaultBackupDir } from '../../backup/backup.ts';
 import { backupDatabase } from '../../maintenance/backup-database.ts';
-import { existsSync } from 'node:fs';
-import { CliError } from '../cli-error.ts';
+import { assertCreatable, examineDatabaseFile } from '../../open/database-file.ts';
 import { addDatabaseOptions, formatBytes } from '../databases-option.ts';
+import { progressLine } from '../progress-bar.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';
 
 export function registerBackupCommand(program: Command): void {
@@ -22,14 +24,23 @@ export function registerBackupCommand(program: Command): void {
     )
     .action(async (options: { db?: string; path?: string; out?: string }) => {
       const { path } = selectedDatabaseFile(options);
-      if (!existsSync(path)) throw new CliError(`${path} does not exist: nothing to back up`);
+      // Both ends are checked before anything is read or written.
+      if (!examineDatabaseFile(path).exists) {
+        throw new CliError(`${path}: does not exist: nothing to back up`);
+      }
       const out = options.out
         ? userPath(options.out)
         : backupPathFor(path, defaultBackupDir(path), 'manual');
-      if (existsSync(out)) throw new CliError(`${out} already exists; choose another --out`);
-      console.error(`backing up ${path} …`);
+      if (existsSync(out)) {
+        const what = statSync(out).isDirectory()
+          ? 'is a directory; --out takes a file'
+          : 'already exists; choose another --out';
+        throw new CliError(`${out}: ${what}`);
+      }
+      assertCreatable(out);
+      progressLine(`backing up ${path} …`);
       const started = performance.now();
-      const report = await backupDatabase(path, out);
+      const report = await atFile(path, () => backupDatabase(path, out));
       const seconds = (performance.now() - started) / 1000;
       const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
       console.log(

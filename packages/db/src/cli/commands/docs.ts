@@ -1,14 +1,14 @@
 import { relative } from 'node:path';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
-import { Option, type Command } from 'commander';
+import { CliError } from '@agentstate/cli';
+import type { Command } from 'commander';
 import {
   defaultDocsDir,
   docsPath,
   staleSchemaDocs,
   writeSchemaDocs,
 } from '../../docs/docs-files.ts';
-import { CliError } from '../cli-error.ts';
-import { invocationDir } from '../databases-option.ts';
+import { databaseNameValue, invocationDir } from '../databases-option.ts';
 
 export function registerDocsCommand(program: Command): void {
   program
@@ -17,7 +17,11 @@ export function registerDocsCommand(program: Command): void {
       'Write docs/schema/<database>.md from the Drizzle definitions: tables, columns, keys, ' +
         'indexes, enum values, JSON shapes and an ER diagram.',
     )
-    .addOption(new Option('--db <name>', 'only this database').choices(databaseNames))
+    .option(
+      '--db <name>',
+      `only this database: one of ${databaseNames.join(', ')}`,
+      databaseNameValue,
+    )
     .option('--check', 'write nothing; fail when a document is missing or stale')
     .action((options: { db?: DatabaseName; check?: boolean }) => {
       const names = options.db ? [options.db] : databaseNames;

@@ -1,10 +1,16 @@
+import { atFile, CliError, reportError } from '@agentstate/cli';
 import type { Command } from 'commander';
 import { adoptAndMigrate, type AdoptAndMigrateResult } from '../../adopt/adopt-and-migrate.ts';
 import { AdoptionConflictError, formatOutsideTables } from '../../adopt/report.ts';
-import { CliError } from '../cli-error.ts';
+import type { DatabaseName } from '../../database-names.ts';
+import { resolveDatabasePath } from '../../open/paths.ts';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
 
-/** `db:migrate`: create, adopt and migrate each database; refusals leave the file untouched. */
+/**
+ * `db:migrate`: create, adopt and migrate each database; refusals leave the file untouched. Each
+ * failure is one error line on stderr (an adoption's difference report goes to stdout, under the
+ * database's name); with several databases the others are still migrated.
+ */
 export function registerMigrate(program: Command): void {
   addDatabaseOptions(
     program
@@ -15,31 +21,38 @@ export function registerMigrate(program: Command): void {
     false,
   ).action(async (options: { db?: string; path?: string }) => {
     const selected = selectDatabases(options);
+    if (selected.length === 1) {
+      const [{ name, path }] = selected as [(typeof selected)[number]];
+      await migrateOne(name, path);
+      return;
+    }
     const failed: string[] = [];
-    let lastError: unknown;
     for (const { name, path } of selected) {
       try {
-        const result = await adoptAndMigrate(name, { path, cwd: invocationDir() });
-        for (const line of describe(result)) console.log(line);
+        await migrateOne(name, path);
       } catch (error) {
         failed.push(name);
-        lastError = error;
-        const message = error instanceof Error ? error.message : String(error);
-        console.error(`${name}: ${message}`);
-        if (error instanceof AdoptionConflictError) {
-          for (const line of error.report) console.error(`  ${line}`);
-        }
+        reportError(error);
       }
     }
-    if (failed.length === 0) return;
-    if (selected.length === 1) {
-      const message = lastError instanceof Error ? lastError.message : String(lastError);
-      throw new CliError(message);
+    if (failed.length > 0) {
+      throw new CliError(
+        `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
+      );
     }
-    throw new CliError(
-      `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
-    );
   });
+}
+
+async function migrateOne(name: DatabaseName, path: string | undefined): Promise<void> {
+  const file = resolveDatabasePath(name, { path, cwd: invocationDir() });
+  try {
+    const result = await atFile(file, () => adoptAndMigrate(name, { path: file }));
+    for (const line of describe(result)) console.log(line);
+  } catch (error) {
+    // Its difference report follows on stdout, under the database like any other result.
+    if (error instanceof AdoptionConflictError) console.log(`${name}: ${file}`);
+    throw error;
+  }
 }
 
 function describe(result: AdoptAndMigrateResult): string[] {

@@ -1,18 +1,14 @@
+import { atFile, CliError, optionValue } from '@agentstate/cli';
 import type { Command } from 'commander';
 import { formatDuration, parseDuration } from '../../maintenance/duration.ts';
 import { pruneDatabase } from '../../maintenance/prune-database.ts';
 import { pruneRules } from '../../maintenance/prune-rules.ts';
-import { InvalidArgumentError } from 'commander';
+import { examineDatabaseFile } from '../../open/database-file.ts';
 import { addDatabaseOptions, formatBytes } from '../databases-option.ts';
+import { progressLine } from '../progress-bar.ts';
 import { selectedDatabaseFile } from '../user-input.ts';
 
-function duration(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
+const duration = optionValue(parseDuration);
 
 export function registerPruneCommand(program: Command): void {
   addDatabaseOptions(
@@ -37,12 +33,17 @@ export function registerPruneCommand(program: Command): void {
         vacuum?: boolean;
       }) => {
         const { name, path } = selectedDatabaseFile(options);
-        const report = await pruneDatabase(name, path, {
-          olderThanMs: options.olderThan,
-          dryRun: options.dryRun,
-          vacuum: options.vacuum,
-          log: (line) => console.error(`${line} …`),
-        });
+        if (!examineDatabaseFile(path).exists) {
+          throw new CliError(`${path}: does not exist: nothing to prune`);
+        }
+        const report = await atFile(path, () =>
+          pruneDatabase(name, path, {
+            olderThanMs: options.olderThan,
+            dryRun: options.dryRun,
+            vacuum: options.vacuum,
+            log: (line) => progressLine(`${line} …`),
+          }),
+        );
         if (report.noRule) console.log(`${report.noRule}; nothing pruned`);
         else {
           const age = formatDuration(options.olderThan ?? pruneRules[name]!.defaultOlderThanMs);

@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { atFile, CliError } from '@agentstate/cli';
 import type { Command } from 'commander';
-import Database from 'better-sqlite3';
 import { backupPathFor, createBackup, defaultBackupDir } from '../../backup/backup.ts';
 import { readAppliedMigrations } from '../../migrate/migrations-table.ts';
+import { assertWritable, examineDatabaseFile } from '../../open/database-file.ts';
 import { ensureDatabaseFile, MEMORY_PATH, resolveDatabasePath } from '../../open/paths.ts';
-import { CliError } from '../cli-error.ts';
+import { readDatabaseFile } from '../../open/read-only.ts';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
 import { drizzleKitPush } from '../drizzle-kit-push.ts';
 
@@ -31,31 +31,32 @@ export function registerPush(program: Command): void {
       if (path === MEMORY_PATH)
         throw new CliError('cannot push to :memory:; give a file with --path');
 
+      // Read-only checks first: a file that is not a database, or that cannot be written, is refused
+      // before the backup or drizzle-kit touch anything.
+      const file = examineDatabaseFile(path);
+      assertWritable(file);
       let backupPath: string | undefined;
-      if (existsSync(path) && statSync(path).size > 0) {
-        const reader = new Database(path, { readonly: true, fileMustExist: true });
-        try {
-          const history = readAppliedMigrations(reader);
-          if (history.length > 0 && !options.force) {
-            throw new CliError(
-              `${path} has a migration history (${history.length} migration(s) recorded); push would change ` +
-                'its schema outside it. Use pnpm db:generate and pnpm db:migrate, or --force on a development copy',
-            );
-          }
-          backupPath = await createBackup(
-            reader,
-            backupPathFor(path, defaultBackupDir(path), 'push'),
-          );
-          console.log(`${name}: backed up ${path} to ${backupPath}`);
-        } finally {
-          reader.close();
-        }
+      if (file.bytes > 0) {
+        const backupTo = backupPathFor(path, defaultBackupDir(path), 'push');
+        backupPath = await atFile(path, () =>
+          readDatabaseFile(path, async (reader) => {
+            const history = readAppliedMigrations(reader);
+            if (history.length > 0 && !options.force) {
+              throw new CliError(
+                `${path} has a migration history (${history.length} migration(s) recorded); push would change ` +
+                  'its schema outside it. Use pnpm db:generate and pnpm db:migrate, or --force on a development copy',
+              );
+            }
+            return createBackup(reader, backupTo);
+          }),
+        );
+        console.log(`${name}: backed up ${path} to ${backupPath}`);
       }
 
       ensureDatabaseFile(path); // a new file gets the same private folder and mode as openDatabase's
       const outcome = drizzleKitPush(name, path);
       if (outcome.failure) {
-        process.stderr.write(outcome.output.trimEnd() + '\n');
+        process.stdout.write(outcome.output.trimEnd() + '\n'); // what drizzle-kit said; the error line follows
         // drizzle-kit push runs its statements without a transaction: a failure can leave them half done.
         const restore =
           backupPath && !outcome.stoppedAtPrompt

@@ -1,3 +1,4 @@
+import { atFile, CliError } from '@agentstate/cli';
 import type { Command } from 'commander';
 import { openDatabase } from '../../open/open-database.ts';
 import {
@@ -5,7 +6,6 @@ import {
   DEFAULT_SEED_ROWS,
   seedDatabase,
 } from '../../seed/seed-database.ts';
-import { CliError } from '../cli-error.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { addDatabaseOptions } from '../databases-option.ts';
 import { nonNegativeInteger, positiveInteger, selectedDatabaseFile } from '../user-input.ts';
@@ -40,7 +40,9 @@ export function registerSeedCommand(program: Command): void {
     )
     .action(async (options: SeedCommandOptions) => {
       const { name, path } = selectedDatabaseFile(options);
-      const handle = await openDatabase(name, { path, migrate: { log: () => {} } });
+      const handle = await atFile(path, () =>
+        openDatabase(name, { path, migrate: { log: () => {} } }),
+      );
       const bar = new ProgressBar(`seeding ${name}`, options.rows, 'rows');
       try {
         const started = performance.now();

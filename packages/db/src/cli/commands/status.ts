@@ -1,7 +1,8 @@
+import { atFile, describeError, EXIT_FAILURE, reportError } from '@agentstate/cli';
 import type { Command } from 'commander';
 import { databaseStatus, type DatabaseStatus } from '../../adopt/database-status.ts';
 import { formatOutsideTables } from '../../adopt/report.ts';
-import { CliError } from '../cli-error.ts';
+import { resolveDatabasePath } from '../../open/paths.ts';
 import {
   addDatabaseOptions,
   formatBytes,
@@ -9,10 +10,13 @@ import {
   selectDatabases,
 } from '../databases-option.ts';
 
-type StatusRow =
-  DatabaseStatus | { name: string; path: string | undefined; state: 'error'; error: string };
+type StatusRow = DatabaseStatus | { name: string; path: string; state: 'error'; error: string };
 
-/** `db:status`: per database, its file, sizes, migrations and adoption state. Never writes. */
+/**
+ * `db:status`: per database, its file, sizes, migrations and adoption state. Writes nothing, not
+ * even a `-wal` or `-shm` beside the file. A database that cannot be read is one error line on
+ * stderr; with several databases the others are still shown and its row says `error`.
+ */
 export function registerStatus(program: Command): void {
   addDatabaseOptions(
     program
@@ -23,25 +27,33 @@ export function registerStatus(program: Command): void {
       .option('--json', 'print one JSON array instead of a table'),
     false,
   ).action(async (options: { db?: string; path?: string; json?: boolean }) => {
+    const selected = selectDatabases(options).map(({ name, path }) => ({
+      name,
+      file: resolveDatabasePath(name, { path, cwd: invocationDir() }),
+    }));
+    const statusOf = ({ name, file }: (typeof selected)[number]) =>
+      atFile(file, () => databaseStatus(name, { path: file }));
+    if (selected.length === 1) {
+      const row = await statusOf(selected[0]!);
+      if (options.json) console.log(JSON.stringify([row], null, 2));
+      else printTable([row]);
+      return;
+    }
     const rows: StatusRow[] = [];
-    for (const { name, path } of selectDatabases(options)) {
+    const errors: unknown[] = [];
+    for (const selection of selected) {
       try {
-        rows.push(await databaseStatus(name, { path, cwd: invocationDir() }));
+        rows.push(await statusOf(selection));
       } catch (error) {
-        rows.push({
-          name,
-          path,
-          state: 'error',
-          error: error instanceof Error ? error.message : String(error),
-        });
+        errors.push(error);
+        const cause = describeError(error).line.replace(/^error: /, '');
+        rows.push({ name: selection.name, path: selection.file, state: 'error', error: cause });
       }
     }
     if (options.json) console.log(JSON.stringify(rows, null, 2));
     else printTable(rows);
-    const errors = rows.filter((row) => row.state === 'error');
-    if (errors.length > 0) {
-      throw new CliError(`cannot read ${errors.map((row) => row.name).join(', ')}`);
-    }
+    for (const error of errors) reportError(error);
+    if (errors.length > 0) process.exitCode = EXIT_FAILURE;
   });
 }
 
@@ -58,7 +70,7 @@ function printTable(rows: StatusRow[]): void {
   const header = ['DATABASE', 'STATE', 'APPLIED', 'PENDING', 'SIZE', 'WAL', 'FILE'];
   const cells = rows.map((row) =>
     'error' in row
-      ? [row.name, 'error', '-', '-', '-', '-', row.path ?? '-']
+      ? [row.name, 'error', '-', '-', '-', '-', row.path]
       : [
           row.name,
           row.state,
@@ -76,10 +88,7 @@ function printTable(rows: StatusRow[]): void {
   for (const c of cells) console.log(line(c));
 
   for (const row of rows) {
-    if ('error' in row) {
-      console.log(`\n${row.name}: ${row.error}`);
-      continue;
-    }
+    if ('error' in row) continue; // its cause is the error line on stderr
     const notes: string[] = [];
     if (row.pending.length > 0) notes.push(`pending: ${row.pending.join(', ')}`);
     if (row.baseline) {
