@@ -65,94 +65,94 @@ describe('db:restore refuses what is not a backup of that database, changing not
   };
 
   const cases: Case[] = [
-    { what: 'a missing file', from: at('missing.bak'), message: /missing\.bak does not exist$/ },
+    { what: 'a missing file', from: at('missing.bak'), message: /missing\.bak: does not exist$/ },
     {
       what: 'a 0-byte file',
       from: at('zero.bak'),
-      message: /zero\.bak is empty \(0 bytes\), not a backup$/,
+      message: /zero\.bak: is empty \(0 bytes\), not a backup$/,
     },
     {
       what: 'a text file',
       from: at('notes.txt'),
-      message: /notes\.txt is not an SQLite database/,
+      message: /notes\.txt: not a SQLite database, not a backup$/,
     },
     {
       what: 'an unrelated SQLite file',
       from: at('foreign.sqlite'),
       message:
-        /foreign\.sqlite is an SQLite database with no agentstate migration history and tables that match none of agentstate's databases \(notes\), not a backup of engine$/,
+        /foreign\.sqlite: is an SQLite database with no agentstate migration history and tables that match none of agentstate's databases \(notes\), not a backup of engine$/,
     },
     {
       what: 'an SQLite file with no tables',
       from: at('empty.sqlite'),
-      message: /empty\.sqlite is an empty SQLite database \(no tables\), not a backup$/,
+      message: /empty\.sqlite: is an empty SQLite database \(no tables\), not a backup$/,
     },
     {
       what: "another database's backup",
       from: at('pokecode.bak'),
       message:
-        /pokecode\.bak is a backup of the pokecode database \(its migration history is pokecode's, up to \d{4}_\w+\), not of engine; restore it with --db pokecode$/,
+        /pokecode\.bak: is a backup of the pokecode database \(its migration history is pokecode's, up to \d{4}_\w+\), not of engine; restore it with --db pokecode$/,
     },
     {
       what: 'a file the original tool of this database made',
       from: at('engine.db'),
       message: new RegExp(
-        `engine\\.db is a file the original engine tool made \\(no agentstate migration history\\), not a backup; pnpm db:migrate --db engine --path ${escape(at('engine.db'))} adopts such a file in place$`,
+        `engine\\.db: is a file the original engine tool made \\(no agentstate migration history\\), not a backup; pnpm db:migrate --db engine --path ${escape(at('engine.db'))} adopts such a file in place$`,
       ),
     },
     {
       what: "a file another database's original tool made",
       from: at('mcpmaker.db'),
       message:
-        /mcpmaker\.db looks like a file the original mcpmaker tool made \(tables config, playback_logs, sessions, workflow_sessions, workflows; no agentstate migration history\), not a backup of engine$/,
+        /mcpmaker\.db: looks like a file the original mcpmaker tool made \(tables config, playback_logs, sessions, workflow_sessions, workflows; no agentstate migration history\), not a backup of engine$/,
     },
     {
       what: 'a backup from a newer schema',
       from: at('newer.bak'),
       message:
-        /newer\.bak is a backup of engine written by a newer schema \(1 migration\(s\) this version does not know\); restore it with that version$/,
+        /newer\.bak: is a backup of engine written by a newer schema \(1 migration\(s\) this version does not know\); restore it with that version$/,
     },
     {
       what: 'a backup whose recorded migration text differs',
       from: at('edited.bak'),
-      message: /edited\.bak records engine migration 0000_initial_schema with a text that differs/,
+      message: /edited\.bak: records engine migration 0000_initial_schema with a text that differs/,
     },
     {
       what: 'a backup lacking one of its tables',
       from: at('no-pings.bak'),
       message:
-        /no-pings\.bak records engine's migrations up to \d{4}_\w+ but lacks table pings: it is not a sound backup of engine$/,
+        /no-pings\.bak: records engine's migrations up to \d{4}_\w+ but lacks table pings: it is not a sound backup of engine$/,
     },
     {
       what: 'a truncated backup',
       from: at('truncated.bak'),
-      message: /truncated\.bak is corrupt: /,
+      message: /truncated\.bak: is corrupt: /,
     },
     {
       what: 'a database whose -wal holds commits',
       from: at('live.db'),
-      message: /live\.db has a non-empty live\.db-wal beside it: it is a database in use/,
+      message: /live\.db: has a non-empty live\.db-wal beside it: it is a database in use/,
     },
     {
       what: 'the database file itself',
       from: target,
       message:
-        /system\.db is the database file itself \(.*system\.db\): it cannot be restored onto itself$/,
+        /system\.db: is the database file itself \(.*system\.db\): it cannot be restored onto itself$/,
     },
     {
       what: 'the database file through a symlink',
       from: at('link.db'),
-      message: /link\.db is the database file itself \(.*system\.db\)/,
+      message: /link\.db: is the database file itself \(.*system\.db\)/,
     },
     {
       what: 'the database file through a hard link',
       from: at('hard.db'),
-      message: /hard\.db is the database file itself/,
+      message: /hard\.db: is the database file itself/,
     },
     {
       what: 'the database file by a relative path',
       from: '../db/./system.db',
-      message: /system\.db is the database file itself/,
+      message: /system\.db: is the database file itself/,
     },
   ];
 
@@ -229,7 +229,7 @@ describe('db:restore refuses what is not a backup of that database, changing not
     const lines = errorLines(run);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(c.message);
-    if (c.from.startsWith('..')) expect(lines[0]).toContain(`error: ${join(inbox, c.from)} is`);
+    if (c.from.startsWith('..')) expect(lines[0]).toContain(`error: ${join(inbox, c.from)}: is`);
     else expect(lines[0]).toBe(`error: ${(error as Error).message}`);
     expect(run.stdout).toBe('');
     expectUnchanged('after the CLI');
@@ -323,7 +323,7 @@ describe('db:restore of a good backup', () => {
         prefix: runner!.prefix,
       });
       expect(run.status).toBe(1);
-      expect(errorLines(run)).toEqual([`error: ${good.path} cannot be read (permission denied)`]);
+      expect(errorLines(run)).toEqual([`error: ${good.path}: cannot read it: permission denied`]);
       expect(sha256File(target)).toBe(before.sha);
       expect(listing(dbDir)).toEqual(before.listing);
     },

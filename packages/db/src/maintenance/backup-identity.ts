@@ -49,7 +49,7 @@ export async function judgeBackup(
   path: string,
 ): Promise<BackupOf | NotBackupOf> {
   const { records, tables } = contents;
-  const no = (reason: string): NotBackupOf => ({ ok: false, reason: `${path} ${reason}` });
+  const no = (reason: string): NotBackupOf => ({ ok: false, reason: `${path}: ${reason}` });
   const migrations = loadMigrations(name);
   const own = planFromRecords(records, migrations);
   const knownHere = own.applied.length + own.edited.length;

@@ -14,6 +14,12 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fsyncPath } from '../backup/fsync.ts';
 import type { DatabaseName } from '../database-names.ts';
+import {
+  assertCreatable,
+  DatabaseFileError,
+  examineDatabaseFile,
+  type DatabaseFile,
+} from '../open/database-file.ts';
 import { judgeBackup, readFileContents, type FileContents } from './backup-identity.ts';
 import { checkDatabaseFile } from './verify.ts';
 
@@ -37,7 +43,6 @@ export class RestoreRefusedError extends Error {
 }
 
 const SIDE_FILES = ['-wal', '-shm'] as const;
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
  * Replaces a database file with a backup of it, verifying it first:
@@ -59,6 +64,7 @@ export async function restoreDatabase(
   now = new Date(),
 ): Promise<RestoreReport> {
   lookAtBackup(backupPath, databasePath);
+  lookAtTarget(databasePath);
 
   const dir = dirname(databasePath);
   const partial = `${databasePath}.restore-partial`;
@@ -79,7 +85,7 @@ export async function restoreDatabase(
     for (const side of SIDE_FILES) rmSync(partial + side, { force: true });
     if (check.integrity.length > 0 || !contents) {
       throw new RestoreRefusedError(
-        `${backupPath} is corrupt: ${check.integrity.slice(0, 3).join('; ')}`,
+        `${backupPath}: is corrupt: ${check.integrity.slice(0, 3).join('; ')}`,
       );
     }
     const verdict = await judgeBackup(contents, name, backupPath);
@@ -132,50 +138,50 @@ export async function restoreDatabase(
  * whose WAL holds transactions that copying the main file would drop.
  */
 function lookAtBackup(backupPath: string, databasePath: string): void {
-  const refuse = (reason: string) => new RestoreRefusedError(`${backupPath} ${reason}`);
-  const unreadable = (error: unknown) => {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return refuse('does not exist');
-    return refuse(
-      `cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error))})`,
-    );
-  };
-  let stats: Stats;
+  const refuse = (reason: string) => new RestoreRefusedError(`${backupPath}: ${reason}`);
+  let file: DatabaseFile;
   try {
-    stats = statSync(backupPath);
+    // The same look at the header every command takes: a directory, an unreadable file or one
+    // that is not SQLite is refused in the same words everywhere.
+    file = examineDatabaseFile(backupPath);
   } catch (error) {
-    throw unreadable(error);
+    if (!(error instanceof DatabaseFileError)) throw error;
+    throw new RestoreRefusedError(
+      error.code === 'NOT_A_DATABASE' ? `${error.message}, not a backup` : error.message,
+    );
   }
-  if (!stats.isFile()) throw refuse('is not a file');
+  if (!file.exists) throw refuse('does not exist');
+  const stats = statSync(backupPath);
   const target = statOrUndefined(databasePath);
   if (target && target.dev === stats.dev && target.ino === stats.ino) {
     throw refuse(
       `is the database file itself (${databasePath}): it cannot be restored onto itself`,
     );
   }
-  if (stats.size === 0) throw refuse('is empty (0 bytes), not a backup');
-  const header = Buffer.alloc(SQLITE_HEADER.length);
-  let fd: number;
-  try {
-    fd = openSync(backupPath, 'r');
-  } catch (error) {
-    throw unreadable(error);
-  }
-  try {
-    readSync(fd, header, 0, header.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (!header.equals(SQLITE_HEADER)) {
-    throw refuse('is not an SQLite database (it lacks the SQLite file header), not a backup');
-  }
-  const wal = statOrUndefined(`${backupPath}-wal`);
-  if (wal && wal.size > 0) {
+  if (file.bytes === 0) throw refuse('is empty (0 bytes), not a backup');
+  if (file.walBytes !== undefined && file.walBytes > 0) {
     throw refuse(
       `has a non-empty ${basename(backupPath)}-wal beside it: it is a database in use (or was copied ` +
         'with its WAL), whose file alone lacks what the WAL holds; make a backup of it with pnpm db:backup',
     );
   }
+}
+
+/**
+ * The database's place must be a file (or nothing) in a directory this process can write. A
+ * damaged database is no reason to refuse: replacing it is what a restore is for.
+ */
+function lookAtTarget(path: string): void {
+  let exists = true;
+  try {
+    exists = examineDatabaseFile(path).exists;
+  } catch (error) {
+    const replaceable =
+      error instanceof DatabaseFileError &&
+      (error.code === 'NOT_A_DATABASE' || error.code === 'DAMAGED');
+    if (!replaceable) throw error;
+  }
+  assertCreatable(path, exists ? 'replace' : 'create');
 }
 
 function statOrUndefined(path: string): Stats | undefined {
@@ -206,5 +212,5 @@ function checkpointOrRefuse(path: string): void {
     sqlite.close();
   }
   if (busy)
-    throw new RestoreRefusedError(`${path} is in use by another process; stop it and retry`);
+    throw new RestoreRefusedError(`${path}: is in use by another process; stop it and retry`);
 }

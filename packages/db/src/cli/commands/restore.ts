@@ -1,11 +1,5 @@
-import { CliError } from '@agentstate/cli';
 import type { Command } from 'commander';
 import { restoreDatabase } from '../../maintenance/restore-database.ts';
-import {
-  assertCreatable,
-  DatabaseFileError,
-  examineDatabaseFile,
-} from '../../open/database-file.ts';
 import { addDatabaseOptions } from '../databases-option.ts';
 import { progressLine } from '../progress-bar.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';
@@ -27,7 +21,6 @@ export function registerRestoreCommand(program: Command): void {
     .action(async (options: { db?: string; path?: string; from: string }) => {
       const { name, path } = selectedDatabaseFile(options);
       const from = userPath(options.from);
-      checkBothEnds(path, from);
       progressLine(`verifying ${from} …`);
       const report = await restoreDatabase(name, path, from);
       const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
@@ -41,25 +34,4 @@ export function registerRestoreCommand(program: Command): void {
         );
       }
     });
-}
-
-/**
- * Before anything moves: the backup must be a readable SQLite file, and the database's place must
- * be a file (or nothing) in a directory this process can write. A damaged database is no reason
- * to refuse: replacing it is what a restore is for.
- */
-function checkBothEnds(path: string, from: string): void {
-  if (!examineDatabaseFile(from).exists) {
-    throw new CliError(`${from}: does not exist: nothing to restore`);
-  }
-  let exists = true;
-  try {
-    exists = examineDatabaseFile(path).exists;
-  } catch (error) {
-    const replaceable =
-      error instanceof DatabaseFileError &&
-      (error.code === 'NOT_A_DATABASE' || error.code === 'DAMAGED');
-    if (!replaceable) throw error;
-  }
-  assertCreatable(path, exists ? 'replace' : 'create');
 }
