@@ -19,18 +19,26 @@ export function jsonColumn<S extends z.ZodType>(
   const fast = compileShapeCheck(schema);
   const limit = maxBytes(database, table, column);
   return (value) => {
+    const memo = typeof value === 'object' && value !== null ? kept.get(value) : undefined;
     let text = fast?.(value) ? serialise(value) : undefined;
-    // A value JSON cannot hold (a BigInt, a cycle) fails as it always did, message and all.
-    text ??= toJsonText(table, column, checkShape(table, column, schema, value));
+    if (text === undefined) {
+      const parsed = checkShape(table, column, schema, value);
+      // zod's copy puts a catchall object's own keys after the shape's and drops keys a shape
+      // does not name: a value unchanged since it was read is stored as it was read, all kept.
+      if (memo !== undefined && serialise(value) === memo.json) text = memo.json;
+      // A value JSON cannot hold (a BigInt, a cycle) fails as it always did, message and all.
+      else text = toJsonText(table, column, parsed);
+    }
     checkByteSize(table, column, text, limit);
-    return keptText(value, text) ?? text;
+    return memo !== undefined && memo.json === text ? memo.text : text;
   };
 }
 
 /**
  * The text each object read by `readJson` came from, with the JSON.stringify text of the object
  * as it was read: another tool's formatting (Python's `json.dumps` spaces, `1.0`, `\u` escapes)
- * is not what JSON.stringify writes. Only objects whose text differs are kept.
+ * is not what JSON.stringify writes. Only objects whose text differs are kept. The size limit is
+ * judged on the JSON.stringify text, so a value does not pass or fail on another tool's spacing.
  */
 const kept = new WeakMap<object, { text: string; json: string }>();
 
@@ -47,16 +55,6 @@ export function readJson(text: string | null): unknown {
     if (json !== text) kept.set(value, { text, json });
   }
   return value;
-}
-
-/**
- * The original text of `value` if it still serialises as it did when read. The size limit is
- * judged on the JSON.stringify text, so a value does not pass or fail on another tool's spacing.
- */
-function keptText(value: unknown, text: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const memo = kept.get(value);
-  return memo !== undefined && memo.json === text ? memo.text : undefined;
 }
 
 function serialise(value: unknown): string | undefined {
