@@ -72,18 +72,18 @@ const memos = new WeakMap<Date, Memo>();
  */
 type Wall = number;
 
+/** Wall-clock fields: year, month (0-11), day, hours, minutes, seconds, milliseconds. */
+type Fields = [number, number, number, number, number, number, number];
+
 interface Zone {
-  /** The wall-clock reading at an instant. */
-  wallAt(ms: number): Wall;
-  /** The instant a wall-clock reading denotes (a gap or overlap resolved as above). */
-  instantOf(wall: Wall): number;
+  /** The wall-clock reading at an instant, into `out`. */
+  fieldsAt(ms: number, out: Fields): void;
+  /** The instant a wall-clock reading (both forms) denotes, a gap or overlap resolved as above. */
+  instantOf(fields: Fields, wall: Wall): number;
 }
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Python's datetime holds the years 1 to 9999; text outside them is not the tool's. */
-const MIN_WALL = utc(1, 0, 1, 0, 0, 0, 0);
-const MAX_WALL = utc(10000, 0, 1, 0, 0, 0, 0) - 1;
 
 /** Date.UTC, for every year: Date.UTC maps the years 0-99 to 1900-1999. */
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number) {
@@ -96,27 +96,17 @@ function utc(y: number, mo: number, d: number, h: number, mi: number, s: number,
 
 /** The process's zone, through Date's local-time methods: they follow TZ, even when it changes. */
 const processZone: Zone = {
-  wallAt(ms) {
+  fieldsAt(ms, out) {
     const d = new Date(ms);
-    return utc(
-      d.getFullYear(),
-      d.getMonth(),
-      d.getDate(),
-      d.getHours(),
-      d.getMinutes(),
-      d.getSeconds(),
-      d.getMilliseconds(),
-    );
+    out[0] = d.getFullYear();
+    out[1] = d.getMonth();
+    out[2] = d.getDate();
+    out[3] = d.getHours();
+    out[4] = d.getMinutes();
+    out[5] = d.getSeconds();
+    out[6] = d.getMilliseconds();
   },
-  instantOf(wall) {
-    const w = new Date(wall);
-    const [y, mo, d] = [w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate()];
-    const [h, mi, s, ms] = [
-      w.getUTCHours(),
-      w.getUTCMinutes(),
-      w.getUTCSeconds(),
-      w.getUTCMilliseconds(),
-    ];
+  instantOf([y, mo, d, h, mi, s, ms]) {
     // ECMAScript resolves local times as Python's fold=0 does (the "compatible" rule).
     if (y >= 100) return new Date(y, mo, d, h, mi, s, ms).getTime();
     const date = new Date(0);
@@ -166,8 +156,17 @@ function intlZone(timeZone: string): Zone {
     return start;
   };
   return {
-    wallAt: (ms) => ms + offsetAt(ms),
-    instantOf(wall) {
+    fieldsAt(ms, out) {
+      const w = new Date(ms + offsetAt(ms));
+      out[0] = w.getUTCFullYear();
+      out[1] = w.getUTCMonth();
+      out[2] = w.getUTCDate();
+      out[3] = w.getUTCHours();
+      out[4] = w.getUTCMinutes();
+      out[5] = w.getUTCSeconds();
+      out[6] = w.getUTCMilliseconds();
+    },
+    instantOf(_fields, wall) {
       // The offsets a day either side bound every offset this wall time can have.
       const before = offsetAt(wall - DAY);
       const after = offsetAt(wall + DAY);
@@ -186,7 +185,8 @@ function intlZone(timeZone: string): Zone {
 /** `YYYY-MM-DDTHH:MM[:SS[.f...]]` with no zone: Python's isoformat in local time. */
 const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad2 = (n: number) => (n < 10 ? '0' + n : '' + n);
+const pad3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
 
 class Codec implements LocalTimestampCodec {
   /**
@@ -196,6 +196,7 @@ class Codec implements LocalTimestampCodec {
   private recentMs = [Number.NaN, Number.NaN];
   private recentText = ['', ''];
   private older = 0;
+  private readonly fields: Fields = [0, 0, 0, 0, 0, 0, 0];
 
   constructor(
     readonly timeZone: string | undefined,
@@ -219,19 +220,27 @@ class Codec implements LocalTimestampCodec {
     if (ms === this.recentMs[0]) return this.recentText[0]!;
     if (ms === this.recentMs[1]) return this.recentText[1]!;
     if (!Number.isFinite(ms)) throw new RangeError('not a valid Date');
-    const wall = this.zone.wallAt(ms);
-    if (!(wall >= MIN_WALL && wall <= MAX_WALL)) {
+    const f = this.fields;
+    this.zone.fieldsAt(ms, f);
+    const year = f[0];
+    if (!(year >= 1 && year <= 9999)) {
       throw new RangeError(
         `${new Date(ms).toISOString()} is outside the years 1-9999 that Python's datetime holds`,
       );
     }
-    const w = new Date(wall);
-    const year = w.getUTCFullYear();
-    const fraction = w.getUTCMilliseconds();
     const text =
-      `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(w.getUTCMonth() + 1)}-` +
-      `${pad2(w.getUTCDate())}T${pad2(w.getUTCHours())}:${pad2(w.getUTCMinutes())}:` +
-      `${pad2(w.getUTCSeconds())}${fraction === 0 ? '' : `.${String(fraction).padStart(3, '0')}000`}`;
+      (year < 1000 ? String(year).padStart(4, '0') : '' + year) +
+      '-' +
+      pad2(f[1] + 1) +
+      '-' +
+      pad2(f[2]) +
+      'T' +
+      pad2(f[3]) +
+      ':' +
+      pad2(f[4]) +
+      ':' +
+      pad2(f[5]) +
+      (f[6] === 0 ? '' : '.' + pad3(f[6]) + '000');
     this.recentMs[this.older] = ms;
     this.recentText[this.older] = text;
     this.older = 1 - this.older;
@@ -242,22 +251,27 @@ class Codec implements LocalTimestampCodec {
     const match = LOCAL_ISO.exec(text.trim());
     // Zoned ISO text and SQLite's UTC text mean what they say; anything else fails there.
     if (match === null) return parseTimestampText(text).getTime();
-    const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(match[i]));
+    const y = Number(match[1]);
+    const mo = Number(match[2]) - 1;
+    const d = Number(match[3]);
+    const h = Number(match[4]);
+    const mi = Number(match[5]);
     const s = match[6] === undefined ? 0 : Number(match[6]);
     // Microseconds (or finer) are kept in the remembered text; the Date holds milliseconds.
     const ms = match[7] === undefined ? 0 : Number(match[7].slice(0, 3).padEnd(3, '0'));
-    const wall = utc(y!, mo! - 1, d!, h!, mi!, s, ms);
+    const wall = utc(y, mo, d, h, mi, s, ms);
     const check = new Date(wall);
+    // Date.UTC rolls 02-30 over into March: a field out of range shows in the result.
     if (
-      y! < 1 ||
-      check.getUTCMonth() !== mo! - 1 ||
+      y < 1 ||
+      check.getUTCMonth() !== mo ||
       check.getUTCDate() !== d ||
-      h! > 23 ||
-      mi! > 59 ||
+      h > 23 ||
+      mi > 59 ||
       s > 59
     ) {
       throw new RangeError(`not a timestamp: ${JSON.stringify(text)}`);
     }
-    return this.zone.instantOf(wall);
+    return this.zone.instantOf([y, mo, d, h, mi, s, ms], wall);
   }
 }
