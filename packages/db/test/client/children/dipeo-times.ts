@@ -15,16 +15,14 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 const client = createClient('dipeo', sqlite, timeZone ? { timeZone } : {});
 const read = Object.fromEntries(
-  client
-    .listExecutions()
-    .map((e) => [
-      e.executionId,
-      {
-        started_at: iso(e.startedAt),
-        ended_at: iso(e.endedAt),
-        last_accessed: iso(e.lastAccessed),
-      },
-    ]),
+  client.listExecutions().map((e) => [
+    e.executionId,
+    {
+      started_at: iso(e.startedAt),
+      ended_at: iso(e.endedAt),
+      last_accessed: iso(e.lastAccessed),
+    },
+  ]),
 );
 const db = drizzle(sqlite, { schema: databaseSchemas.dipeo });
 const drizzleRead = Object.fromEntries(
