@@ -25,7 +25,7 @@ export interface LocalTimestampCodec {
   read(text: string): Date;
   /** The text to store for a Date: the text it was read from if its time is unchanged. */
   write(date: Date): string;
-  /** An instant (ms since the epoch) as the tool writes it, now. */
+  /** An instant (ms since the epoch) as the tool writes it, with no remembered text. */
   format(ms: number): string;
 }
 
