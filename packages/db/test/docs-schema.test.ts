@@ -134,7 +134,11 @@ describe('schema doc contents', () => {
     expect(engine).toContain('`"created_at" desc`');
     const dipeo = renderDatabaseDocs('dipeo');
     expect(dipeo).toContain("`(datetime('now'))`");
-    expect(dipeo).toContain('| `started_at` | text | Date (ISO 8601 text) | NOT NULL |');
+    // DiPeO's start is local wall time (ADR 5); engine's is ISO text with its zone.
+    expect(dipeo).toContain(
+      '| `started_at` | text | Date (local ISO 8601 text, no zone) | NOT NULL |',
+    );
+    expect(engine).toContain('| `started_at` | text | Date (ISO 8601 text) | NOT NULL |');
   });
 
   it('render JSON shapes from the zod schemas, the recursive workflow step once', () => {

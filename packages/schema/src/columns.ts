@@ -1,42 +1,19 @@
 import { customType } from 'drizzle-orm/sqlite-core';
+import { localTimestamps } from './local-timestamps.ts';
+import { formatIsoDateTime, formatSqliteDateTime, parseTimestampText } from './timestamp-text.ts';
+
+export { formatIsoDateTime, formatSqliteDateTime, parseTimestampText };
+export { localTimestamps, type LocalTimestampCodec } from './local-timestamps.ts';
 
 /**
  * Column helpers shared by the five databases.
  *
- * The original tools store time in four ways: integer milliseconds, integer seconds, SQLite's
- * `datetime('now')` text (`YYYY-MM-DD HH:MM:SS`, UTC) and ISO 8601 text. Every one of them is
- * exposed as a `Date` here, and the text readers accept both text forms, because mcpmaker wrote
- * both into the same columns.
+ * The original tools store time in five ways: integer milliseconds, integer seconds, SQLite's
+ * `datetime('now')` text (`YYYY-MM-DD HH:MM:SS`, UTC), ISO 8601 text with a zone, and local wall
+ * time without one (Python's `datetime.now().isoformat()`). Every one of them is exposed as a
+ * `Date` here, and the text readers accept both UTC text forms, because mcpmaker wrote both into
+ * the same columns.
  */
-
-const SQLITE_DATETIME =
-  /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Parses `YYYY-MM-DD HH:MM:SS[.fff]` (UTC, as SQLite writes it) or ISO 8601 text. */
-export function parseTimestampText(value: string): Date {
-  const match = SQLITE_DATETIME.exec(value.trim());
-  if (match) {
-    // Text without a zone is UTC: SQLite's datetime() and Python's utcnow().isoformat() both omit it.
-    const zone = match[3] ?? 'Z';
-    const date = new Date(`${match[1]}T${match[2]}${zone}`);
-    if (!Number.isNaN(date.getTime())) return date;
-  }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new RangeError(`not a timestamp: ${JSON.stringify(value)}`);
-  }
-  return date;
-}
-
-/** Formats a date as SQLite's `datetime('now')` does: `YYYY-MM-DD HH:MM:SS`, UTC. */
-export function formatSqliteDateTime(date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** Formats a date as ISO 8601 text with milliseconds and `Z`. */
-export function formatIsoDateTime(date: Date): string {
-  return date.toISOString();
-}
 
 type TimestampTextConfig = {
   /** The declared SQL type: `text`, or `timestamp` where the original DDL says TIMESTAMP. */
@@ -66,4 +43,20 @@ export const isoDateTime = customType<{
   dataType: (config) => config?.sqlType ?? 'text',
   toDriver: (value) => formatIsoDateTime(value),
   fromDriver: (value) => parseTimestampText(value),
+});
+
+/**
+ * A timestamp kept as local wall time without a zone (`2026-12-01T17:07:37.696235`), as Python's
+ * `datetime.now().isoformat()` writes it. Read and written in the process's local zone (TZ); the
+ * typed client can name another zone. A Date read from a row is written back as the exact text it
+ * came from while its time is unchanged (see local-timestamps.ts).
+ */
+export const localIsoDateTime = customType<{
+  data: Date;
+  driverData: string;
+  config: TimestampTextConfig;
+}>({
+  dataType: (config) => config?.sqlType ?? 'text',
+  toDriver: (value) => localTimestamps().write(value),
+  fromDriver: (value) => localTimestamps().read(value),
 });

@@ -230,6 +230,165 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     expect(error.message).toContain(`${where}: `);
   });
 
+  describe('dipeo shapes take DiPeO executions as pydantic dumps them', () => {
+    // What DiPeO's `ExecutionState.model_dump()` writes: every optional field present, unset ones
+    // null (a fresh `serialize_protocol` envelope leaves `representations` out and has a meta of
+    // only the keys set); pydantic floats for LLMUsage and exec_counts (`812.0` parses as 812).
+    const dumpedEnvelope = {
+      envelope_format: true,
+      id: 'f3f49249-dc28-4f90-a5ae-c7978306d03b',
+      trace_id: 'exec_1',
+      produced_by: 'person_job_1',
+      content_type: 'raw_text',
+      schema_id: null,
+      serialization_format: null,
+      body: '서울은 내일 맑음',
+      meta: {
+        node_id: null,
+        llm_usage: { input: 812, output: 95, cached: 640, total: 907 },
+        execution_time: null,
+        retry_count: null,
+        error: null,
+        error_type: null,
+        timestamp: 1796112460.542097,
+      },
+      representations: null,
+    } as const;
+    const freshEnvelope = {
+      envelope_format: true,
+      id: '7dabe929-c4a3-44bf-86cd-75e9bb049a79',
+      trace_id: 'exec_1',
+      produced_by: 'person_job_2',
+      content_type: 'raw_text',
+      schema_id: null,
+      serialization_format: null,
+      body: 'Draft',
+      meta: {
+        person_id: 'person_analyst',
+        conversation_id: null,
+        model: 'gpt-5-nano',
+        llm_usage: { input: 1530, output: 212, cached: null, total: 1742 },
+        memory_selection: null,
+        timestamp: 1796112557.800001,
+      },
+    } as const;
+    const nodeMetric = {
+      node_id: 'start_1',
+      node_type: 'start',
+      start_time: 1796112457.6955009,
+      end_time: 1796112457.6985009,
+      duration_ms: 3.25,
+      memory_usage: null,
+      llm_usage: null,
+      error: null,
+      dependencies: null,
+      module_timings: null,
+    } as const;
+    const execution = {
+      executionId: 'exec_1',
+      status: 'completed',
+      diagramId: 'weather_brief',
+      startedAt: now,
+      endedAt: now,
+      nodeStates: {
+        start_1: {
+          status: 'completed',
+          started_at: '2026-12-01T17:07:37.699485',
+          ended_at: '2026-12-01T17:07:37.699485',
+          error: null,
+          llm_usage: null,
+          output: null,
+        },
+      },
+      nodeOutputs: { person_job_1: dumpedEnvelope, person_job_2: freshEnvelope },
+      // LLMUsage(input=0, output=0), DiPeO's initial usage: total is None.
+      llmUsage: { input: 0, output: 0, cached: null, total: null },
+      error: null,
+      variables: { city: '서울' },
+      execCounts: {},
+      executedNodes: ['start_1', 'person_job_1'],
+      metrics: {
+        execution_id: 'exec_1',
+        start_time: 1796112457.6955009,
+        end_time: 1796112460.595501,
+        total_duration_ms: 2900,
+        node_metrics: { start_1: nodeMetric },
+        critical_path: null,
+        parallelizable_groups: null,
+        bottlenecks: null,
+      },
+    } as const;
+
+    it('accepts nulls everywhere DiPeO writes them, on insert and on select', () => {
+      expect(parseRow(dipeo.executions, dipeo.insertExecutionSchema, execution)).toEqual(execution);
+      expect(
+        dipeo.selectExecutionSchema.parse({
+          ...execution,
+          createdAt: now,
+          accessCount: 2,
+          lastAccessed: now,
+        }),
+      ).toMatchObject(execution);
+    });
+
+    it.each([
+      ['schema_id', { ...dumpedEnvelope, schema_id: 7 }, 'node_outputs.person_job_1.schema_id'],
+      ['meta', { ...dumpedEnvelope, meta: null }, 'node_outputs.person_job_1.meta'],
+      [
+        'meta.retry_count',
+        { ...dumpedEnvelope, meta: { ...dumpedEnvelope.meta, retry_count: 0.5 } },
+        'node_outputs.person_job_1.meta.retry_count',
+      ],
+      [
+        'representations',
+        { ...dumpedEnvelope, representations: ['text'] },
+        'node_outputs.person_job_1.representations',
+      ],
+    ])('still checks what a nullable envelope field holds: %s', (_label, envelope, where) => {
+      const error = rejection(() =>
+        parseRow(dipeo.executions, dipeo.insertExecutionSchema, {
+          ...execution,
+          nodeOutputs: { person_job_1: envelope },
+        }),
+      );
+      expect(error.message).toMatch(new RegExp(`^executions\\.${where.replace(/\./g, '\\.')}: `));
+    });
+
+    it.each([
+      ['dependencies', { node_metrics: { start_1: { ...nodeMetric, dependencies: 'start_0' } } }],
+      ['critical_path', { critical_path: [1] }],
+      ['parallelizable_groups', { parallelizable_groups: ['a', 'b'] }],
+      ['bottlenecks', { bottlenecks: [{ node_id: 'a' }] }],
+      ['node_metrics', { node_metrics: null }],
+    ])('still checks what a metrics field holds: %s', (field, change) => {
+      const error = rejection(() =>
+        parseRow(dipeo.executions, dipeo.insertExecutionSchema, {
+          ...execution,
+          metrics: { ...execution.metrics, ...change },
+        }),
+      );
+      expect(error.issues[0]).toMatchObject({ column: 'metrics' });
+      expect(error.issues[0]!.path).toContain(field);
+    });
+
+    it('keeps the fields DiPeO always writes required: llm_usage.input, node status, node_id', () => {
+      for (const broken of [
+        { llmUsage: { input: null, output: 0 } },
+        { nodeStates: { start_1: { status: null } } },
+        {
+          metrics: {
+            ...execution.metrics,
+            node_metrics: { start_1: { ...nodeMetric, node_id: null } },
+          },
+        },
+      ]) {
+        rejection(() =>
+          parseRow(dipeo.executions, dipeo.insertExecutionSchema, { ...execution, ...broken }),
+        );
+      }
+    });
+  });
+
   it('keeps the range the seed gives only as a comment: agent_number 1-4', () => {
     const agent = {
       id: 'a',

@@ -176,6 +176,12 @@ export function rawQueue(sqlite: Database.Database) {
   };
 }
 
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+/** DiPeO's `datetime.now().isoformat()` by hand, as a raw writer of its rows would write it. */
+const localIso = (d: Date) =>
+  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:` +
+  `${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}000`;
+
 function execution(id: string): ExecutionInput {
   const nodes = Object.fromEntries(
     Array.from({ length: 8 }, (_, i) => [
@@ -454,7 +460,7 @@ export const clientOpsSuite: Suite = {
                 e.executionId,
                 e.status,
                 e.diagramId,
-                e.startedAt.toISOString(),
+                localIso(e.startedAt),
                 null,
                 JSON.stringify(e.nodeStates),
                 JSON.stringify(e.nodeOutputs),
@@ -464,6 +470,7 @@ export const clientOpsSuite: Suite = {
                 JSON.stringify(e.execCounts),
                 JSON.stringify(e.executedNodes),
                 null,
+                localIso(new Date()),
               ),
           ),
           RAW,

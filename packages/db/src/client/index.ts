@@ -1,11 +1,19 @@
 // The typed clients of the five databases, and what they share.
 import type { DatabaseName } from '../database-names.ts';
 import type { ClientOptions, ClientTarget } from './shared/connection.ts';
-import { createDipeoClient, type DipeoClient } from './dipeo/client.ts';
-import { createEngineClient, type EngineClient } from './engine/client.ts';
+import { createDipeoClient, type DipeoClient, type DipeoClientOptions } from './dipeo/client.ts';
+import {
+  createEngineClient,
+  type EngineClient,
+  type EngineClientOptions,
+} from './engine/client.ts';
 import { createMcpmakerClient, type McpmakerClient } from './mcpmaker/client.ts';
 import { createMultishotClient, type MultishotClient } from './multishot/client.ts';
-import { createPokecodeClient, type PokecodeClient } from './pokecode/client.ts';
+import {
+  createPokecodeClient,
+  type PokecodeClient,
+  type PokecodeClientOptions,
+} from './pokecode/client.ts';
 
 export interface Clients {
   mcpmaker: McpmakerClient;
@@ -15,8 +23,17 @@ export interface Clients {
   engine: EngineClient;
 }
 
+/** The options each client takes: the shared ones, and its own (a dipeo `timeZone`, ...). */
+export interface ClientOptionsOf {
+  mcpmaker: ClientOptions;
+  multishot: ClientOptions;
+  dipeo: DipeoClientOptions;
+  pokecode: PokecodeClientOptions;
+  engine: EngineClientOptions;
+}
+
 const factories: {
-  [N in DatabaseName]: (target: ClientTarget, options?: ClientOptions) => Clients[N];
+  [N in DatabaseName]: (target: ClientTarget, options?: ClientOptionsOf[N]) => Clients[N];
 } = {
   mcpmaker: createMcpmakerClient,
   multishot: createMultishotClient,
@@ -29,7 +46,7 @@ const factories: {
 export function createClient<N extends DatabaseName>(
   name: N,
   target: ClientTarget,
-  options?: ClientOptions,
+  options?: ClientOptionsOf[N],
 ): Clients[N] {
   return factories[name](target, options) as Clients[N];
 }
@@ -48,6 +65,7 @@ export {
 };
 export type { ClientOptions, ClientTarget } from './shared/connection.ts';
 export type {
+  DipeoClientOptions,
   ExecutionInput,
   ListExecutionsOptions,
   MessageInput,

@@ -34,6 +34,10 @@ function customValueType(column: SQLiteColumn): string {
     const text = column.mapToDriverValue(new Date(0));
     if (text === '1970-01-01 00:00:00') return 'Date (`YYYY-MM-DD HH:MM:SS` UTC text)';
     if (text === '1970-01-01T00:00:00.000Z') return 'Date (ISO 8601 text)';
+    // The epoch in the process's zone: no zone and, at 0 microseconds, no fraction.
+    if (/^19(?:70-01-01|69-12-31)T\d{2}:\d{2}:\d{2}$/.test(String(text))) {
+      return 'Date (local ISO 8601 text, no zone)';
+    }
   } catch {
     // not a timestamp column
   }

@@ -20,7 +20,8 @@ import { jsonColumn } from '../../src/client/shared/json-column.ts';
 import { compileShapeCheck } from '../../src/client/shared/shape-check.ts';
 import { freshDatabase } from './helpers.ts';
 
-// Values as callers build them: keys in the shape's order, optional keys sometimes left out.
+// Values as callers build them: keys in the shape's order, optional keys sometimes left out or
+// null (as pydantic dumps them).
 const plainKey = fc.string().filter((k) => !['__proto__', 'constructor', 'toJSON'].includes(k));
 const dict = <T>(value: fc.Arbitrary<T>) => fc.dictionary(plainKey, value, { maxKeys: 4 });
 const uint = fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER));
@@ -31,7 +32,7 @@ const jsonObject = dict(json);
 const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 
 const llmUsage = fc.record(
-  { input: uint, output: uint, cached: nullable(uint), total: uint },
+  { input: uint, output: uint, cached: nullable(uint), total: nullable(uint) },
   { requiredKeys: ['input', 'output'] },
 );
 const nodeState = fc.record(
@@ -46,13 +47,13 @@ const nodeState = fc.record(
   { requiredKeys: ['status'] },
 );
 const metaModel = {
-  node_id: str,
-  llm_usage: llmUsage,
-  execution_time: num,
-  retry_count: fc.integer(),
-  error: str,
-  error_type: str,
-  timestamp: fc.oneof(str, num),
+  node_id: nullable(str),
+  llm_usage: nullable(llmUsage),
+  execution_time: nullable(num),
+  retry_count: nullable(fc.integer()),
+  error: nullable(str),
+  error_type: nullable(str),
+  timestamp: nullable(fc.oneof(str, num)),
 };
 const metaExtraKey = plainKey.filter((k) => !(k in metaModel) && !/^(?:0|[1-9]\d*)$/.test(k));
 const meta = fc
@@ -68,11 +69,11 @@ const envelope = fc.record(
     trace_id: str,
     produced_by: str,
     content_type: str,
-    schema_id: str,
-    serialization_format: str,
+    schema_id: nullable(str),
+    serialization_format: nullable(str),
     body: json,
     meta,
-    representations: jsonObject,
+    representations: nullable(jsonObject),
   },
   {
     requiredKeys: [
@@ -96,7 +97,7 @@ const nodeMetrics = fc.record(
     memory_usage: nullable(num),
     llm_usage: nullable(llmUsage),
     error: nullable(str),
-    dependencies: fc.array(str, { maxLength: 3 }),
+    dependencies: nullable(fc.array(str, { maxLength: 3 })),
     module_timings: nullable(dict(num)),
   },
   { requiredKeys: ['node_id', 'node_type', 'start_time'] },
@@ -108,11 +109,12 @@ const executionMetrics = fc.record(
     end_time: nullable(num),
     total_duration_ms: nullable(num),
     node_metrics: dict(nodeMetrics),
-    critical_path: fc.array(str, { maxLength: 3 }),
-    parallelizable_groups: fc.array(fc.array(str, { maxLength: 3 }), { maxLength: 3 }),
-    bottlenecks: fc.array(
-      fc.record({ node_id: str, node_type: str, duration_ms: num, percentage: num }),
-      { maxLength: 3 },
+    critical_path: nullable(fc.array(str, { maxLength: 3 })),
+    parallelizable_groups: nullable(fc.array(fc.array(str, { maxLength: 3 }), { maxLength: 3 })),
+    bottlenecks: nullable(
+      fc.array(fc.record({ node_id: str, node_type: str, duration_ms: num, percentage: num }), {
+        maxLength: 3,
+      }),
     ),
   },
   { requiredKeys: ['execution_id', 'start_time', 'node_metrics'] },

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { isoDateTime, sqliteDateTime } from '../columns.ts';
+import { localIsoDateTime, sqliteDateTime } from '../columns.ts';
 import { executionStatuses } from './constants.ts';
 import type {
   ExecCounts,
@@ -12,14 +12,18 @@ import type {
   Variables,
 } from './shapes.ts';
 
+/**
+ * DiPeO's executions. `started_at`, `ended_at` and `last_accessed` are DiPeO's local wall time
+ * without a zone (`datetime.now().isoformat()`); `created_at` is SQLite's UTC `CURRENT_TIMESTAMP`.
+ */
 export const executions = sqliteTable(
   'executions',
   {
     executionId: text('execution_id').primaryKey(),
     status: text('status', { enum: executionStatuses }).notNull(),
     diagramId: text('diagram_id'),
-    startedAt: isoDateTime('started_at').notNull(),
-    endedAt: isoDateTime('ended_at'),
+    startedAt: localIsoDateTime('started_at').notNull(),
+    endedAt: localIsoDateTime('ended_at'),
     nodeStates: text('node_states', { mode: 'json' }).$type<NodeStates>().notNull(),
     nodeOutputs: text('node_outputs', { mode: 'json' }).$type<NodeOutputs>().notNull(),
     llmUsage: text('llm_usage', { mode: 'json' }).$type<LlmUsage>().notNull(),
@@ -40,8 +44,8 @@ export const executions = sqliteTable(
       sql`CURRENT_TIMESTAMP`,
     ),
     accessCount: integer('access_count').default(0),
-    // Written in UTC like its default (the original mixed in local time).
-    lastAccessed: sqliteDateTime('last_accessed', { sqlType: 'timestamp' }).default(
+    // Written as DiPeO writes it, in local time; its UTC default (SQLite's form) still reads as UTC.
+    lastAccessed: localIsoDateTime('last_accessed', { sqlType: 'timestamp' }).default(
       sql`CURRENT_TIMESTAMP`,
     ),
   },

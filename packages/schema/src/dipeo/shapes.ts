@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { executionStatuses, transitionPhases } from './constants.ts';
 
-/** Shapes of DiPeO's JSON columns: pieces of its `ExecutionState` model, as Python dumps them. */
+/**
+ * Shapes of DiPeO's JSON columns: pieces of its `ExecutionState` model, as Python dumps them.
+ * pydantic's `model_dump()` writes every field, an unset optional one as `null`, so every
+ * optional field accepts `null` as well as being left out (dicts DiPeO builds by hand, such as a
+ * fresh output envelope, leave keys out).
+ */
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -9,7 +14,7 @@ export const llmUsageSchema = z.object({
   input: z.number().int().nonnegative(),
   output: z.number().int().nonnegative(),
   cached: z.number().int().nonnegative().nullable().optional(),
-  total: z.number().int().nonnegative().optional(),
+  total: z.number().int().nonnegative().nullable().optional(),
 });
 export type LlmUsage = z.infer<typeof llmUsageSchema>;
 
@@ -25,13 +30,13 @@ export type NodeState = z.infer<typeof nodeStateSchema>;
 
 export const envelopeMetaSchema = z
   .object({
-    node_id: z.string().optional(),
-    llm_usage: llmUsageSchema.optional(),
-    execution_time: z.number().optional(),
-    retry_count: z.number().int().optional(),
-    error: z.string().optional(),
-    error_type: z.string().optional(),
-    timestamp: z.union([z.string(), z.number()]).optional(),
+    node_id: z.string().nullable().optional(),
+    llm_usage: llmUsageSchema.nullable().optional(),
+    execution_time: z.number().nullable().optional(),
+    retry_count: z.number().int().nullable().optional(),
+    error: z.string().nullable().optional(),
+    error_type: z.string().nullable().optional(),
+    timestamp: z.union([z.string(), z.number()]).nullable().optional(),
   })
   .catchall(z.unknown());
 
@@ -42,11 +47,11 @@ export const serializedEnvelopeSchema = z.object({
   trace_id: z.string(),
   produced_by: z.string(),
   content_type: z.string(),
-  schema_id: z.string().optional(),
-  serialization_format: z.string().optional(),
+  schema_id: z.string().nullable().optional(),
+  serialization_format: z.string().nullable().optional(),
   body: z.unknown(),
   meta: envelopeMetaSchema,
-  representations: jsonObject.optional(),
+  representations: jsonObject.nullable().optional(),
 });
 export type SerializedEnvelope = z.infer<typeof serializedEnvelopeSchema>;
 
@@ -59,7 +64,7 @@ const nodeMetricsSchema = z.object({
   memory_usage: z.number().nullable().optional(),
   llm_usage: llmUsageSchema.nullable().optional(),
   error: z.string().nullable().optional(),
-  dependencies: z.array(z.string()).optional(),
+  dependencies: z.array(z.string()).nullable().optional(),
   module_timings: z.record(z.string(), z.number()).nullable().optional(),
 });
 
@@ -70,8 +75,8 @@ export const executionMetricsSchema = z.object({
   end_time: z.number().nullable().optional(),
   total_duration_ms: z.number().nullable().optional(),
   node_metrics: z.record(z.string(), nodeMetricsSchema),
-  critical_path: z.array(z.string()).optional(),
-  parallelizable_groups: z.array(z.array(z.string())).optional(),
+  critical_path: z.array(z.string()).nullable().optional(),
+  parallelizable_groups: z.array(z.array(z.string())).nullable().optional(),
   bottlenecks: z
     .array(
       z.object({
@@ -81,6 +86,7 @@ export const executionMetricsSchema = z.object({
         percentage: z.number(),
       }),
     )
+    .nullable()
     .optional(),
 });
 export type ExecutionMetrics = z.infer<typeof executionMetricsSchema>;

@@ -36,6 +36,7 @@ import {
   requireString,
   toJsonText,
 } from '../shared/checks.ts';
+import { localTimestamps } from '@agentstate/schema';
 import {
   clientContext,
   immediate,
@@ -46,8 +47,8 @@ import { columnError } from '../shared/errors.ts';
 import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.ts';
 import { jsonColumn } from '../shared/json-column.ts';
 import { checkColumnSize } from '../shared/limits.ts';
-import { toIso, toSqliteDateTime } from '../shared/time.ts';
-import { toExecution, toMessage, toTransition } from './rows.ts';
+import { toLocalText, toSqliteDateTime } from '../shared/time.ts';
+import { executionReader, toMessage, toTransition } from './rows.ts';
 import { prepareDipeo } from './statements.ts';
 
 const statusSet: ReadonlySet<string> = new Set(executionStatuses);
@@ -67,6 +68,14 @@ const executionJson = {
   executedNodes: jsonColumn('dipeo', 'executions', 'executed_nodes', executedNodesSchema),
   metrics: jsonColumn('dipeo', 'executions', 'metrics', executionMetricsSchema),
 };
+
+export interface DipeoClientOptions extends ClientOptions {
+  /**
+   * The IANA zone DiPeO wrote its zone-less `started_at`, `ended_at` and `last_accessed` in
+   * (e.g. `'Asia/Seoul'`); default: this process's local zone (TZ).
+   */
+  timeZone?: string;
+}
 
 export interface ExecutionInput {
   executionId: string;
@@ -115,10 +124,13 @@ function sized(table: string, column: string, value: string): string {
 }
 
 /** The typed client of the dipeo database: executions, their transitions and messages. */
-export function createDipeoClient(target: ClientTarget, options: ClientOptions = {}) {
+export function createDipeoClient(target: ClientTarget, options: DipeoClientOptions = {}) {
+  // The zone first: a bad one is an option error before anything else happens.
+  const time = localTimestamps(options.timeZone);
   const ctx = clientContext(target, options);
   const { clock } = ctx;
   const st = prepareDipeo(ctx.sqlite);
+  const toExecution = executionReader(time);
 
   /** Checks an execution and upserts it: the hot write, so the values go straight to SQLite. */
   function upsertExecution(input: ExecutionInput): void {
@@ -134,8 +146,8 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
       id,
       requireEnum(T, 'status', input.status, statusSet),
       diagramId === null ? null : sized(T, 'diagram_id', diagramId),
-      toIso(startedAt),
-      endedAt === null ? null : toIso(endedAt),
+      toLocalText(time, T, 'started_at', startedAt),
+      endedAt === null ? null : toLocalText(time, T, 'ended_at', endedAt),
       executionJson.nodeStates(input.nodeStates),
       executionJson.nodeOutputs(input.nodeOutputs),
       executionJson.llmUsage(input.llmUsage),
@@ -147,6 +159,7 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
       input.metrics === undefined || input.metrics === null
         ? null
         : executionJson.metrics(input.metrics),
+      time.format(clock()),
     );
   }
 
@@ -195,9 +208,9 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
       return row && toExecution(row);
     },
 
-    /** Loads an execution, counting the access (access_count + 1, last_accessed = now, UTC). */
+    /** Loads an execution, counting the access (access_count + 1, last_accessed = now, local). */
     loadExecution(executionId: string): Execution | undefined {
-      const row = st.loadExecution.get(toSqliteDateTime(clock()), executionId) as
+      const row = st.loadExecution.get(time.format(clock()), executionId) as
         Record<string, unknown> | undefined;
       return row && toExecution(row);
     },
@@ -224,7 +237,8 @@ export function createDipeoClient(target: ClientTarget, options: ClientOptions =
      */
     cleanup(retentionDays: number = executionRetentionDays) {
       const days = requireInt('executions', 'started_at', retentionDays, 0);
-      return cleanupTx(toIso(clock() - days * DAY_MS));
+      // started_at is local text: the cutoff is too, so the two compare as text.
+      return cleanupTx(time.format(clock() - days * DAY_MS));
     },
 
     /**

@@ -1,28 +1,35 @@
+import type { LocalTimestampCodec } from '@agentstate/schema';
 import type { Execution, Message, Transition } from '@agentstate/schema/dipeo';
+import { readJson } from '../shared/json-column.ts';
 import { fromText } from '../shared/time.ts';
 
 type Row = Record<string, unknown>;
-const json = (value: unknown): unknown => (value === null ? null : JSON.parse(value as string));
 
-export function toExecution(r: Row): Execution {
-  return {
+/**
+ * Execution rows as DiPeO stores them: its local times read in the client's zone, and JSON kept
+ * with its text, so a row read and saved back unchanged is stored byte for byte as it was.
+ */
+export function executionReader(time: LocalTimestampCodec): (r: Row) => Execution {
+  const local = (value: unknown): Date | null =>
+    value === null ? null : time.read(value as string);
+  return (r) => ({
     executionId: r.execution_id as string,
     status: r.status as Execution['status'],
     diagramId: r.diagram_id as string | null,
-    startedAt: fromText(r.started_at as string)!,
-    endedAt: fromText(r.ended_at as string | null),
-    nodeStates: json(r.node_states) as Execution['nodeStates'],
-    nodeOutputs: json(r.node_outputs) as Execution['nodeOutputs'],
-    llmUsage: json(r.llm_usage) as Execution['llmUsage'],
+    startedAt: local(r.started_at)!,
+    endedAt: local(r.ended_at),
+    nodeStates: readJson(r.node_states as string) as Execution['nodeStates'],
+    nodeOutputs: readJson(r.node_outputs as string) as Execution['nodeOutputs'],
+    llmUsage: readJson(r.llm_usage as string) as Execution['llmUsage'],
     error: r.error as string | null,
-    variables: json(r.variables) as Execution['variables'],
-    execCounts: json(r.exec_counts) as Execution['execCounts'],
-    executedNodes: json(r.executed_nodes) as Execution['executedNodes'],
-    metrics: json(r.metrics) as Execution['metrics'],
+    variables: readJson(r.variables as string) as Execution['variables'],
+    execCounts: readJson(r.exec_counts as string) as Execution['execCounts'],
+    executedNodes: readJson(r.executed_nodes as string) as Execution['executedNodes'],
+    metrics: readJson(r.metrics as string | null) as Execution['metrics'],
     createdAt: fromText(r.created_at as string | null),
     accessCount: r.access_count as number | null,
-    lastAccessed: fromText(r.last_accessed as string | null),
-  };
+    lastAccessed: local(r.last_accessed),
+  });
 }
 
 export function toTransition(r: Row): Transition {

@@ -5,9 +5,12 @@ import { sqlStringList } from '../shared/sql.ts';
 /** Every SQL statement of the dipeo client (the benchmark's raw baseline runs the same text). */
 export const dipeoSql = {
   // Upsert on execution_id: every mutable column, never diagram_id, started_at or created_at.
+  // A new row's last_accessed is set as DiPeO sets it (local time), not left to the UTC default;
+  // a save is not an access, so an update leaves it alone.
   upsertExecution: `INSERT INTO executions (execution_id, status, diagram_id, started_at, ended_at,
-      node_states, node_outputs, llm_usage, error, variables, exec_counts, executed_nodes, metrics)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      node_states, node_outputs, llm_usage, error, variables, exec_counts, executed_nodes, metrics,
+      last_accessed)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (execution_id) DO UPDATE SET status = excluded.status,
       ended_at = excluded.ended_at, node_states = excluded.node_states,
       node_outputs = excluded.node_outputs, llm_usage = excluded.llm_usage, error = excluded.error,

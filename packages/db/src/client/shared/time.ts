@@ -1,4 +1,10 @@
-import { formatIsoDateTime, formatSqliteDateTime, parseTimestampText } from '@agentstate/schema';
+import {
+  formatIsoDateTime,
+  formatSqliteDateTime,
+  parseTimestampText,
+  type LocalTimestampCodec,
+} from '@agentstate/schema';
+import { columnError } from './errors.ts';
 
 /**
  * Conversions between `Date` and the four ways the original tools store time. Each client writes a
@@ -40,6 +46,24 @@ export const toSqliteDateTime = (date: Date | number): string =>
 /** Reads either text form (ISO or `YYYY-MM-DD HH:MM:SS`) into a Date. */
 export const fromText = (value: string | null): Date | null =>
   value === null ? null : parseTimestampText(value);
+
+/**
+ * Local wall-clock text (DiPeO's `datetime.now().isoformat()`), written by the codec of the client's
+ * zone; a Date the tool's format cannot hold (outside the years 1-9999) fails naming the column.
+ */
+export function toLocalText(
+  codec: LocalTimestampCodec,
+  table: string,
+  column: string,
+  date: Date | number,
+): string {
+  try {
+    return typeof date === 'number' ? codec.format(date) : codec.write(date);
+  } catch (error) {
+    if (error instanceof RangeError) columnError(table, column, error.message);
+    throw error;
+  }
+}
 
 /** Milliseconds since the epoch; injectable so tests can move time. */
 export type Clock = () => number;
