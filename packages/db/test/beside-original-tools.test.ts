@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
-import { adoptAndMigrate, readLiveSchema } from '../src/adopt/index.ts';
+import { adoptAndMigrate, databaseStatus, readLiveSchema } from '../src/adopt/index.ts';
 import { createMcpmakerClient, loadMigrations, openDatabase } from '../src/index.ts';
 import { tempSecrets } from './client/helpers.ts';
 import { tempDir } from './helpers/fixtures.ts';
@@ -169,7 +169,7 @@ describe('PokéCode beside agentstate', () => {
     sqlite.close();
   });
 
-  it('a PokéCode migration dated before agentstate’s newest would never run; one dated after would', async () => {
+  it('a PokéCode migration dated before agentstate’s newest would never run; one dated after would, and agentstate then refuses the file as newer', async () => {
     const newest = loadMigrations('pokecode').at(-1)!.when;
     const path = await adoptedPokecode();
     const sqlite = new Database(path);
@@ -194,5 +194,7 @@ describe('PokéCode beside agentstate', () => {
     expect(tables).not.toContain('older_than_ours');
     expect(tables).toContain('newer_than_ours');
     sqlite.close();
+    // Then the file has a history agentstate does not know: it refuses it as newer.
+    expect((await databaseStatus('pokecode', { path })).state).toBe('newer');
   });
 });
