@@ -108,7 +108,8 @@ describe('benchmark peers, installed on first need', () => {
 
   it('two processes at once: one installs, the other waits for it and installs nothing', async () => {
     const { dir, installs } = peersFolder();
-    const env = { PEER_INSTALL_MS: '3000' };
+    // Long enough that the second process starts while the first is still installing.
+    const env = { PEER_INSTALL_MS: '8000' };
     const [a, b] = await Promise.all([install(dir, env).done, install(dir, env).done]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(installs()).toBe(1);
@@ -123,7 +124,10 @@ describe('benchmark peers, installed on first need', () => {
     const { dir, installs } = peersFolder();
     const killed = install(dir, { PEER_INSTALL_MS: '120000' });
     // Until npm is running the dependency's install script.
-    while (installs() === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (installs() === 0 && killed.child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(installs()).toBe(1);
     process.kill(-killed.child.pid!, 'SIGKILL');
     await killed.done;
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);

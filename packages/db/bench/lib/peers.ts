@@ -196,7 +196,7 @@ export async function ensurePeers(
     }
     log(
       `installing the benchmark peers (${peerNames(dir)}) into ${join(dir, 'node_modules')}: ` +
-        'once, with npm ci (a native addon compiles from source)',
+        'once, with npm ci',
     );
     const result = await npmCi(temp);
     if (result.spawnError) {
