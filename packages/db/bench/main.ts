@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { Command, Option } from 'commander';
+import { PeerInstallError } from './lib/peers.ts';
 import { renderTable } from './lib/report.ts';
 import type { Suite, SuiteResult } from './lib/types.ts';
 import { backupSuite } from './suites/backup.ts';
@@ -29,9 +30,16 @@ const quick = options.quick === true;
 const selected = suites.filter((s) => options.suite === undefined || s.name === options.suite);
 
 const results: Record<string, SuiteResult> = {};
-for (const suite of selected) {
-  if (!json) console.error(`running ${suite.name}: ${suite.description}`);
-  results[suite.name] = await suite.run({ quick });
+try {
+  for (const suite of selected) {
+    if (!json) console.error(`running ${suite.name}: ${suite.description}`);
+    results[suite.name] = await suite.run({ quick });
+  }
+} catch (error) {
+  if (!(error instanceof PeerInstallError)) throw error;
+  // A peer that cannot be installed (no registry, say) is one line, not a stack.
+  console.error(`error: ${error.message}`);
+  process.exit(1);
 }
 
 const memory = new Database(':memory:');

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensurePeers } from '../bench/lib/peers.ts';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,6 +16,10 @@ interface Comparison {
 }
 
 describe('pnpm bench --quick', () => {
+  // The peers install on first need; on a fresh clone that is here, before the timed bench run
+  // (npm ci compiles liteque's better-sqlite3 from source: minutes on two cores).
+  beforeAll(() => ensurePeers(), 900_000);
+
   it('runs every suite end to end and reports a finite figure for every comparison', () => {
     const result = spawnSync(
       process.execPath,
@@ -36,7 +41,7 @@ describe('pnpm bench --quick', () => {
       'client-queue',
     ]);
     for (const [suite, { comparisons, skipped }] of Object.entries(report.suites)) {
-      // Nothing skipped: liteque included, which needs the better-sqlite3 .pnpmfile.cjs gives it.
+      // Nothing skipped: liteque included, which needs the better-sqlite3 bench/peers/ gives it.
       expect(skipped, suite).toEqual([]);
       expect(comparisons.length, suite).toBeGreaterThan(0);
       for (const c of comparisons) {

@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDBClient, SqliteQueue } from 'liteque';
 import Database from 'better-sqlite3';
-import { better, defineQueue } from 'plainjob';
 import {
   configureConnection,
   createEngineClient,
@@ -11,6 +9,7 @@ import {
   openDatabase,
   pokecodeSql,
 } from '../../src/index.ts';
+import { loadPeers, type Plainjob } from '../lib/peers.ts';
 import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 import { comparison, interleave, jobCycle, paired } from './client-ops.ts';
 
@@ -83,9 +82,10 @@ function floorCycle(sqlite: Database.Database): () => Promise<void> {
 /**
  * A plainjob queue on `path` with agentstate's pragmas, and its job cycle. A claim hands plainjob's
  * worker only the id; its worker loop (defineWorker) then reads the job for its data, as the cycle
- * does here. Our claim and liteque's return the job itself.
+ * does here. Our claim and liteque's return the job itself. plainjob runs on the connection it is
+ * given: the workspace's better-sqlite3, the one agentstate runs on.
  */
-function plainjobQueue(path: string) {
+function plainjobQueue({ better, defineQueue }: Plainjob, path: string) {
   const db = new Database(path);
   configureConnection(db);
   const queue = defineQueue({ connection: better(db), maintenanceInterval: 3_600_000 });
@@ -127,6 +127,8 @@ export const clientQueueSuite: Suite = {
   name: 'client-queue',
   description: 'job cycle vs plainjob and liteque; claim time at 1,000,000 vs 1,000 queued jobs',
   async run({ quick }: BenchOptions): Promise<SuiteResult> {
+    // The peers live outside the workspace install; the first run that needs them installs them.
+    const { liteque, plainjob } = await loadPeers();
     const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-queue-'));
     const comparisons: Comparison[] = [];
     const skipped: SuiteResult['skipped'] = [];
@@ -154,14 +156,14 @@ export const clientQueueSuite: Suite = {
       // The same bound with no I/O at all: both queues on :memory:.
       const floorMemory = await openDatabase('pokecode', { path: ':memory:', ...quiet });
       const floorInMemory = floorCycle(floorMemory.sqlite);
-      const plainMemory = plainjobQueue(':memory:');
-      const plain = plainjobQueue(join(dir, 'plainjob.db'));
+      const plainMemory = plainjobQueue(plainjob, ':memory:');
+      const plain = plainjobQueue(plainjob, join(dir, 'plainjob.db'));
 
-      const liteDb = buildDBClient(join(dir, 'liteque.db'), {
+      const liteDb = liteque.buildDBClient(join(dir, 'liteque.db'), {
         runMigrations: true,
         walEnabled: true,
       });
-      const lite = new SqliteQueue<typeof data>('bench', liteDb, {
+      const lite = new liteque.SqliteQueue<typeof data>('bench', liteDb, {
         defaultJobArgs: { numRetries: 2 },
         keepFailedJobs: false,
       });
@@ -172,8 +174,8 @@ export const clientQueueSuite: Suite = {
       };
 
       // liteque runs its dequeue in an async drizzle transaction, which better-sqlite3 refuses from
-      // 11.10 on ("Transaction function cannot return a promise"). .pnpmfile.cjs gives it the 11.9
-      // line its users run; should that ever fail, the run lists it as skipped with the reason.
+      // 11.10 on ("Transaction function cannot return a promise"). bench/peers/package.json gives
+      // it the 11.9 line its users run; should that ever fail, the run lists it as skipped.
       let liteRuns = true;
       try {
         await liteCycle();
