@@ -4,7 +4,6 @@ import {
   copyFileSync,
   existsSync,
   openSync,
-  readSync,
   renameSync,
   rmSync,
   statSync,
