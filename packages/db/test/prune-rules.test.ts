@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { localTimestamps } from '@agentstate/schema';
 import { openDatabase, type DatabaseHandle } from '../src/index.ts';
 import { parseDuration } from '../src/maintenance/duration.ts';
 import { pruneDatabase } from '../src/maintenance/prune-database.ts';
@@ -143,6 +144,38 @@ describe('prune dipeo', () => {
       .pluck()
       .get(daysAgo(7).toISOString());
     expect(orphans).toBe(0);
+    after.close();
+  });
+  it("reads DiPeO's zone-less local started_at in the zone given: 3 hours past the cutoff in Seoul is old", async () => {
+    const { path, handle } = await database('dipeo');
+    const insert = handle.sqlite.prepare(
+      "INSERT INTO executions (execution_id, status, started_at, node_states, node_outputs, llm_usage, variables) VALUES (?, 'completed', ?, '{}', '{}', '{\"input\":0,\"output\":0}', '{}')",
+    );
+    const seoul = localTimestamps('Asia/Seoul');
+    // Started 7 days and 3 hours before NOW, written as DiPeO in Seoul writes it (UTC+9): read as
+    // UTC that text would be 6 hours younger than the cutoff, and kept.
+    insert.run('old-in-seoul', seoul.format(daysAgo(7).getTime() - 3 * 3_600_000));
+    insert.run('young-in-seoul', seoul.format(daysAgo(7).getTime() + 3 * 3_600_000));
+    // Text with a zone is read at that zone, whatever the local zone.
+    insert.run('old-utc', new Date(daysAgo(7).getTime() - 60_000).toISOString());
+    handle.close();
+
+    const dry = await pruneDatabase('dipeo', path, {
+      now: NOW,
+      dryRun: true,
+      timeZone: 'Asia/Seoul',
+    });
+    expect(dry.steps.find((step) => step.table === 'executions')?.rows).toBe(2);
+    const utc = await pruneDatabase('dipeo', path, { now: NOW, dryRun: true, timeZone: 'UTC' });
+    // In UTC, the Seoul text of 'young-in-seoul' is 12 hours younger still; 'old-in-seoul' reads as
+    // 6 hours younger than the cutoff: only 'old-utc' is old.
+    expect(utc.steps.find((step) => step.table === 'executions')?.rows).toBe(1);
+
+    await pruneDatabase('dipeo', path, { now: NOW, timeZone: 'Asia/Seoul', log: () => {} });
+    const after = await openDatabase('dipeo', { path, migrate: false });
+    expect(
+      after.sqlite.prepare('SELECT execution_id FROM executions ORDER BY 1').pluck().all(),
+    ).toEqual(['young-in-seoul']);
     after.close();
   });
 });

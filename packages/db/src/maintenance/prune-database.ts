@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { localTimestamps } from '@agentstate/schema';
 import { backupPathFor, createBackup, defaultBackupDir } from '../backup/backup.ts';
 import type { DatabaseName } from '../database-names.ts';
 import type Database from 'better-sqlite3';
@@ -16,6 +17,11 @@ export interface PruneOptions {
   /** Where the pre-prune backup goes (default: `backups/` beside the database). */
   backupDir?: string;
   now?: Date;
+  /**
+   * The zone of the text a tool writes in local time with no zone (DiPeO's `started_at`): an IANA
+   * name, default the process's (TZ), as the client reads it.
+   */
+  timeZone?: string;
   /** Progress lines, e.g. "checkpointing the WAL". */
   log?: (line: string) => void;
 }
@@ -72,20 +78,27 @@ interface PrunePlan {
   noRule: string | undefined;
   now: Date;
   cutoff: Date | undefined;
-  bound: { cutoff: string | number };
+  bound: { cutoff: string | number; local_cutoff: string };
 }
 
 function prunePlan(name: DatabaseName, options: PruneOptions): PrunePlan {
   const rule = pruneRules[name];
   const now = options.now ?? new Date();
   if (!rule)
-    return { rule, noRule: noRuleReasons[name], now, cutoff: undefined, bound: { cutoff: 0 } };
+    return {
+      rule,
+      noRule: noRuleReasons[name],
+      now,
+      cutoff: undefined,
+      bound: { cutoff: 0, local_cutoff: '' },
+    };
   const cutoff = new Date(now.getTime() - (options.olderThanMs ?? rule.defaultOlderThanMs));
   if (Number.isNaN(cutoff.getTime())) {
     throw new RangeError(`olderThanMs ${options.olderThanMs} reaches before any date`);
   }
   const bound = {
     cutoff: rule.cutoff === 'iso' ? cutoff.toISOString() : Math.floor(cutoff.getTime() / 1000),
+    local_cutoff: localTimestamps(options.timeZone).format(cutoff.getTime()),
   };
   return { rule, noRule: undefined, now, cutoff, bound };
 }

@@ -9,7 +9,10 @@ export interface PruneStep {
   table: string;
   /** What the rows are, e.g. `finished jobs`. */
   what: string;
-  /** SQL condition; `:cutoff` is bound to the cutoff (ISO text, or unix seconds where stated). */
+  /**
+   * SQL condition; `:cutoff` is bound to the cutoff (ISO text, or unix seconds where stated), and
+   * `:local_cutoff` to it as local wall-clock text with no zone (see PruneOptions.timeZone).
+   */
   where: string;
   /** An UPDATE's SET clause instead of a DELETE (clearing references to pruned rows). */
   set?: string;
@@ -33,13 +36,23 @@ const t = (table: SQLiteTable) => `"${getTableName(table)}"`;
 const c = (column: SQLiteColumn) => `"${column.name}"`;
 /** Text timestamps in either format the tools wrote compare through julianday(). */
 const olderThanCutoff = (column: SQLiteColumn) => `julianday(${c(column)}) < julianday(:cutoff)`;
+/**
+ * A column a tool writes in local wall time with no zone (DiPeO's isoformat()): such text is
+ * compared with the cutoff as local text (`:local_cutoff`); text with a zone, or SQLite's
+ * `YYYY-MM-DD HH:MM:SS` (UTC), with the UTC cutoff, as the client reads them.
+ */
+const localTextOlderThanCutoff = (column: SQLiteColumn) => {
+  const x = c(column);
+  const zoned = `${x} GLOB '*[Zz]' OR ${x} GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR ${x} GLOB '*[+-][0-9][0-9][0-9][0-9]'`;
+  return `julianday(${x}) < julianday(CASE WHEN ${x} GLOB '*T*' AND NOT (${zoned}) THEN :local_cutoff ELSE :cutoff END)`;
+};
 
 const finishedJob = (() => {
   const j = pokecode.jobQueue;
   return `${c(j.status)} IN (${sqlStringList(pokecode.finishedJobStatuses)}) AND coalesce(${c(j.completedAt)}, ${c(j.createdAt)}) < :cutoff`;
 })();
 
-const oldExecution = `SELECT ${c(dipeo.executions.executionId)} FROM ${t(dipeo.executions)} WHERE ${olderThanCutoff(dipeo.executions.startedAt)}`;
+const oldExecution = `SELECT ${c(dipeo.executions.executionId)} FROM ${t(dipeo.executions)} WHERE ${localTextOlderThanCutoff(dipeo.executions.startedAt)}`;
 
 const finishedWorker = (() => {
   const w = engine.workers;
@@ -95,7 +108,7 @@ export const pruneRules: Record<DatabaseName, PruneRule | undefined> = {
       {
         table: getTableName(dipeo.executions),
         what: 'executions started before the cutoff',
-        where: olderThanCutoff(dipeo.executions.startedAt),
+        where: localTextOlderThanCutoff(dipeo.executions.startedAt),
       },
     ],
   },
