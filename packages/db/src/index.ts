@@ -33,7 +33,7 @@ export {
   type DatabaseFileProblem,
   type JournalMode,
 } from './open/database-file.ts';
-export { readDatabaseFile, readModeFor, type ReadMode } from './open/read-only.ts';
+export { openReader, readDatabaseFile, readModeFor, type ReadMode } from './open/read-only.ts';
 export { inspectDatabaseFile, refuseUnusable, type FileInspection } from './open/inspect-file.ts';
 export {
   openConnection,

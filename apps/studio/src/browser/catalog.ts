@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { openConnection } from '@agentstate/db';
+import { openReader } from '@agentstate/db';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
 import type Database from 'better-sqlite3';
 import { databaseMeta, type ColumnMeta, type DatabaseMeta, type TableMeta } from './metadata.ts';
@@ -31,8 +31,9 @@ export interface DatabaseSummary {
 }
 
 /**
- * The databases the offline browser shows, each opened read-only (SQLite's read-only mode plus
- * `query_only`) on first use, so no bug in the browser can write to them.
+ * The databases the offline browser shows, each opened on first use by `openReader`: every
+ * statement refused a write (`query_only`), so no bug in the browser can write to them, and nothing
+ * left beside the file once the catalog is closed.
  */
 export class DatabaseCatalog {
   private readonly open = new Map<DatabaseName, OpenDatabase>();
@@ -63,7 +64,7 @@ export class DatabaseCatalog {
     return databaseMeta(name);
   }
 
-  /** The read-only connection; throws when the file does not exist (read-only never creates it). */
+  /** The reading connection (`openReader`); throws when the file does not exist. */
   connection(name: DatabaseName): Database.Database {
     return this.state(name).sqlite;
   }
@@ -73,7 +74,7 @@ export class DatabaseCatalog {
    * export), which would make the shared one busy. The caller closes it.
    */
   openReader(name: DatabaseName): Database.Database {
-    return openReadOnly(this.pathOf(name));
+    return openReader(this.pathOf(name));
   }
 
   tables(name: DatabaseName): TableState[] {
@@ -117,7 +118,7 @@ export class DatabaseCatalog {
   private state(name: DatabaseName): OpenDatabase {
     let state = this.open.get(name);
     if (!state) {
-      const sqlite = openReadOnly(this.pathOf(name));
+      const sqlite = openReader(this.pathOf(name));
       state = { sqlite, schemaVersion: -1, tables: new Map(), counts: new Map() };
       this.open.set(name, state);
     }
@@ -130,13 +131,6 @@ export class DatabaseCatalog {
     }
     return state;
   }
-}
-
-/** SQLite's read-only mode plus `query_only`: no bug in the browser can write. */
-function openReadOnly(path: string): Database.Database {
-  const sqlite = openConnection(path, { readonly: true });
-  sqlite.pragma('query_only = 1');
-  return sqlite;
 }
 
 function inspectTables(sqlite: Database.Database, meta: DatabaseMeta): Map<string, TableState> {

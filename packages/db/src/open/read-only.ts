@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { DatabaseFileError, examineDatabaseFile, type DatabaseFile } from './database-file.ts';
+import {
+  assertWritable,
+  DatabaseFileError,
+  examineDatabaseFile,
+  type DatabaseFile,
+} from './database-file.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './pragmas.ts';
 
 // better-sqlite3 builds SQLite with URI filenames off and turns them on only when SQLITE_USE_URI=1
@@ -130,4 +135,41 @@ function fingerprint(path: string): string {
       }
     })
     .join('|');
+}
+
+/**
+ * A connection that reads for as long as it is open (a browser of the data) and leaves the file
+ * and its folder as it found them once it is closed. Every statement is refused a write
+ * (`query_only`). A read-only connection to a WAL file creates `-wal` and `-shm` when they are
+ * missing and cannot remove them, so where the file and its folder are writable it is a
+ * read-write connection, which removes them when it closes as the last one; otherwise a read-only
+ * one, and a closed WAL file in a read-only folder is read `immutable` (a writer that cannot write
+ * there either changes nothing meanwhile).
+ */
+export function openReader(path: string): Database.Database {
+  const file = examineDatabaseFile(path);
+  if (!file.exists) throw new DatabaseFileError('MISSING', path, 'does not exist');
+  let writable = true;
+  try {
+    assertWritable(file);
+  } catch (error) {
+    if (!(error instanceof DatabaseFileError)) throw error;
+    writable = false;
+  }
+  const immutable = !writable && readModeFor(file) === 'immutable' && uriFilenames;
+  const sqlite = new Database(
+    immutable ? `${pathToFileURL(path).href}?mode=ro&immutable=1` : path,
+    {
+      readonly: !writable,
+      fileMustExist: true,
+    },
+  );
+  try {
+    sqlite.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+    sqlite.pragma('query_only = 1');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return sqlite;
 }
