@@ -1,4 +1,4 @@
-import { integerValue, optionValue, routeErrorsThrough } from '@agentstate/cli';
+import { integerValue, optionValue, routeErrorsThrough } from '@agentstate/cli-kit';
 import { Command, Option } from 'commander';
 import { databaseNames, parseDatabaseName, type DatabaseName } from '@agentstate/schema';
 import { isLoopbackAddress } from './guard/policy.ts';

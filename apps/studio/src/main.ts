@@ -1,4 +1,4 @@
-import { runCommand } from '@agentstate/cli';
+import { runCommand } from '@agentstate/cli-kit';
 import { launcherChain, watchLauncher } from './launcher.ts';
 import { parseArguments } from './cli.ts';
 import { startStudio, type RunningStudio } from './studio.ts';

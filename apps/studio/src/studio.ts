@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { atFile } from '@agentstate/cli';
+import { atFile } from '@agentstate/cli-kit';
 import type { AddressInfo } from 'node:net';
 import {
   AdoptionConflictError,

@@ -6,4 +6,4 @@ export {
   parseDatabaseName,
   unknownDatabase,
   type DatabaseName,
-} from '@agentstate/schema/databases';
+} from '@agentstate/schema/registry';

@@ -1,17 +1,8 @@
-import type { DatabaseName } from './databases.ts';
-import * as dipeo from './dipeo/schema.ts';
-import * as engine from './engine/schema.ts';
-import * as mcpmaker from './mcpmaker/schema.ts';
-import * as multishot from './multishot/schema.ts';
-import * as pokecode from './pokecode/schema.ts';
+import { databases, type Databases, type DatabaseName } from './registry.ts';
 
 /** Each database's tables and relations, as `drizzle(client, { schema })` takes them. */
-export const databaseSchemas = {
-  mcpmaker,
-  multishot,
-  dipeo,
-  pokecode,
-  engine,
-} as const satisfies Record<DatabaseName, Record<string, unknown>>;
+export const databaseSchemas = Object.fromEntries(
+  Object.values(databases).map((definition) => [definition.name, definition.schema]),
+) as { readonly [N in DatabaseName]: Databases[N]['schema'] };
 
 export type DatabaseSchemas = typeof databaseSchemas;

@@ -1,14 +1,12 @@
 /**
- * @agentstate/schema: the Drizzle definitions of the five databases. Each database is a
- * namespace (`mcpmaker.sessions`, `engine.sessions`, ...) because table names repeat across them;
- * import `@agentstate/schema/<database>` for one database's flat exports.
+ * @agentstate/schema: every database's definition (`databases`, the registry), and what they are
+ * made of. Import `@agentstate/schema/<database>` for one database's tables, constants, shapes
+ * and row schemas (table names repeat across databases).
  */
-export * as dipeo from './dipeo/index.ts';
-export * as engine from './engine/index.ts';
-export * as mcpmaker from './mcpmaker/index.ts';
-export * as multishot from './multishot/index.ts';
-export * as pokecode from './pokecode/index.ts';
 export * from './columns.ts';
-export * from './databases.ts';
+export * from './define-database.ts';
+export * from './registry.ts';
+export * from './row-schemas.ts';
 export * from './row-validation.ts';
-export { databaseSchemas } from './database-schemas.ts';
+export * from './sql-text.ts';
+export * from './database-schemas.ts';

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { DatabaseName } from './databases.ts';
-import { embeddedMigrations } from './migrations.generated.ts';
+import { databases, type DatabaseName } from './registry.ts';
 
 /**
  * One drizzle-kit migration, as data. `hash` is the sha256 of `sql` exactly as drizzle-orm's
@@ -22,9 +21,12 @@ export interface EmbeddedMigration {
   hash: string;
 }
 
-export { embeddedMigrations };
+/** Every database's migrations as data (each definition's `migrations.generated.ts`). */
+export const embeddedMigrations = Object.fromEntries(
+  Object.values(databases).map((definition) => [definition.name, definition.migrations]),
+) as { readonly [N in DatabaseName]: readonly EmbeddedMigration[] };
 
 /** The drizzle-kit output folder of one database (holds `meta/_journal.json` and the `.sql` files). */
 export function migrationsFolder(name: DatabaseName): string {
-  return fileURLToPath(new URL(`../migrations/${name}`, import.meta.url));
+  return fileURLToPath(databases[name].migrationsFolder);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import type { DatabaseName } from '../src/databases.ts';
+import type { DatabaseName } from '../src/registry.ts';
 import { embeddedMigrations } from '../src/migrations.ts';
 
 const made: string[] = [];

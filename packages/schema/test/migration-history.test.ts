@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databaseNames } from '../src/databases.ts';
+import { databaseNames } from '../src/registry.ts';
 import { embeddedMigrations, migrationsFolder } from '../src/migrations.ts';
 import { applyMigrations, migratedFile, tempDir } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { databaseNames, type DatabaseName } from '../src/databases.ts';
+import { databaseNames, type DatabaseName } from '../src/registry.ts';
 import { migrationsFolder } from '../src/migrations.ts';
 
 const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { databaseNames } from '../src/databases.ts';
+import { databaseNames } from '../src/registry.ts';
 import { migratedFile } from './helpers.ts';
 import { listTables, readTableSpec } from './live-schema.ts';
 import { seedSpecs } from './seed-specs.ts';

@@ -1,4 +1,4 @@
-import type { DatabaseName } from '../src/databases.ts';
+import type { DatabaseName } from '../src/registry.ts';
 
 /**
  * The live schema each database must have after its migrations, written out table by table from

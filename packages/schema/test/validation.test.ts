@@ -30,16 +30,16 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
   } as const;
 
   it('accepts a valid mcpmaker session', () => {
-    expect(
-      parseRow(mcpmaker.sessions, mcpmaker.insertSessionSchema, validMcpSession),
-    ).toMatchObject({
-      id: 'lx1-abc',
-    });
+    expect(parseRow(mcpmaker.sessions, mcpmaker.sessionRows.insert, validMcpSession)).toMatchObject(
+      {
+        id: 'lx1-abc',
+      },
+    );
   });
 
   it('rejects a DOM event of an unknown type inside dom_events', () => {
     const error = rejection(() =>
-      parseRow(mcpmaker.sessions, mcpmaker.insertSessionSchema, {
+      parseRow(mcpmaker.sessions, mcpmaker.sessionRows.insert, {
         ...validMcpSession,
         domEvents: [{ ...validMcpSession.domEvents[0], type: 'hover' }],
       }),
@@ -51,7 +51,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
 
   it('rejects a wrong enum value, naming the SQL column', () => {
     const error = rejection(() =>
-      parseRow(mcpmaker.workflows, mcpmaker.insertWorkflowSchema, {
+      parseRow(mcpmaker.workflows, mcpmaker.workflowRows.insert, {
         id: 'w1',
         name: 'x',
         mcpServerStatus: 'paused',
@@ -65,7 +65,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'mcpmaker playback_logs.outcome',
       mcpmaker.playbackLogs,
-      mcpmaker.insertPlaybackLogSchema,
+      mcpmaker.playbackLogRows.insert,
       {
         id: 'p',
         workflowId: 'w',
@@ -77,7 +77,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'multishot runs.status',
       multishot.runs,
-      multishot.insertRunSchema,
+      multishot.runRows.insert,
       {
         id: 'r',
         name: 'n',
@@ -89,7 +89,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'dipeo transitions.phase',
       dipeo.transitions,
-      dipeo.insertTransitionSchema,
+      dipeo.transitionRows.insert,
       {
         id: 'e:1',
         executionId: 'e',
@@ -102,7 +102,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'pokecode job_queue.status',
       pokecode.jobQueue,
-      pokecode.insertJobSchema,
+      pokecode.jobRows.insert,
       {
         id: 'j',
         sessionId: 's',
@@ -116,7 +116,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'engine workers.status',
       engine.workers,
-      engine.insertWorkerSchema,
+      engine.workerRows.insert,
       {
         id: 'abcd1234',
         primitive: 'research',
@@ -136,7 +136,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'mcpmaker workflows.definition',
       mcpmaker.workflows,
-      mcpmaker.insertWorkflowSchema,
+      mcpmaker.workflowRows.insert,
       {
         id: 'w',
         name: 'n',
@@ -147,7 +147,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'mcpmaker playback_logs.data',
       mcpmaker.playbackLogs,
-      mcpmaker.insertPlaybackLogSchema,
+      mcpmaker.playbackLogRows.insert,
       {
         id: 'p',
         workflowId: 'w',
@@ -159,7 +159,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'dipeo executions.llm_usage',
       dipeo.executions,
-      dipeo.insertExecutionSchema,
+      dipeo.executionRows.insert,
       {
         executionId: 'e',
         status: 'running',
@@ -174,7 +174,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'dipeo transitions.payload',
       dipeo.transitions,
-      dipeo.insertTransitionSchema,
+      dipeo.transitionRows.insert,
       {
         id: 'e:1',
         executionId: 'e',
@@ -187,7 +187,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'pokecode sessions.metadata',
       pokecode.sessions,
-      pokecode.insertSessionSchema,
+      pokecode.sessionRows.insert,
       {
         id: 's',
         provider: 'codex-cli',
@@ -200,7 +200,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'pokecode job_queue.data',
       pokecode.jobQueue,
-      pokecode.insertJobSchema,
+      pokecode.jobRows.insert,
       {
         id: 'j',
         sessionId: 's',
@@ -213,7 +213,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     [
       'engine scheduled_missions.schedule_days',
       engine.scheduledMissions,
-      engine.insertScheduledMissionSchema,
+      engine.scheduledMissionRows.insert,
       {
         id: 'm',
         name: 'Morning brief',
@@ -320,9 +320,9 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
     } as const;
 
     it('accepts nulls everywhere DiPeO writes them, on insert and on select', () => {
-      expect(parseRow(dipeo.executions, dipeo.insertExecutionSchema, execution)).toEqual(execution);
+      expect(parseRow(dipeo.executions, dipeo.executionRows.insert, execution)).toEqual(execution);
       expect(
-        dipeo.selectExecutionSchema.parse({
+        dipeo.executionRows.select.parse({
           ...execution,
           createdAt: now,
           accessCount: 2,
@@ -346,7 +346,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
       ],
     ])('still checks what a nullable envelope field holds: %s', (_label, envelope, where) => {
       const error = rejection(() =>
-        parseRow(dipeo.executions, dipeo.insertExecutionSchema, {
+        parseRow(dipeo.executions, dipeo.executionRows.insert, {
           ...execution,
           nodeOutputs: { person_job_1: envelope },
         }),
@@ -362,7 +362,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
       ['node_metrics', { node_metrics: null }],
     ])('still checks what a metrics field holds: %s', (field, change) => {
       const error = rejection(() =>
-        parseRow(dipeo.executions, dipeo.insertExecutionSchema, {
+        parseRow(dipeo.executions, dipeo.executionRows.insert, {
           ...execution,
           metrics: { ...execution.metrics, ...change },
         }),
@@ -383,7 +383,7 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
         },
       ]) {
         rejection(() =>
-          parseRow(dipeo.executions, dipeo.insertExecutionSchema, { ...execution, ...broken }),
+          parseRow(dipeo.executions, dipeo.executionRows.insert, { ...execution, ...broken }),
         );
       }
     });
@@ -398,18 +398,18 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
       createdAt: now,
     } as const;
     expect(() =>
-      parseRow(multishot.agents, multishot.insertAgentSchema, { ...agent, agentNumber: 4 }),
+      parseRow(multishot.agents, multishot.agentRows.insert, { ...agent, agentNumber: 4 }),
     ).not.toThrow();
     expect(
       rejection(() =>
-        parseRow(multishot.agents, multishot.insertAgentSchema, { ...agent, agentNumber: 5 }),
+        parseRow(multishot.agents, multishot.agentRows.insert, { ...agent, agentNumber: 5 }),
       ).message,
     ).toMatch(/^agents\.agent_number: /);
   });
 
   it('select schemas accept what the database returns, including nulls', () => {
     expect(
-      multishot.selectRunSchema.parse({
+      multishot.runRows.select.parse({
         id: 'r',
         name: 'n',
         createdAt: now,
@@ -420,9 +420,9 @@ describe('zod schemas check enums and JSON shapes, naming the column', () => {
   });
 
   it('update schemas accept a partial row but still check what is given', () => {
-    expect(pokecode.updateJobSchema.parse({ status: 'cancelled' })).toEqual({
+    expect(pokecode.jobRows.update.parse({ status: 'cancelled' })).toEqual({
       status: 'cancelled',
     });
-    expect(pokecode.updateJobSchema.safeParse({ status: 'paused' }).success).toBe(false);
+    expect(pokecode.jobRows.update.safeParse({ status: 'paused' }).success).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import type { DatabaseName } from '../database-names.ts';
 import type Database from 'better-sqlite3';
 import { openConnection } from '../open/open-database.ts';
 import { readDatabaseFile } from '../open/read-only.ts';
-import { noRuleReasons, pruneRules, type PruneStep } from './prune-rules.ts';
+import { definitionOf, type Retention, type RetentionStep } from '@agentstate/schema';
 
 export interface PruneOptions {
   /** Remove rows older than this many ms (default: the database's rule). */
@@ -74,7 +74,7 @@ export async function pruneDatabase(
 }
 
 interface PrunePlan {
-  rule: (typeof pruneRules)[DatabaseName];
+  rule: Exclude<Retention, { none: string }> | undefined;
   noRule: string | undefined;
   now: Date;
   cutoff: Date | undefined;
@@ -82,12 +82,13 @@ interface PrunePlan {
 }
 
 function prunePlan(name: DatabaseName, options: PruneOptions): PrunePlan {
-  const rule = pruneRules[name];
+  const retention: Retention = definitionOf(name).retention;
+  const rule = 'none' in retention ? undefined : retention;
   const now = options.now ?? new Date();
   if (!rule)
     return {
       rule,
-      noRule: noRuleReasons[name],
+      noRule: 'none' in retention ? retention.none : undefined,
       now,
       cutoff: undefined,
       bound: { cutoff: 0, local_cutoff: '' },
@@ -103,7 +104,7 @@ function prunePlan(name: DatabaseName, options: PruneOptions): PrunePlan {
   return { rule, noRule: undefined, now, cutoff, bound };
 }
 
-const result = (step: PruneStep, rows: number): PruneStepResult => ({
+const result = (step: RetentionStep, rows: number): PruneStepResult => ({
   table: step.table,
   what: step.what,
   action: step.set ? 'update' : 'delete',

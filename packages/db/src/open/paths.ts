@@ -1,28 +1,13 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { DatabaseName } from '../database-names.ts';
-
-/** Where a database lives by default: relative to the home folder or to the working directory. */
-export interface DefaultLocation {
-  base: 'home' | 'cwd';
-  path: string;
-}
-
-/** The files the original tools use, so agentstate opens the databases they already wrote. */
-export const defaultLocations: Record<DatabaseName, DefaultLocation> = {
-  mcpmaker: { base: 'home', path: '.mcpmaker/mcpmaker.db' },
-  multishot: { base: 'home', path: '.multishot/database.sqlite' },
-  dipeo: { base: 'cwd', path: '.dipeo/data/dipeo_state.db' },
-  pokecode: { base: 'home', path: '.pokecode/pokecode.db' },
-  engine: { base: 'cwd', path: '.engine/data/db/system.db' },
-};
+import { definitionOf, type DatabaseName } from '@agentstate/schema';
 
 export const MEMORY_PATH = ':memory:';
 
 /** The environment variable that overrides a database's file, e.g. `AGENTSTATE_POKECODE_PATH`. */
 export function pathEnvVar(name: DatabaseName): string {
-  return `AGENTSTATE_${name.toUpperCase()}_PATH`;
+  return definitionOf(name).envVar;
 }
 
 export interface ResolvePathOptions {
@@ -43,7 +28,7 @@ export function resolveDatabasePath(name: DatabaseName, options: ResolvePathOpti
   const home = options.home ?? homedir();
   const chosen = options.path ?? (env[pathEnvVar(name)] || undefined);
   if (chosen === undefined) {
-    const location = defaultLocations[name];
+    const location = definitionOf(name).location;
     return join(location.base === 'home' ? home : cwd, location.path);
   }
   if (chosen === MEMORY_PATH) return chosen;

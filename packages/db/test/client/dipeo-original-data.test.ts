@@ -2,11 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { databaseSchemas, localTimestamps } from '@agentstate/schema';
-import {
-  executionMetricsSchema,
-  nodeOutputsSchema,
-  selectExecutionSchema,
-} from '@agentstate/schema/dipeo';
+import { executionMetricsSchema, nodeOutputsSchema, executionRows } from '@agentstate/schema/dipeo';
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -81,7 +77,7 @@ describe.each(zones)('DiPeO executions written with TZ=%s', (zone) => {
     ];
     expect(read).toHaveLength(3 + 1 + 3);
     for (const execution of read) {
-      expect(selectExecutionSchema.safeParse(execution).error).toBeUndefined();
+      expect(executionRows.select.safeParse(execution).error).toBeUndefined();
       client.saveExecution(execution);
       // A spread copy holds the same values: still unchanged.
       client.saveExecution({ ...execution });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
+import { rowSchemas, type NewRowOf, type RowOf } from '../row-schemas.ts';
 import { executions } from './executions.ts';
 import { messages } from './messages.ts';
 import {
@@ -29,30 +29,24 @@ const executionsRefine = {
   accessCount: (s: z.ZodNumber) => s.int().nonnegative(),
   lastAccessed: () => z.date(),
 };
-export const insertExecutionSchema = createInsertSchema(executions, executionsRefine);
-export const selectExecutionSchema = createSelectSchema(executions, executionsRefine);
-export const updateExecutionSchema = createUpdateSchema(executions, executionsRefine);
-export type Execution = z.infer<typeof selectExecutionSchema>;
-export type NewExecution = z.infer<typeof insertExecutionSchema>;
+export const executionRows = rowSchemas(executions, executionsRefine);
+export type Execution = RowOf<typeof executionRows>;
+export type NewExecution = NewRowOf<typeof executionRows>;
 
 const transitionsRefine = {
   seq: (s: z.ZodNumber) => s.int().min(1),
   payload: () => transitionPayloadSchema,
   createdAt: () => z.date(),
 };
-export const insertTransitionSchema = createInsertSchema(transitions, transitionsRefine);
-export const selectTransitionSchema = createSelectSchema(transitions, transitionsRefine);
-export const updateTransitionSchema = createUpdateSchema(transitions, transitionsRefine);
-export type Transition = z.infer<typeof selectTransitionSchema>;
-export type NewTransition = z.infer<typeof insertTransitionSchema>;
+export const transitionRows = rowSchemas(transitions, transitionsRefine);
+export type Transition = RowOf<typeof transitionRows>;
+export type NewTransition = NewRowOf<typeof transitionRows>;
 
 const messagesRefine = {
   content: () => messageContentSchema,
   tokenCount: (s: z.ZodNumber) => s.int().nonnegative(),
   createdAt: () => z.date(),
 };
-export const insertMessageSchema = createInsertSchema(messages, messagesRefine);
-export const selectMessageSchema = createSelectSchema(messages, messagesRefine);
-export const updateMessageSchema = createUpdateSchema(messages, messagesRefine);
-export type Message = z.infer<typeof selectMessageSchema>;
-export type NewMessage = z.infer<typeof insertMessageSchema>;
+export const messageRows = rowSchemas(messages, messagesRefine);
+export type Message = RowOf<typeof messageRows>;
+export type NewMessage = NewRowOf<typeof messageRows>;

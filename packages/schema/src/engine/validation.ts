@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
+import { rowSchemas, type NewRowOf, type RowOf } from '../row-schemas.ts';
 import { contactTags, contacts } from './contacts.ts';
 import { conversationNotifications } from './conversation-notifications.ts';
 import { missions } from './missions.ts';
@@ -19,11 +19,9 @@ const sessionsRefine = {
   startedAt: date,
   endedAt: date,
 };
-export const insertSessionSchema = createInsertSchema(sessions, sessionsRefine);
-export const selectSessionSchema = createSelectSchema(sessions, sessionsRefine);
-export const updateSessionSchema = createUpdateSchema(sessions, sessionsRefine);
-export type Session = z.infer<typeof selectSessionSchema>;
-export type NewSession = z.infer<typeof insertSessionSchema>;
+export const sessionRows = rowSchemas(sessions, sessionsRefine);
+export type Session = RowOf<typeof sessionRows>;
+export type NewSession = NewRowOf<typeof sessionRows>;
 
 const workersRefine = {
   retryCount: counter,
@@ -36,11 +34,9 @@ const workersRefine = {
   startedAt: date,
   completedAt: date,
 };
-export const insertWorkerSchema = createInsertSchema(workers, workersRefine);
-export const selectWorkerSchema = createSelectSchema(workers, workersRefine);
-export const updateWorkerSchema = createUpdateSchema(workers, workersRefine);
-export type Worker = z.infer<typeof selectWorkerSchema>;
-export type NewWorker = z.infer<typeof insertWorkerSchema>;
+export const workerRows = rowSchemas(workers, workersRefine);
+export type Worker = RowOf<typeof workerRows>;
+export type NewWorker = NewRowOf<typeof workerRows>;
 
 const scheduledMissionsRefine = {
   slug: (s: z.ZodString) =>
@@ -53,50 +49,34 @@ const scheduledMissionsRefine = {
   createdAt: date,
   updatedAt: date,
 };
-export const insertScheduledMissionSchema = createInsertSchema(
-  scheduledMissions,
-  scheduledMissionsRefine,
-);
-export const selectScheduledMissionSchema = createSelectSchema(
-  scheduledMissions,
-  scheduledMissionsRefine,
-);
-export const updateScheduledMissionSchema = createUpdateSchema(
-  scheduledMissions,
-  scheduledMissionsRefine,
-);
-export type ScheduledMission = z.infer<typeof selectScheduledMissionSchema>;
-export type NewScheduledMission = z.infer<typeof insertScheduledMissionSchema>;
+export const scheduledMissionRows = rowSchemas(scheduledMissions, scheduledMissionsRefine);
+export type ScheduledMission = RowOf<typeof scheduledMissionRows>;
+export type NewScheduledMission = NewRowOf<typeof scheduledMissionRows>;
 
 const missionsRefine = {
   startedAt: date,
   endedAt: date,
   durationSeconds: counter,
 };
-export const insertMissionSchema = createInsertSchema(missions, missionsRefine);
-export const selectMissionSchema = createSelectSchema(missions, missionsRefine);
-export const updateMissionSchema = createUpdateSchema(missions, missionsRefine);
-export type Mission = z.infer<typeof selectMissionSchema>;
-export type NewMission = z.infer<typeof insertMissionSchema>;
+export const missionRows = rowSchemas(missions, missionsRefine);
+export type Mission = RowOf<typeof missionRows>;
+export type NewMission = NewRowOf<typeof missionRows>;
 
-const contactsRefine = {
-  email: (s: z.ZodString) => s.email(),
-  phone: (s: z.ZodString) =>
-    s.regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 number like +14155550123'),
-  createdAt: date,
-};
-export const insertContactSchema = createInsertSchema(contacts, contactsRefine);
-export const selectContactSchema = createSelectSchema(contacts, { createdAt: date });
-export const updateContactSchema = createUpdateSchema(contacts, contactsRefine);
-export type Contact = z.infer<typeof selectContactSchema>;
-export type NewContact = z.infer<typeof insertContactSchema>;
+// A contact read back is shown whatever its email or phone holds; what the client writes is checked.
+export const contactRows = rowSchemas(
+  contacts,
+  { createdAt: date },
+  {
+    email: (s: z.ZodString) => s.email(),
+    phone: (s: z.ZodString) =>
+      s.regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 number like +14155550123'),
+  },
+);
+export type Contact = RowOf<typeof contactRows>;
+export type NewContact = NewRowOf<typeof contactRows>;
 
-export const insertContactTagSchema = createInsertSchema(contactTags, {
-  tag: (s: z.ZodString) => s.min(1),
-});
-export const selectContactTagSchema = createSelectSchema(contactTags);
-export const updateContactTagSchema = createUpdateSchema(contactTags);
-export type ContactTag = z.infer<typeof selectContactTagSchema>;
+export const contactTagRows = rowSchemas(contactTags, {}, { tag: (s: z.ZodString) => s.min(1) });
+export type ContactTag = RowOf<typeof contactTagRows>;
 
 const prioritiesRefine = {
   date: (s: z.ZodString) => s.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
@@ -105,11 +85,9 @@ const prioritiesRefine = {
   createdAt: date,
   updatedAt: date,
 };
-export const insertPrioritySchema = createInsertSchema(priorities, prioritiesRefine);
-export const selectPrioritySchema = createSelectSchema(priorities, prioritiesRefine);
-export const updatePrioritySchema = createUpdateSchema(priorities, prioritiesRefine);
-export type Priority = z.infer<typeof selectPrioritySchema>;
-export type NewPriority = z.infer<typeof insertPrioritySchema>;
+export const priorityRows = rowSchemas(priorities, prioritiesRefine);
+export type Priority = RowOf<typeof priorityRows>;
+export type NewPriority = NewRowOf<typeof priorityRows>;
 
 const stagedContentRefine = {
   position: counter,
@@ -118,31 +96,19 @@ const stagedContentRefine = {
   displayedAt: date,
   expiresAt: date,
 };
-export const insertStagedContentSchema = createInsertSchema(stagedContent, stagedContentRefine);
-export const selectStagedContentSchema = createSelectSchema(stagedContent, stagedContentRefine);
-export const updateStagedContentSchema = createUpdateSchema(stagedContent, stagedContentRefine);
-export type StagedContent = z.infer<typeof selectStagedContentSchema>;
-export type NewStagedContent = z.infer<typeof insertStagedContentSchema>;
+export const stagedContentRows = rowSchemas(stagedContent, stagedContentRefine);
+export type StagedContent = RowOf<typeof stagedContentRows>;
+export type NewStagedContent = NewRowOf<typeof stagedContentRows>;
 
 const conversationNotificationsRefine = { notifiedAt: date };
-export const insertConversationNotificationSchema = createInsertSchema(
+export const conversationNotificationRows = rowSchemas(
   conversationNotifications,
   conversationNotificationsRefine,
 );
-export const selectConversationNotificationSchema = createSelectSchema(
-  conversationNotifications,
-  conversationNotificationsRefine,
-);
-export const updateConversationNotificationSchema = createUpdateSchema(
-  conversationNotifications,
-  conversationNotificationsRefine,
-);
-export type ConversationNotification = z.infer<typeof selectConversationNotificationSchema>;
-export type NewConversationNotification = z.infer<typeof insertConversationNotificationSchema>;
+export type ConversationNotification = RowOf<typeof conversationNotificationRows>;
+export type NewConversationNotification = NewRowOf<typeof conversationNotificationRows>;
 
 const pingsRefine = { createdAt: date, acknowledgedAt: date };
-export const insertPingSchema = createInsertSchema(pings, pingsRefine);
-export const selectPingSchema = createSelectSchema(pings, pingsRefine);
-export const updatePingSchema = createUpdateSchema(pings, pingsRefine);
-export type Ping = z.infer<typeof selectPingSchema>;
-export type NewPing = z.infer<typeof insertPingSchema>;
+export const pingRows = rowSchemas(pings, pingsRefine);
+export type Ping = RowOf<typeof pingRows>;
+export type NewPing = NewRowOf<typeof pingRows>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
+import { rowSchemas, type NewRowOf, type RowOf } from '../row-schemas.ts';
 import { config } from './config.ts';
 import { playbackLogs } from './playback-logs.ts';
 import { sessions } from './sessions.ts';
@@ -21,12 +21,10 @@ const workflowsRefine = {
   createdAt: () => z.date(),
   updatedAt: () => z.date(),
 };
-export const insertWorkflowSchema = createInsertSchema(workflows, workflowsRefine);
-export const selectWorkflowSchema = createSelectSchema(workflows, workflowsRefine);
-export const updateWorkflowSchema = createUpdateSchema(workflows, workflowsRefine);
-export type Workflow = z.infer<typeof selectWorkflowSchema>;
-export type NewWorkflow = z.infer<typeof insertWorkflowSchema>;
-export type WorkflowUpdate = z.infer<typeof updateWorkflowSchema>;
+export const workflowRows = rowSchemas(workflows, workflowsRefine);
+export type Workflow = RowOf<typeof workflowRows>;
+export type NewWorkflow = NewRowOf<typeof workflowRows>;
+export type WorkflowUpdate = z.infer<(typeof workflowRows)['update']>;
 
 const sessionsRefine = {
   domEvents: () => domEventsSchema,
@@ -34,26 +32,18 @@ const sessionsRefine = {
   correlations: () => correlationsSchema,
   createdAt: () => z.date(),
 };
-export const insertSessionSchema = createInsertSchema(sessions, sessionsRefine);
-export const selectSessionSchema = createSelectSchema(sessions, sessionsRefine);
-export const updateSessionSchema = createUpdateSchema(sessions, sessionsRefine);
-export type Session = z.infer<typeof selectSessionSchema>;
-export type NewSession = z.infer<typeof insertSessionSchema>;
-export type SessionUpdate = z.infer<typeof updateSessionSchema>;
+export const sessionRows = rowSchemas(sessions, sessionsRefine);
+export type Session = RowOf<typeof sessionRows>;
+export type NewSession = NewRowOf<typeof sessionRows>;
+export type SessionUpdate = z.infer<(typeof sessionRows)['update']>;
 
-export const insertWorkflowSessionSchema = createInsertSchema(workflowSessions);
-export const selectWorkflowSessionSchema = createSelectSchema(workflowSessions);
-export const updateWorkflowSessionSchema = createUpdateSchema(workflowSessions);
-export type WorkflowSession = z.infer<typeof selectWorkflowSessionSchema>;
+export const workflowSessionRows = rowSchemas(workflowSessions);
+export type WorkflowSession = RowOf<typeof workflowSessionRows>;
 
-export const insertConfigSchema = createInsertSchema(config);
-export const selectConfigSchema = createSelectSchema(config);
-export const updateConfigSchema = createUpdateSchema(config);
-export type ConfigEntry = z.infer<typeof selectConfigSchema>;
+export const configRows = rowSchemas(config);
+export type ConfigEntry = RowOf<typeof configRows>;
 
 const playbackLogsRefine = { data: () => playbackDataSchema };
-export const insertPlaybackLogSchema = createInsertSchema(playbackLogs, playbackLogsRefine);
-export const selectPlaybackLogSchema = createSelectSchema(playbackLogs, playbackLogsRefine);
-export const updatePlaybackLogSchema = createUpdateSchema(playbackLogs, playbackLogsRefine);
-export type PlaybackLog = z.infer<typeof selectPlaybackLogSchema>;
-export type NewPlaybackLog = z.infer<typeof insertPlaybackLogSchema>;
+export const playbackLogRows = rowSchemas(playbackLogs, playbackLogsRefine);
+export type PlaybackLog = RowOf<typeof playbackLogRows>;
+export type NewPlaybackLog = NewRowOf<typeof playbackLogRows>;

@@ -1,3 +1,4 @@
 export * from './constants.ts';
 export * from './schema.ts';
 export * from './validation.ts';
+export * from './database.ts';

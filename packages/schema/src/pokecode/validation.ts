@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
+import { rowSchemas, type NewRowOf, type RowOf } from '../row-schemas.ts';
 import { devices } from './devices.ts';
 import { jobQueue } from './job-queue.ts';
 import { sessionMessages } from './session-messages.ts';
@@ -13,41 +13,24 @@ const sessionsRefine = {
   messageCount: counter,
   tokenCount: counter,
 };
-export const insertSessionSchema = createInsertSchema(sessions, sessionsRefine);
-export const selectSessionSchema = createSelectSchema(sessions, sessionsRefine);
-export const updateSessionSchema = createUpdateSchema(sessions, sessionsRefine);
-export type Session = z.infer<typeof selectSessionSchema>;
-export type NewSession = z.infer<typeof insertSessionSchema>;
+export const sessionRows = rowSchemas(sessions, sessionsRefine);
+export type Session = RowOf<typeof sessionRows>;
+export type NewSession = NewRowOf<typeof sessionRows>;
 
 const sessionMessagesRefine = { tokenCount: counter };
-export const insertSessionMessageSchema = createInsertSchema(
-  sessionMessages,
-  sessionMessagesRefine,
-);
-export const selectSessionMessageSchema = createSelectSchema(
-  sessionMessages,
-  sessionMessagesRefine,
-);
-export const updateSessionMessageSchema = createUpdateSchema(
-  sessionMessages,
-  sessionMessagesRefine,
-);
-export type SessionMessage = z.infer<typeof selectSessionMessageSchema>;
-export type NewSessionMessage = z.infer<typeof insertSessionMessageSchema>;
+export const sessionMessageRows = rowSchemas(sessionMessages, sessionMessagesRefine);
+export type SessionMessage = RowOf<typeof sessionMessageRows>;
+export type NewSessionMessage = NewRowOf<typeof sessionMessageRows>;
 
 const jobQueueRefine = {
   data: () => promptJobDataSchema,
   attempts: counter,
   maxAttempts: (s: z.ZodNumber) => s.int().min(1),
 };
-export const insertJobSchema = createInsertSchema(jobQueue, jobQueueRefine);
-export const selectJobSchema = createSelectSchema(jobQueue, jobQueueRefine);
-export const updateJobSchema = createUpdateSchema(jobQueue, jobQueueRefine);
-export type Job = z.infer<typeof selectJobSchema>;
-export type NewJob = z.infer<typeof insertJobSchema>;
+export const jobRows = rowSchemas(jobQueue, jobQueueRefine);
+export type Job = RowOf<typeof jobRows>;
+export type NewJob = NewRowOf<typeof jobRows>;
 
-export const insertDeviceSchema = createInsertSchema(devices);
-export const selectDeviceSchema = createSelectSchema(devices);
-export const updateDeviceSchema = createUpdateSchema(devices);
-export type Device = z.infer<typeof selectDeviceSchema>;
-export type NewDevice = z.infer<typeof insertDeviceSchema>;
+export const deviceRows = rowSchemas(devices);
+export type Device = RowOf<typeof deviceRows>;
+export type NewDevice = NewRowOf<typeof deviceRows>;

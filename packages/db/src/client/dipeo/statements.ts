@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { activeExecutionStatuses } from '@agentstate/schema/dipeo';
-import { sqlStringList } from '../shared/sql.ts';
+import { sqlStringList } from '@agentstate/schema';
 
 /** Every SQL statement of the dipeo client (the benchmark's raw baseline runs the same text). */
 export const dipeoSql = {

@@ -6,15 +6,15 @@ import {
   contactTags,
   contacts,
   conversationNotifications,
-  insertContactSchema,
-  insertContactTagSchema,
-  insertConversationNotificationSchema,
-  insertMissionSchema,
-  insertPingSchema,
-  insertPrioritySchema,
-  insertScheduledMissionSchema,
-  insertSessionSchema,
-  insertStagedContentSchema,
+  contactRows,
+  contactTagRows,
+  conversationNotificationRows,
+  missionRows,
+  pingRows,
+  priorityRows,
+  scheduledMissionRows,
+  sessionRows,
+  stagedContentRows,
   missions,
   pings,
   priorities,
@@ -188,7 +188,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       const run = map.mission(
         insertFresh(
           missions,
-          insertMissionSchema,
+          missionRows.insert,
           { missionId: mission.id, startedAt: new Date(now), status: 'running', sessionId },
           insert.mission,
         ),
@@ -234,7 +234,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     const level = (values.level as string | undefined) ?? 'medium';
     const position = st.nextPriorityPosition.pluck().get(pool, date, level) as number;
     return map.priority(
-      insertFresh(priorities, insertPrioritySchema, { ...values, position }, insert.priority),
+      insertFresh(priorities, priorityRows.insert, { ...values, position }, insert.priority),
     );
   });
 
@@ -242,10 +242,10 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     sqlite,
     (values: Record<string, unknown>, tags: readonly string[]): Contact & { tags: string[] } => {
       const contact = map.contact(
-        insertFresh(contacts, insertContactSchema, values, insert.contact),
+        insertFresh(contacts, contactRows.insert, values, insert.contact),
       );
       for (const tag of tags) {
-        const row = parseRow(contactTags, insertContactTagSchema, { contactId: contact.id, tag });
+        const row = parseRow(contactTags, contactTagRows.insert, { contactId: contact.id, tag });
         toDriverRow('engine', contactTags, row);
         st.insertTag.run(row.contactId, row.tag);
       }
@@ -256,7 +256,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
   const stageTx = immediate(sqlite, (values: Record<string, unknown>): StagedContent => {
     const position = st.nextStagedPosition.pluck().get() as number;
     return map.staged(
-      insertFresh(stagedContent, insertStagedContentSchema, { position, ...values }, insert.staged),
+      insertFresh(stagedContent, stagedContentRows.insert, { position, ...values }, insert.staged),
     );
   });
 
@@ -267,15 +267,15 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
 
     createSession(
       input: Omit<
-        z.input<typeof insertSessionSchema>,
+        z.input<typeof sessionRows.insert>,
         'id' | 'startedAt' | 'endedAt' | 'contextWarningLevel'
       > & { id?: string; startedAt?: Date; endedAt?: Date | null; contextWarningLevel?: number },
     ): Session {
       const values = { ...input, startedAt: input.startedAt ?? new Date(clock()) };
       const row =
         input.id === undefined
-          ? insertFresh(sessions, insertSessionSchema, values, insert.session)
-          : insert.session(prepare(sessions, insertSessionSchema, values));
+          ? insertFresh(sessions, sessionRows.insert, values, insert.session)
+          : insert.session(prepare(sessions, sessionRows.insert, values));
       return map.session(row);
     },
 
@@ -308,7 +308,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
 
     createScheduledMission(
       input: WriteInput<
-        Omit<z.input<typeof insertScheduledMissionSchema>, 'id' | 'createdAt' | 'updatedAt'>,
+        Omit<z.input<typeof scheduledMissionRows.insert>, 'id' | 'createdAt' | 'updatedAt'>,
         'name' | 'slug' | 'prompt'
       >,
     ): ScheduledMission {
@@ -316,7 +316,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       return map.scheduledMission(
         insertFresh(
           scheduledMissions,
-          insertScheduledMissionSchema,
+          scheduledMissionRows.insert,
           { ...input, createdAt: now, updatedAt: now },
           insert.scheduledMission,
         ),
@@ -356,7 +356,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       return map.ping(
         insertFresh(
           pings,
-          insertPingSchema,
+          pingRows.insert,
           { sessionId, message, createdAt: new Date(clock()) },
           insert.ping,
         ),
@@ -375,7 +375,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     /** Adds a priority at the end of its (pool, date, level) group. */
     addPriority(
       input: WriteInput<
-        Omit<z.input<typeof insertPrioritySchema>, 'id' | 'position' | 'createdAt' | 'updatedAt'>,
+        Omit<z.input<typeof priorityRows.insert>, 'id' | 'position' | 'createdAt' | 'updatedAt'>,
         'content'
       >,
     ): Priority {
@@ -394,7 +394,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
 
     /** Adds a contact with its tags, in one transaction. */
     addContact(
-      input: WriteInput<Omit<z.input<typeof insertContactSchema>, 'id' | 'createdAt'>, 'name'>,
+      input: WriteInput<Omit<z.input<typeof contactRows.insert>, 'id' | 'createdAt'>, 'name'>,
       tags: readonly string[] = [],
     ): Contact & { tags: string[] } {
       return addContactTx({ ...input, createdAt: new Date(clock()) }, tags);
@@ -419,7 +419,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       entityId: string;
       sessionId?: string | null;
     }): boolean {
-      const row = prepare(conversationNotifications, insertConversationNotificationSchema, {
+      const row = prepare(conversationNotifications, conversationNotificationRows.insert, {
         ...input,
         id: engineId(),
         notifiedAt: new Date(clock()),
@@ -457,7 +457,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     stage(
       input: WriteInput<
         Omit<
-          z.input<typeof insertStagedContentSchema>,
+          z.input<typeof stagedContentRows.insert>,
           'id' | 'position' | 'createdAt' | 'updatedAt'
         >,
         'title' | 'content'

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { parseRow } from '@agentstate/schema';
 import {
-  insertWorkerSchema,
+  workerRows,
   workers,
   finishedWorkerStatuses,
   workerStatuses,
@@ -27,7 +27,7 @@ import {
   UNREADABLE_ROW,
 } from '../shared/lease.ts';
 import { checkWellFormed } from '../shared/limits.ts';
-import { sqlStringList } from '../shared/sql.ts';
+import { sqlStringList } from '@agentstate/schema';
 import { toIso, toSeconds } from '../shared/time.ts';
 
 const TABLE = 'workers';
@@ -224,7 +224,7 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
      */
     schedule(input: ScheduleWorkerInput): Worker {
       const now = new Date(clock());
-      const parsed = parseRow(workers, insertWorkerSchema, {
+      const parsed = parseRow(workers, workerRows.insert, {
         ...input,
         id: 'pending-id',
         createdAt: now,

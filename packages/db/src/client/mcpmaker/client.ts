@@ -1,13 +1,13 @@
 import { parseRow } from '@agentstate/schema';
 import {
   config,
-  insertConfigSchema,
-  insertPlaybackLogSchema,
-  insertSessionSchema,
+  configRows,
+  playbackLogRows,
+  sessionRows,
   playbackLogs,
   secretConfigKeys,
   sessions,
-  updateWorkflowSchema,
+  workflowRows,
   workflows,
   type Correlation,
   type DomEvent,
@@ -148,7 +148,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
      */
     recordSession(input: RecordSessionInput): { session: Session; workflow: Workflow } {
       const now = clock();
-      const row = parseRow(sessions, insertSessionSchema, {
+      const row = parseRow(sessions, sessionRows.insert, {
         ...input,
         id: input.id ?? mcpmakerId(now),
         domEvents: input.domEvents ?? [],
@@ -192,7 +192,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
 
     /** Partial update; always bumps updated_at. Throws NotFoundError for an unknown id. */
     updateWorkflow(id: string, patch: WorkflowPatch): Workflow {
-      const checked = parseRow(workflows, updateWorkflowSchema, patch);
+      const checked = parseRow(workflows, workflowRows.update, patch);
       const sets: string[] = [];
       const values: Record<string, unknown> = {};
       for (const [key, column] of Object.entries(patchColumns)) {
@@ -218,7 +218,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
 
     /** Upserts a config value; secret keys (anthropic_api_key) are stored encrypted. */
     setConfig(key: string, value: string): void {
-      const row = parseRow(config, insertConfigSchema, { key, value });
+      const row = parseRow(config, configRows.insert, { key, value });
       checkWellFormed('config', 'value', row.value); // before sealing, which would not keep it
       const stored = secretKeys.has(row.key)
         ? secrets.seal(row.value, `mcpmaker.config.${row.key}`)
@@ -244,7 +244,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
     },
 
     appendPlaybackLog(input: PlaybackLogInput): PlaybackLog {
-      const row = parseRow(playbackLogs, insertPlaybackLogSchema, {
+      const row = parseRow(playbackLogs, playbackLogRows.insert, {
         ...input,
         id: mcpmakerId(clock()),
       });

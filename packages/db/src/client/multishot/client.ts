@@ -4,11 +4,11 @@ import {
   agentStatuses,
   agents,
   credentials,
-  insertAgentSchema,
-  insertCredentialSchema,
-  insertOutputLogSchema,
-  insertRoundSchema,
-  insertRunSchema,
+  agentRows,
+  credentialRows,
+  outputLogRows,
+  roundRows,
+  runRows,
   outputLogs,
   rounds,
   runs,
@@ -116,7 +116,7 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
     (runId: string, basePrompt: string, prompts: readonly string[], now: number) => {
       if (!st.getRun.get(runId)) throw new NotFoundError('runs', runId);
       const roundNumber = st.nextRoundNumber.pluck().get(runId) as number;
-      const round = parseRow(rounds, insertRoundSchema, {
+      const round = parseRow(rounds, roundRows.insert, {
         id: randomId(),
         runId,
         roundNumber,
@@ -129,7 +129,7 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
         st.insertRound.get(round.id, runId, roundNumber, round.basePrompt, now) as Row,
       );
       const roundAgents = prompts.map((variationPrompt, index) => {
-        const agent = parseRow(agents, insertAgentSchema, {
+        const agent = parseRow(agents, agentRows.insert, {
           id: randomId(),
           roundId: stored.id,
           agentNumber: index + 1,
@@ -173,7 +173,7 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
 
     createRun(name: string): Run {
       const now = clock();
-      const run = parseRow(runs, insertRunSchema, {
+      const run = parseRow(runs, runRows.insert, {
         id: randomId(),
         name,
         createdAt: new Date(now),
@@ -251,7 +251,7 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
 
     appendOutputLog(agentId: string, content: string): OutputLog {
       const now = clock();
-      const row = parseRow(outputLogs, insertOutputLogSchema, {
+      const row = parseRow(outputLogs, outputLogRows.insert, {
         id: randomId(),
         agentId,
         timestamp: new Date(now),
@@ -273,7 +273,7 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
     /** Stores a credential encrypted; the plaintext never reaches the database. */
     setCredential(key: string, secret: string): void {
       const now = clock();
-      const row = parseRow(credentials, insertCredentialSchema, {
+      const row = parseRow(credentials, credentialRows.insert, {
         key,
         value: requireString('credentials', 'value', secret),
         updatedAt: new Date(now),

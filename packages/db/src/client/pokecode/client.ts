@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { parseRow } from '@agentstate/schema';
 import {
-  insertDeviceSchema,
-  insertSessionSchema,
+  deviceRows,
+  sessionRows,
   messageTypes,
   providers,
   sessions,
@@ -38,7 +38,7 @@ const providerSet: ReadonlySet<string> = new Set(providers);
 const messageTypeSet: ReadonlySet<string> = new Set(messageTypes);
 
 export type CreateSessionInput = Omit<
-  z.input<typeof insertSessionSchema>,
+  z.input<typeof sessionRows.insert>,
   | 'createdAt'
   | 'updatedAt'
   | 'lastAccessedAt'
@@ -94,7 +94,7 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
 
     createSession(input: CreateSessionInput): Session {
       const now = new Date(toSeconds(clock()) * 1000);
-      const row = parseRow(sessions, insertSessionSchema, {
+      const row = parseRow(sessions, sessionRows.insert, {
         ...input,
         id: input.id ?? pokecodeId(),
         createdAt: now,
@@ -198,7 +198,7 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
     connectDevice(input: ConnectDeviceInput): Device {
       const seconds = toSeconds(clock());
       const now = new Date(seconds * 1000);
-      const row = parseRow(devices, insertDeviceSchema, { ...input, createdAt: now });
+      const row = parseRow(devices, deviceRows.insert, { ...input, createdAt: now });
       const params = {
         device_id: row.deviceId,
         device_name: row.deviceName,

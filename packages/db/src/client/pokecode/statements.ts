@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { finishedJobStatuses } from '@agentstate/schema/pokecode';
-import { sqlStringList } from '../shared/sql.ts';
+import { sqlStringList } from '@agentstate/schema';
 
 /**
  * Every SQL statement of the pokecode client. Exported as text so the benchmark's raw

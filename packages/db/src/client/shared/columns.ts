@@ -1,3 +1,4 @@
+import type { DatabaseName } from '@agentstate/schema';
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { constraintError } from './constraints.ts';
@@ -39,7 +40,7 @@ export function rowMapper<T extends Table>(
  * name, size-checked.
  */
 export function toDriverRow(
-  database: string,
+  database: DatabaseName,
   table: Table,
   values: Record<string, unknown>,
 ): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { DatabaseName } from '@agentstate/schema';
 import type { z } from 'zod';
 import { checkShape, toJsonText } from './checks.ts';
 import { checkByteSize, maxBytes } from './limits.ts';
@@ -11,7 +12,7 @@ import { compileShapeCheck } from './shape-check.ts';
  * read by `readJson` and unchanged since is stored as the text it was read from.
  */
 export function jsonColumn<S extends z.ZodType>(
-  database: string,
+  database: DatabaseName,
   table: string,
   column: string,
   schema: S,

@@ -1,37 +1,17 @@
+import {
+  DEFAULT_MAX_BYTES,
+  definitionOf,
+  PAYLOAD_MAX_BYTES,
+  type DatabaseName,
+} from '@agentstate/schema';
 import { columnError } from './errors.ts';
 
-/**
- * Size limits of text and JSON values, in UTF-8 bytes. One megabyte for ordinary text; the
- * columns that carry model output or event payloads get 16 MB. SQLite's own limit is 1 GB: these
- * catch a runaway value at the boundary, with a message naming the column.
- */
-export const DEFAULT_MAX_BYTES = 1024 * 1024;
-export const PAYLOAD_MAX_BYTES = 16 * 1024 * 1024;
-
-/** `table.column` of every column allowed the payload limit. */
-const payloadColumns = new Set([
-  'mcpmaker.sessions.dom_events',
-  'mcpmaker.sessions.network_events',
-  'mcpmaker.sessions.correlations',
-  'mcpmaker.workflows.definition',
-  'mcpmaker.playback_logs.data',
-  'multishot.output_logs.content',
-  'dipeo.executions.node_states',
-  'dipeo.executions.node_outputs',
-  'dipeo.executions.variables',
-  'dipeo.executions.metrics',
-  'dipeo.transitions.payload',
-  'dipeo.messages.content',
-  'pokecode.session_messages.content_data',
-  'pokecode.job_queue.data',
-  'engine.staged_content.content',
-]);
+// The limits themselves are each database's (its definition's `payloadColumns`).
+export { DEFAULT_MAX_BYTES, PAYLOAD_MAX_BYTES };
 
 /** The byte limit of one column, e.g. `maxBytes('dipeo', 'transitions', 'payload')`. */
-export function maxBytes(database: string, table: string, column: string): number {
-  return payloadColumns.has(`${database}.${table}.${column}`)
-    ? PAYLOAD_MAX_BYTES
-    : DEFAULT_MAX_BYTES;
+export function maxBytes(database: DatabaseName, table: string, column: string): number {
+  return definitionOf(database).maxBytes(table, column);
 }
 
 /** `String.prototype.isWellFormed` (Node 20; its type comes with ES2024). */
@@ -91,7 +71,7 @@ export function checkByteSize(table: string, column: string, value: string, limi
  * that short is let through before the column's limit is looked up (hot write paths).
  */
 export function checkColumnSize(
-  database: string,
+  database: DatabaseName,
   table: string,
   column: string,
   value: string,
@@ -102,7 +82,7 @@ export function checkColumnSize(
 
 /** `checkSize` for every string property of a row of SQL values, by SQL column name. */
 export function checkRowSizes(
-  database: string,
+  database: DatabaseName,
   table: string,
   row: Readonly<Record<string, unknown>>,
 ): void {

@@ -1,0 +1,104 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CliError } from '@agentstate/cli-kit';
+import { databaseNames, type DatabaseName } from '@agentstate/schema';
+import { embeddedModuleIsCurrent, runDrizzleKit, schemaPackageDir } from '@agentstate/schema/kit';
+import { migrationsFolder } from '@agentstate/schema/migrations';
+import type { Command } from 'commander';
+import { docsPath, staleSchemaDocs } from '../docs/docs-files.ts';
+import { databaseNameValue } from '../databases-option.ts';
+
+function listFiles(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/**
+ * Regenerates a database's migrations into a scratch copy of its folder. Any new file, changed
+ * file or question from drizzle-kit means the schema and the committed migrations disagree.
+ * (`drizzle-kit check` alone only validates snapshots and misses this.)
+ */
+function findDrift(database: DatabaseName): string[] {
+  const problems: string[] = [];
+  const folder = migrationsFolder(database);
+  if (!existsSync(join(folder, 'meta', '_journal.json'))) {
+    return [`${database}: no migrations at ${folder}; run \`pnpm db:generate --db ${database}\``];
+  }
+  const snapshotCheck = runDrizzleKit({ database, args: ['check'] });
+  if (snapshotCheck.failure) {
+    problems.push(`${database}: drizzle-kit check failed: ${snapshotCheck.output.trim()}`);
+  }
+  // drizzle-kit prefixes `out` with './', so the scratch copy must sit under the folder it runs in.
+  const scratchParent = join(schemaPackageDir, 'node_modules', '.cache', 'agentstate-drift');
+  mkdirSync(scratchParent, { recursive: true });
+  const scratch = mkdtempSync(join(scratchParent, `${database}-`));
+  try {
+    cpSync(folder, scratch, { recursive: true });
+    const result = runDrizzleKit({
+      database,
+      args: ['generate'],
+      out: relative(schemaPackageDir, scratch),
+    });
+    if (result.failure) {
+      problems.push(`${database}: ${result.failure}:\n${result.output.trim()}`);
+    }
+    const before = listFiles(folder);
+    const after = listFiles(scratch);
+    const added = after.filter((file) => !before.includes(file));
+    const changed = before.filter(
+      (file) =>
+        after.includes(file) &&
+        !readFileSync(join(folder, file)).equals(readFileSync(join(scratch, file))),
+    );
+    if (added.length > 0 || changed.length > 0) {
+      problems.push(
+        `${database}: the schema differs from the committed migrations ` +
+          `(regenerating would write ${[...added, ...changed].join(', ')}); ` +
+          `run \`pnpm db:generate --db ${database} --name <what_changed>\``,
+      );
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return problems;
+}
+
+/**
+ * `db:check`: the drift gate. Every problem is listed (one line each) before it fails: a schema
+ * that differs from its committed migrations, a stale embedded copy, stale `docs/schema/`.
+ */
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description(
+      'Fail when a Drizzle schema and its committed migrations disagree, when the embedded copy of ' +
+        'the migrations is stale, or when docs/schema/ is stale.',
+    )
+    .option(
+      '--db <name>',
+      `only this database: one of ${databaseNames.join(', ')}`,
+      databaseNameValue,
+    )
+    .action((options: { db?: DatabaseName }) => {
+      const targets = options.db ? [options.db] : databaseNames;
+      const problems = targets.flatMap((database) => findDrift(database));
+      for (const database of targets) {
+        if (!embeddedModuleIsCurrent(database)) {
+          problems.push(
+            `${database}: the embedded migrations are stale: run \`pnpm db:generate --db ${database}\``,
+          );
+        }
+      }
+      for (const database of staleSchemaDocs(targets)) {
+        problems.push(`${docsPath(database)}: stale schema docs: run \`pnpm db:docs\``);
+      }
+      if (problems.length > 0) {
+        for (const problem of problems.slice(0, -1)) console.error(`error: ${problem}`);
+        throw new CliError(problems.at(-1) ?? '');
+      }
+      console.log(`schema, migrations, embedded migrations and docs agree for ${targets.join(', ')}`);
+    });
+}

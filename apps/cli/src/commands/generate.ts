@@ -1,0 +1,52 @@
+import { CliError, UsageError } from '@agentstate/cli-kit';
+import { databaseNames, type DatabaseName } from '@agentstate/schema';
+import { runDrizzleKit, writeEmbeddedModule } from '@agentstate/schema/kit';
+import type { Command } from 'commander';
+import { databaseNameValue } from '../databases-option.ts';
+
+/**
+ * `db:generate`: drizzle-kit generate for each database (or one), then its embedded copy of the
+ * migrations. drizzle-kit exits 0 on a question it cannot ask and on errors; both fail here.
+ */
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description(
+      'Generate SQL migrations with drizzle-kit from the Drizzle schema, for all databases or one, ' +
+        'and refresh the embedded copy of the migrations. Never prompts: a question drizzle-kit ' +
+        'would ask (a rename, a data-loss warning) fails the command instead.',
+    )
+    .option(
+      '--db <name>',
+      `only this database: one of ${databaseNames.join(', ')}`,
+      databaseNameValue,
+    )
+    .option('--name <name>', 'descriptive migration name, e.g. add_devices (needs --db)')
+    .option('--custom', 'create an empty migration for hand-written SQL (needs --db and --name)')
+    .action((options: { db?: DatabaseName; name?: string; custom?: boolean }) => {
+      if ((options.name || options.custom) && !options.db) {
+        throw new UsageError('--name and --custom apply to one database: add --db <name>');
+      }
+      if (options.custom && !options.name) {
+        throw new UsageError('--custom needs --name to say what the hand-written migration does');
+      }
+      if (options.name && !/^[a-z0-9_]+$/.test(options.name)) {
+        throw new UsageError(
+          `--name: ${JSON.stringify(options.name)} must be snake_case (a-z, 0-9, _)`,
+        );
+      }
+      for (const database of options.db ? [options.db] : databaseNames) {
+        const args = ['generate'];
+        if (options.name) args.push('--name', options.name);
+        if (options.custom) args.push('--custom');
+        const result = runDrizzleKit({ database, args });
+        process.stdout.write(
+          `[${database}] ${result.output.trim().replace(/\n/g, `\n[${database}] `)}\n`,
+        );
+        if (result.failure) {
+          throw new CliError(`${database}: ${result.failure}; nothing more was generated`);
+        }
+        console.log(`[${database}] embedded migrations written to ${writeEmbeddedModule(database)}`);
+      }
+    });
+}

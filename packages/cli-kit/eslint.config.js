@@ -1,0 +1,3 @@
+import base from '@agentstate/eslint-config';
+
+export default base;

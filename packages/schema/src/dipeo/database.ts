@@ -1,0 +1,25 @@
+import { defineDatabase } from '../define-database.ts';
+import { migrations } from './migrations.generated.ts';
+import { retention } from './retention.ts';
+import * as schema from './schema.ts';
+import { executionRows, messageRows, transitionRows } from './validation.ts';
+
+export const dipeo = defineDatabase({
+  name: 'dipeo',
+  description: 'DiPeO: diagram-based agent workflow executor',
+  location: { base: 'cwd', path: '.dipeo/data/dipeo_state.db' },
+  schema,
+  rows: { executions: executionRows, messages: messageRows, transitions: transitionRows },
+  payloadColumns: [
+    'executions.node_states',
+    'executions.node_outputs',
+    'executions.variables',
+    'executions.metrics',
+    'transitions.payload',
+    'messages.content',
+  ],
+  retention,
+  seeder: async () => (await import('./seed.ts')).dipeoSeeder,
+  migrationsFolder: new URL('../../migrations/dipeo/', import.meta.url),
+  migrations,
+});

@@ -1,0 +1,26 @@
+import { defineDatabase } from '../define-database.ts';
+import { migrations } from './migrations.generated.ts';
+import * as schema from './schema.ts';
+import { agentRows, credentialRows, outputLogRows, roundRows, runRows } from './validation.ts';
+
+export const multishot = defineDatabase({
+  name: 'multishot',
+  description:
+    'Multishot: runs 4 coding agents in parallel sandboxes per round, the user picks a winner',
+  location: { base: 'home', path: '.multishot/database.sqlite' },
+  schema,
+  rows: {
+    agents: agentRows,
+    credentials: credentialRows,
+    output_logs: outputLogRows,
+    rounds: roundRows,
+    runs: runRows,
+  },
+  payloadColumns: ['output_logs.content'],
+  // The desktop app keeps a reference to the OS keychain; the plaintext never reaches the file.
+  secrets: [{ table: 'credentials', column: 'value' }],
+  retention: { none: 'multishot has no retention rule: runs are kept until the user deletes them' },
+  seeder: async () => (await import('./seed.ts')).multishotSeeder,
+  migrationsFolder: new URL('../../migrations/multishot/', import.meta.url),
+  migrations,
+});
