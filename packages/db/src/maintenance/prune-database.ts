@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { backupPathFor, createBackup, defaultBackupDir } from '../backup/backup.ts';
 import type { DatabaseName } from '../database-names.ts';
 import { openConnection } from '../open/open-database.ts';
+import { isReplicatorAttached } from '../replicate/coordination.ts';
+import { checkpointWithoutBlocking, type CheckpointResult } from './checkpoint.ts';
 import { noRuleReasons, pruneRules, type PruneStep } from './prune-rules.ts';
 
 export interface PruneOptions {
@@ -36,6 +38,8 @@ export interface PruneReport {
   bytesBefore: number;
   bytesAfter: number;
   vacuumed: boolean;
+  /** The final checkpoint; undefined for a dry run. */
+  checkpoint?: CheckpointResult;
 }
 
 const fileBytes = (path: string) =>
@@ -43,7 +47,8 @@ const fileBytes = (path: string) =>
 
 /**
  * Applies a database's retention rule. All steps run in one BEGIN IMMEDIATE transaction, after a
- * backup (only when something will be removed); then the WAL is checkpointed and truncated, and
+ * backup (only when something will be removed); then the WAL is checkpointed without stalling
+ * writers (PASSIVE only while a replicator is attached, else truncated when nothing reads it), and
  * the file optionally vacuumed. A dry run reports the same counts and writes nothing.
  */
 export async function pruneDatabase(
@@ -117,11 +122,12 @@ export async function pruneDatabase(
     }
     if (dryRun) return report;
     log('checkpointing the WAL');
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const truncate = !isReplicatorAttached(path);
+    report.checkpoint = checkpointWithoutBlocking(sqlite, { truncate });
     if (options.vacuum) {
       log('vacuuming');
       sqlite.exec('VACUUM');
-      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      report.checkpoint = checkpointWithoutBlocking(sqlite, { truncate });
       report.vacuumed = true;
     }
     report.bytesAfter = fileBytes(path);
