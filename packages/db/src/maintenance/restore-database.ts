@@ -6,6 +6,7 @@ import type { DatabaseName } from '../database-names.ts';
 import { loadMigrations } from '../migrate/load-migrations.ts';
 import { readAppliedMigrations } from '../migrate/migrations-table.ts';
 import { planFromRecords } from '../migrate/plan.ts';
+import { checkpointWithoutBlocking } from './checkpoint.ts';
 import { checkDatabaseFile, countDifferences } from './verify.ts';
 
 export interface RestoreReport {
@@ -108,9 +109,9 @@ function checkpointOrRefuse(path: string): void {
   const sqlite = new Database(path, { fileMustExist: true });
   let busy = false;
   try {
-    sqlite.pragma('busy_timeout = 2000');
-    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    busy = result !== undefined && result.busy !== 0;
+    // Never holds other writers for long, even under a reader that keeps the WAL (checkpoint.ts).
+    const result = checkpointWithoutBlocking(sqlite);
+    busy = result.walFrames >= 0 && !result.truncated;
   } catch (error) {
     // A damaged file is a reason to restore, not a reason to refuse: it is moved aside as it is.
     const code = (error as { code?: string }).code;
