@@ -108,11 +108,12 @@ export async function openDatabase(
 /**
  * True for a file with tables but none of this project's migrations recorded: the original tool
  * created it (no history, or only its own). Two reads, so the start-up check stays cheap.
+ * Litestream's tables do not count: replicating a new, empty file gives it those alone.
  */
 function madeByAnotherTool(sqlite: Database.Database, migrations: readonly Migration[]): boolean {
   const hasUserTable = sqlite
     .prepare(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' LIMIT 1",
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT IN ('_litestream_seq', '_litestream_lock') LIMIT 1",
     )
     .get();
   if (!hasUserTable) return false;
