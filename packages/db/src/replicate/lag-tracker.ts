@@ -16,7 +16,10 @@ export function litestreamMetaDir(databasePath: string): string {
 interface Commit {
   salt: string;
   end: number;
-  /** When this process first saw it (ms, performance.now() clock). */
+  /**
+   * The poll before the one that saw it (ms, performance.now() clock): the commit happened after
+   * this, so timing from it never understates the lag.
+   */
   seenAt: number;
 }
 
@@ -135,15 +138,21 @@ const MAX_PENDING = 10_000;
  * the WAL (WalCommitReader), polled every few milliseconds; a position Litestream reports as
  * written to the replica confirms every commit up to it, and every commit seen before those
  * (Litestream ships a generation's WAL in order, after a snapshot of all that came before).
- * A commit is timed from when the poll saw it, so the figure can be short by one poll interval.
+ * A commit is timed from the poll before the one that saw it: the figure is an upper bound, over
+ * by at most one poll interval, never under.
  */
 export class LagTracker {
   private pending: Commit[] = [];
+  private lastPoll: number | undefined;
 
   constructor(private readonly shadow: ShadowWalSalts) {}
 
+  /** Records a poll's commits; `now` is the poll's time. */
   observe(commits: Array<{ salt: string; end: number }>, now: number): void {
-    for (const commit of commits) this.pending.push({ ...commit, seenAt: now });
+    // The first poll's commits were made before replication started: timed from then.
+    const since = this.lastPoll ?? now;
+    this.lastPoll = now;
+    for (const commit of commits) this.pending.push({ ...commit, seenAt: since });
     if (this.pending.length > MAX_PENDING) {
       const merged: Commit[] = [];
       for (let i = 0; i < this.pending.length; i += 2) {
@@ -174,13 +183,18 @@ export class LagTracker {
     return { lagMs: now - oldest.seenAt, commits: last + 1 };
   }
 
-  /** The age of the oldest commit not yet on the replica; 0 when it holds everything seen. */
+  /**
+   * An upper bound on the age of the oldest commit the replica does not hold: from the oldest
+   * pending one, else from the last poll (a commit since then is not seen yet).
+   */
   lagMs(now: number): number {
     const oldest = this.pending[0];
-    return oldest ? now - oldest.seenAt : 0;
+    if (oldest) return now - oldest.seenAt;
+    return this.lastPoll === undefined ? 0 : Math.max(0, now - this.lastPoll);
   }
 
   reset(): void {
     this.pending = [];
+    this.lastPoll = undefined;
   }
 }

@@ -63,7 +63,7 @@ export interface ReplicationEvents {
   generation: [{ generation: string; reason: string }];
   snapshot: [ReplicatedEvent];
   replicated: [ReplicatedEvent];
-  /** Every `lagEventIntervalMs`: the age of the oldest commit the replica lacks (0: up to date). */
+  /** Every `lagEventIntervalMs`: the lag then (see Replication.lagMs). */
   lag: [{ lagMs: number }];
   error: [Error];
   /** Litestream stopped for a restore by process `requester`; `resumed` when it is done. */
@@ -183,7 +183,10 @@ export class Replication extends EventEmitter<ReplicationEvents> {
     return this.currentState;
   }
 
-  /** The age of the oldest commit the replica does not hold yet, in ms (0: up to date). */
+  /**
+   * The lag now: an upper bound on the age of the oldest commit the replica does not hold yet, in
+   * ms. Every commit older than this is on the replica; up to date, it reads at most one poll.
+   */
   get lagMs(): number {
     return this.tracker.lagMs(performance.now());
   }
