@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, openDatabase } from '../src/index.ts';
+import { openDatabase } from '../src/index.ts';
 import { backupDatabase } from '../src/maintenance/backup-database.ts';
 import { pruneDatabase } from '../src/maintenance/prune-database.ts';
 import { isReplicatorAttached } from '../src/replicate/coordination.ts';
@@ -16,25 +16,13 @@ import {
   appendedSeqs,
   eventually,
   killGroup,
+  pokecodeWithSession,
   spawnAppendWriter,
   type AppendWriter,
 } from './helpers/replication.ts';
 
 const KILLS = 20;
 const SEED = 20_261_201;
-
-/** A migrated pokecode database with one session, the append writer's target. */
-async function pokecodeWithSession(dir: string): Promise<string> {
-  const path = join(dir, 'pokecode.db');
-  const handle = await openDatabase('pokecode', { path, migrate: { log: () => {} } });
-  createClient('pokecode', handle).createSession({
-    provider: 'claude-code',
-    projectPath: '/repo',
-    name: 'replicated',
-  });
-  handle.close();
-  return path;
-}
 
 /** integrity_check of a file, and whether the migrator opens it as a managed, current database. */
 async function checkRestored(path: string): Promise<{ integrity: string; applied: string[] }> {

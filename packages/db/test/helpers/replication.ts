@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { createClient, openDatabase } from '../../src/index.ts';
 import { packageDir } from './fixtures.ts';
 
 const writerScript = fileURLToPath(new URL('./append-writer.ts', import.meta.url));
@@ -21,9 +23,13 @@ export interface AppendWriter {
   stop(): Promise<void>;
 }
 
-/** Spawns test/helpers/append-writer.ts on `path` (a pokecode database with a session). */
-export function spawnAppendWriter(path: string, pauseMs = 5): AppendWriter {
-  const child = spawn(process.execPath, ['--import', 'tsx', writerScript, path, String(pauseMs)], {
+/**
+ * Spawns test/helpers/append-writer.ts on `path` (a pokecode database with a session); its
+ * messages are numbered from `firstSeq`.
+ */
+export function spawnAppendWriter(path: string, pauseMs = 5, firstSeq = 0): AppendWriter {
+  const args = [writerScript, path, String(pauseMs), String(firstSeq)];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: packageDir,
     detached: true,
   });
@@ -111,4 +117,17 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A migrated pokecode database with one session, the append writer's target. */
+export async function pokecodeWithSession(dir: string): Promise<string> {
+  const path = join(dir, 'pokecode.db');
+  const handle = await openDatabase('pokecode', { path, migrate: { log: () => {} } });
+  createClient('pokecode', handle).createSession({
+    provider: 'claude-code',
+    projectPath: '/repo',
+    name: 'replicated',
+  });
+  handle.close();
+  return path;
 }
