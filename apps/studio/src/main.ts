@@ -1,5 +1,5 @@
+import { watchAncestors } from '@agentstate/db';
 import { CommanderError } from 'commander';
-import { watchAncestors } from './ancestors.ts';
 import { parseArguments } from './cli.ts';
 import { startStudio, StudioError, type RunningStudio } from './studio.ts';
 

@@ -72,6 +72,7 @@ export {
   pruneBackups,
 } from './backup/backup.ts';
 export { fsyncPath } from './backup/fsync.ts';
+export { ancestorPids, watchAncestors } from './process/ancestors.ts';
 
 // Typed clients: every access pattern of the five databases, validated, atomic, prepared once.
 export * from './client/index.ts';

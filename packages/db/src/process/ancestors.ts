@@ -32,9 +32,9 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Calls `onGone` once when any process that started this one has exited. `pnpm db:studio` runs
- * us under pnpm → sh → pnpm → sh → tsx; a SIGTERM sent to the outer pnpm kills pnpm without
- * reaching us, and we must not stay behind listening.
+ * Calls `onGone` once when any process that started this one has exited. `pnpm db:studio` and
+ * `pnpm db:replicate` run under pnpm → sh → pnpm → sh → tsx; a SIGTERM sent to the outer pnpm
+ * kills pnpm without reaching us, and we must not stay behind (listening, or replicating).
  */
 export function watchAncestors(onGone: (pid: number) => void, intervalMs = 500): () => void {
   const pids = ancestorPids();
