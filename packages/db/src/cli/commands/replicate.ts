@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../../maintenance/duration.ts';
+import { watchAncestors } from '../../process/ancestors.ts';
 import { DEFAULT_MONITOR_INTERVAL_MS } from '../../replicate/litestream-config.ts';
 import { formatPosition } from '../../replicate/litestream-log.ts';
 import { parseReplicaTarget, ReplicaTargetError } from '../../replicate/replica-target.ts';
@@ -148,5 +149,6 @@ async function runUntilStopped(replication: Replication, reportEveryMs: number):
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGHUP', () => stop('SIGHUP'));
+    watchAncestors((pid) => stop(`process ${pid} that started this one exited`));
   });
 }
