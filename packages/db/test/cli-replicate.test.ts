@@ -215,6 +215,35 @@ describe('pnpm db:replicate / db:replicas / db:restore --from-replica (real Lite
     expect(existsSync(restored)).toBe(true);
   });
 
+  it('pnpm db:replicate stops Litestream when the outer pnpm is sent SIGTERM', async () => {
+    const dir = tempDir();
+    const path = await pokecodeWithSession(dir);
+    const root = join(packageDir, '../..');
+    const pnpm = spawn(
+      'pnpm',
+      ['-s', 'db:replicate', '--db', 'pokecode', '--path', path, '--to', join(dir, 'replica')],
+      {
+        cwd: root,
+        env: env(),
+        detached: true,
+      },
+    );
+    groups.push(pnpm.pid);
+    let output = '';
+    pnpm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    pnpm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await eventually(() => STARTED.test(output), `db:replicate to start:\n${output}`, 30_000);
+    const litestream = Number(output.match(STARTED)![1]);
+    groups.push(litestream);
+    // pnpm dies of it without passing it on; the command notices its parent is gone.
+    pnpm.kill('SIGTERM');
+    await eventually(() => !isRunning(litestream), 'Litestream to stop', 15_000);
+    await eventually(
+      () => !existsSync(join(litestreamMetaDir(path), 'agentstate-replicator.json')),
+      'the replicator to release the file',
+    );
+  });
+
   it('refuses bad input with one line, writing nothing', async () => {
     const dir = tempDir();
     const path = await pokecodeWithSession(dir);
