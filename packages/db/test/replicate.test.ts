@@ -97,7 +97,7 @@ describe('continuous replication with Litestream (the real binary)', () => {
 
       // Stopped cleanly at the end, the replica holds every commit the writer reported.
       await writer.stop();
-      await eventually(() => replication.lagMs < 100, 'the replica to catch up');
+      await replication.caughtUp();
       await replication.stop();
       const final = join(dir, 'final.db');
       await restoreFromReplica('pokecode', final, { from: replica });
@@ -161,7 +161,7 @@ describe('continuous replication with Litestream (the real binary)', () => {
         insert.run(`append-${next}`, session);
         await sleep(2);
       }
-      await eventually(() => replication.lagMs < 60, 'the replica to catch up');
+      await replication.caughtUp();
     };
     const range = (from: number, to: number) =>
       Array.from({ length: to - from }, (_, i) => from + i);

@@ -193,6 +193,11 @@ export class LagTracker {
     return this.lastPoll === undefined ? 0 : Math.max(0, now - this.lastPoll);
   }
 
+  /** Commits seen (merged per poll) that the replica does not hold yet. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
   reset(): void {
     this.pending = [];
     this.lastPoll = undefined;

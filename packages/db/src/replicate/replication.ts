@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   localReplications,
   markPaused,
@@ -93,6 +94,15 @@ kill "$watcher" 2>/dev/null
 exit "$status"`;
 
 const STOP_TIMEOUT_MS = 15_000;
+
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
@@ -119,6 +129,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   private transition: Promise<void> = Promise.resolve();
   /** A pause or resume is queued: the poller must not queue another. */
   private switching = false;
+  private polls = 0;
 
   private constructor(
     private readonly options: ReplicationOptions,
@@ -194,6 +205,26 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   /** The process group of Litestream and its watchdog, while one runs. */
   get processGroup(): number | undefined {
     return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
+  /**
+   * Resolves once the replica holds every commit made before the call: after a poll of the WAL
+   * that began later, no commit seen is still waiting. Rejects after `timeoutMs`.
+   */
+  async caughtUp(timeoutMs = 30_000): Promise<void> {
+    const after = this.polls;
+    const deadline = performance.now() + timeoutMs;
+    while (this.polls <= after || this.tracker.pendingCount > 0) {
+      if (this.currentState === 'stopped') {
+        throw new ReplicationError(`the replication of ${this.path} was stopped`);
+      }
+      if (performance.now() > deadline) {
+        throw new ReplicationError(
+          `the replica of ${this.path} did not catch up within ${Math.round(timeoutMs / 1000)} s (lag ${Math.round(this.lagMs)} ms)`,
+        );
+      }
+      await sleep(10);
+    }
   }
 
   /** Stops Litestream gracefully (it ships what it has), then cleans up. Safe to call twice. */
@@ -348,6 +379,13 @@ export class Replication extends EventEmitter<ReplicationEvents> {
     }, STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
+    // The shell is gone once Litestream is; its stdin watcher may not be yet. stop() resolves
+    // when the whole group is gone (reaped), so a caller can count on no process being left.
+    const group = -child.pid!;
+    for (let wait = 0; wait < 100 && groupAlive(group); wait++) {
+      if (wait === 0) process.kill(group, 'SIGKILL');
+      await sleep(20);
+    }
   }
 
   private onLog(line: LitestreamLogLine): void {
@@ -390,6 +428,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       const now = performance.now();
       if (this.currentState !== 'paused' && this.currentState !== 'stopped') {
         this.tracker.observe(this.reader.read(), now);
+        this.polls++;
         if (this.generation) this.shadow.learn(this.generation);
         const request = pauseRequest(this.path);
         if (request && request.pid !== process.pid && !this.switching) {
