@@ -144,6 +144,8 @@ const MAX_PENDING = 10_000;
 export class LagTracker {
   private pending: Commit[] = [];
   private lastPoll: number | undefined;
+  /** The latest position confirmed, as a WAL salt and offset: a commit seen late may be in it. */
+  private confirmed: { salt: string; end: number } | undefined;
 
   constructor(private readonly shadow: ShadowWalSalts) {}
 
@@ -152,7 +154,11 @@ export class LagTracker {
     // The first poll's commits were made before replication started: timed from then.
     const since = this.lastPoll ?? now;
     this.lastPoll = now;
-    for (const commit of commits) this.pending.push({ ...commit, seenAt: since });
+    for (const commit of commits) {
+      // Shipped before this poll saw it (a poll running late): not waiting for anything.
+      if (commit.salt === this.confirmed?.salt && commit.end <= this.confirmed.end) continue;
+      this.pending.push({ ...commit, seenAt: since });
+    }
     if (this.pending.length > MAX_PENDING) {
       const merged: Commit[] = [];
       for (let i = 0; i < this.pending.length; i += 2) {
@@ -167,20 +173,25 @@ export class LagTracker {
 
   /**
    * The replica now holds everything up to `position`. Returns how long the oldest commit it
-   * confirmed waited (undefined when it confirmed none seen here).
+   * confirmed waited, and each confirmed poll's commits (undefined when it confirmed none).
    */
-  confirm(position: ReplicaPosition, now: number): { lagMs: number; commits: number } | undefined {
+  confirm(
+    position: ReplicaPosition,
+    now: number,
+  ): { lagMs: number; commits: number; lagsMs: number[] } | undefined {
     const salt = this.shadow.saltOf(position.generation, position.index);
     if (salt === undefined) return undefined;
+    this.confirmed = { salt, end: position.offset };
     let last = -1;
     for (let i = 0; i < this.pending.length; i++) {
       const commit = this.pending[i]!;
       if (commit.salt === salt && commit.end <= position.offset) last = i;
     }
     if (last < 0) return undefined;
-    const oldest = this.pending[0]!;
+    const confirmed = this.pending.slice(0, last + 1);
     this.pending = this.pending.slice(last + 1);
-    return { lagMs: now - oldest.seenAt, commits: last + 1 };
+    const lagsMs = confirmed.map((commit) => now - commit.seenAt);
+    return { lagMs: lagsMs[0]!, commits: confirmed.length, lagsMs };
   }
 
   /**
@@ -201,5 +212,6 @@ export class LagTracker {
   reset(): void {
     this.pending = [];
     this.lastPoll = undefined;
+    this.confirmed = undefined;
   }
 }

@@ -52,8 +52,10 @@ export interface ReplicatedEvent {
   bytes: number;
   /** How long the oldest commit this confirmed waited; undefined when it confirmed none seen here. */
   lagMs: number | undefined;
-  /** Commits (as polled) it confirmed. */
+  /** Polls' worth of commits it confirmed. */
   commits: number;
+  /** How long each of those waited (oldest first): the lag of every commit, to the poll. */
+  lagsMs: number[];
 }
 
 /** The events of a replication; `error` is only emitted to listeners (never thrown). */
@@ -179,6 +181,8 @@ export class Replication extends EventEmitter<ReplicationEvents> {
         path,
       );
       localReplications.set(path, replication);
+      // The WAL as it is before Litestream starts: its commits wait for the first snapshot.
+      replication.observeWal();
       await replication.launch();
       replication.startPolling();
       return replication;
@@ -264,6 +268,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       markPaused(this.path, false);
       this.currentState = 'starting';
       this.emit('resumed');
+      this.observeWal();
       try {
         await this.launch();
       } catch (error) {
@@ -413,12 +418,19 @@ export class Replication extends EventEmitter<ReplicationEvents> {
         bytes,
         lagMs: confirmed?.lagMs,
         commits: confirmed?.commits ?? 0,
+        lagsMs: confirmed?.lagsMs ?? [],
       });
     }
   }
 
+  /** Errors go to listeners only; none while Litestream is being stopped (its shutdown noise). */
   private report(error: Error): void {
+    if (this.currentState === 'stopped' || this.currentState === 'paused') return;
     if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  private observeWal(now = performance.now()): void {
+    this.tracker.observe(this.reader.read(), now);
   }
 
   private startPolling(): void {
@@ -427,7 +439,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
     this.poller = setInterval(() => {
       const now = performance.now();
       if (this.currentState !== 'paused' && this.currentState !== 'stopped') {
-        this.tracker.observe(this.reader.read(), now);
+        this.observeWal(now);
         this.polls++;
         if (this.generation) this.shadow.learn(this.generation);
         const request = pauseRequest(this.path);
