@@ -34,6 +34,7 @@ describe('pnpm bench --quick', () => {
       'backup',
       'client-ops',
       'client-queue',
+      'replication',
     ]);
     for (const [suite, { comparisons, skipped }] of Object.entries(report.suites)) {
       // Nothing skipped: liteque included, which needs the better-sqlite3 .pnpmfile.cjs gives it.
