@@ -82,6 +82,24 @@ describe('replication as an app runs it (startReplication)', () => {
     expect(appendedSeqs(restored)).toHaveLength(30);
   });
 
+  it('caughtUp() waits for the first snapshot of a file with nothing in its WAL', async () => {
+    const dir = tempDir();
+    const path = await pokecodeWithSession(dir);
+    // Closed by its last connection, the file has no WAL: no commit to wait for, only the snapshot.
+    const replica = join(dir, 'replica');
+    const replication = await startReplication({ path, to: replica });
+    replications.push(replication);
+    await replication.caughtUp();
+    await replication.stop();
+    const restored = join(dir, 'restored.db');
+    await restoreFromReplica('pokecode', restored, { from: replica });
+    expect(appendedSeqs(restored)).toEqual([]);
+    // Started again on the same generation with nothing new to ship, it is caught up at once.
+    const again = await startReplication({ path, to: replica });
+    replications.push(again);
+    await again.caughtUp(5_000);
+  });
+
   it('reports an unreachable replica as error events, never a throw, while the lag grows', async () => {
     const dir = tempDir();
     const path = await pokecodeWithSession(dir);

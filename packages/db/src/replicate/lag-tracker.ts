@@ -204,6 +204,11 @@ export class LagTracker {
     return this.lastPoll === undefined ? 0 : Math.max(0, now - this.lastPoll);
   }
 
+  /** Forgets the commits seen before `time`: the replica is known to hold them. */
+  dropSeenBefore(time: number): void {
+    this.pending = this.pending.filter((commit) => commit.seenAt >= time);
+  }
+
   /** Commits seen (merged per poll) that the replica does not hold yet. */
   get pendingCount(): number {
     return this.pending.length;

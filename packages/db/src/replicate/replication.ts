@@ -132,6 +132,14 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   /** A pause or resume is queued: the poller must not queue another. */
   private switching = false;
   private polls = 0;
+  /**
+   * Since Litestream last started: when it started, whether it found a generation to carry on,
+   * and whether the replica has since reported a write (a snapshot or a segment).
+   */
+  private launchedAt = 0;
+  private continuing = false;
+  private shippedSinceLaunch = false;
+  private failedSinceLaunch = false;
 
   private constructor(
     private readonly options: ReplicationOptions,
@@ -212,13 +220,14 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   }
 
   /**
-   * Resolves once the replica holds every commit made before the call: after a poll of the WAL
-   * that began later, no commit seen is still waiting. Rejects after `timeoutMs`.
+   * Resolves once the replica holds every commit made before the call: Litestream has shipped
+   * the file's state since it started, and after a poll of the WAL that began later, no commit
+   * seen is still waiting. Rejects after `timeoutMs`.
    */
   async caughtUp(timeoutMs = 30_000): Promise<void> {
     const after = this.polls;
     const deadline = performance.now() + timeoutMs;
-    while (this.polls <= after || this.tracker.pendingCount > 0) {
+    while (this.polls <= after || this.tracker.pendingCount > 0 || !this.settled()) {
       if (this.currentState === 'stopped') {
         throw new ReplicationError(`the replication of ${this.path} was stopped`);
       }
@@ -229,6 +238,25 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       }
       await sleep(10);
     }
+  }
+
+  /**
+   * The replica holds the file as of Litestream's start: it has written a snapshot or segment
+   * since, or it carried on an existing generation and, a second on, had shipped nothing and
+   * reported no error.
+   */
+  private settled(): boolean {
+    if (this.currentState !== 'running') return false;
+    if (this.shippedSinceLaunch) return true;
+    const interval = this.options.monitorIntervalMs ?? DEFAULT_MONITOR_INTERVAL_MS;
+    const waited = performance.now() - this.launchedAt;
+    if (!this.continuing || this.failedSinceLaunch || waited < Math.max(3 * interval, 1000)) {
+      return false;
+    }
+    // Litestream carried on its generation and found nothing to ship: the commits already in
+    // the WAL when it started were on the replica.
+    this.tracker.dropSeenBefore(this.launchedAt);
+    return true;
   }
 
   /** Stops Litestream gracefully (it ships what it has), then cleans up. Safe to call twice. */
@@ -284,6 +312,10 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   }
 
   private launch(): Promise<void> {
+    this.launchedAt = performance.now();
+    this.continuing = existsSync(join(litestreamMetaDir(this.path), 'generation'));
+    this.shippedSinceLaunch = false;
+    this.failedSinceLaunch = false;
     const child = spawn(
       '/bin/sh',
       ['-c', WATCHDOG, this.binary, 'replicate', '-config', this.configPath, '-no-expand-env'],
@@ -396,9 +428,12 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   private onLog(line: LitestreamLogLine): void {
     const now = performance.now();
     const position = parsePosition(line.fields.position);
-    if (line.level === 'ERROR') this.report(new ReplicationError(errorText(line)));
-    else if (line.msg === 'sync: new generation' && typeof line.fields.generation === 'string') {
+    if (line.level === 'ERROR') {
+      this.failedSinceLaunch = true;
+      this.report(new ReplicationError(errorText(line)));
+    } else if (line.msg === 'sync: new generation' && typeof line.fields.generation === 'string') {
       this.generation = line.fields.generation;
+      this.continuing = false;
       this.emit('generation', {
         generation: line.fields.generation,
         reason: String(line.fields.reason ?? ''),
@@ -408,6 +443,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       (line.msg === 'wal segment written' || line.msg === 'snapshot written')
     ) {
       this.generation = position.generation;
+      this.shippedSinceLaunch = true;
       const bytes = Number(line.fields.sz ?? 0);
       const snapshot = line.msg === 'snapshot written';
       // A segment covers [offset, offset + size) of its WAL index; a snapshot, all before offset.
@@ -441,6 +477,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       if (this.currentState !== 'paused' && this.currentState !== 'stopped') {
         this.observeWal(now);
         this.polls++;
+        if (!this.shippedSinceLaunch) this.settled();
         if (this.generation) this.shadow.learn(this.generation);
         const request = pauseRequest(this.path);
         if (request && request.pid !== process.pid && !this.switching) {
