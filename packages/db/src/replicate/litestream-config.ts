@@ -12,6 +12,11 @@ export interface LitestreamSettings {
   monitorIntervalMs?: number;
   /** Private key for an sftp:// replica (Litestream reads no key from the environment). */
   sftpKeyPath?: string;
+  /**
+   * How long the replica keeps history (snapshots and WAL): the point-in-time restore window.
+   * Litestream's default is 24 h; it snapshots again as older history is dropped.
+   */
+  retentionMs?: number;
 }
 
 /** The replica's name in Litestream's configuration and logs. */
@@ -31,6 +36,7 @@ export function litestreamConfig(settings: LitestreamSettings): Record<string, u
     ...(target.type === 'file' ? { type: 'file', path: target.path } : { url: target.url }),
     'sync-interval': interval,
     ...(settings.sftpKeyPath && { 'key-path': settings.sftpKeyPath }),
+    ...(settings.retentionMs && { retention: `${settings.retentionMs}ms` }),
   };
   return {
     logging: { type: 'json', level: 'info', stderr: false },

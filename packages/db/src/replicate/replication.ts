@@ -35,6 +35,8 @@ export interface ReplicationOptions {
   monitorIntervalMs?: number;
   /** Private key for an sftp:// replica. */
   sftpKeyPath?: string;
+  /** How long the replica keeps history, the point-in-time window (Litestream's default 24 h). */
+  retentionMs?: number;
   /** Litestream's environment, where it reads credentials (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** Start Litestream again when it dies (default true), after 0.5 s, doubling up to 30 s. */
@@ -178,6 +180,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
         target,
         monitorIntervalMs: options.monitorIntervalMs ?? DEFAULT_MONITOR_INTERVAL_MS,
         sftpKeyPath: options.sftpKeyPath,
+        retentionMs: options.retentionMs,
       });
       replication = new Replication(
         options,

@@ -56,6 +56,11 @@ export function registerReplicateCommand(program: Command): void {
       duration,
     )
     .option('--sftp-key <file>', 'private key for an sftp:// replica')
+    .option(
+      '--retention <duration>',
+      'how long the replica keeps history, the point-in-time window (default 24h, Litestream’s)',
+      duration,
+    )
     .option('--report-every <duration>', 'how often to print the lag (default 10s)', duration)
     .action(
       async (options: {
@@ -64,6 +69,7 @@ export function registerReplicateCommand(program: Command): void {
         to: string;
         monitorInterval?: number;
         sftpKey?: string;
+        retention?: number;
         reportEvery?: number;
       }) => {
         const { name, path } = selectedDatabaseFile(options);
@@ -83,6 +89,7 @@ export function registerReplicateCommand(program: Command): void {
           to: target,
           monitorIntervalMs: interval,
           sftpKeyPath,
+          retentionMs: options.retention,
         });
         console.log(
           `replicating ${name} ${path} → ${target.display} (Litestream, process group ${replication.processGroup}, every ${ms(interval)}); Ctrl-C stops`,
