@@ -1,11 +1,17 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   backupPathFor,
-  createBackup,
   DEFAULT_BACKUPS_KEPT,
   defaultBackupDir,
   pruneBackups,
 } from '../backup/backup.ts';
+import {
+  copyMainFile,
+  copyWalFile,
+  partialPathOf,
+  removePartial,
+  sealCopy,
+} from '../backup/snapshot-copy.ts';
 
 /**
  * The steps every schema change (a migration, an adoption) shares: foreign keys off around the
@@ -58,8 +64,9 @@ export function beginImmediate(
 
 /**
  * Backs up the file while this process holds the write lock but has not written yet, so the copy
- * is exactly the state before the change. It reads through a second connection: better-sqlite3's
- * backup from inside its own write transaction copies nothing.
+ * is exactly the state before the change: the file and its WAL copied by the kernel (nothing can
+ * append to the WAL or restart it meanwhile), the WAL folded into the copy, fsynced. The lock is
+ * held as long as the copy takes at disk speed, not for SQLite's page-by-page backup.
  */
 export async function backupUnderLock(
   path: string,
@@ -67,12 +74,16 @@ export async function backupUnderLock(
   options: BackupOptions,
 ): Promise<string> {
   const dir = options.dir ?? defaultBackupDir(path);
-  const reader = new Database(path, { readonly: true, fileMustExist: true });
+  const backupPath = backupPathFor(path, dir, tag);
+  const partial = partialPathOf(backupPath);
   try {
-    const backupPath = await createBackup(reader, backupPathFor(path, dir, tag));
-    pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
-    return backupPath;
-  } finally {
-    reader.close();
+    copyMainFile(path, partial);
+    copyWalFile(path, partial);
+  } catch (error) {
+    removePartial(partial);
+    throw error;
   }
+  sealCopy(partial, backupPath);
+  pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
+  return backupPath;
 }
