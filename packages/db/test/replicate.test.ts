@@ -14,7 +14,6 @@ import { tempDir } from './helpers/fixtures.ts';
 import { seededRandom } from './helpers/processes.ts';
 import {
   appendedSeqs,
-  eventually,
   killGroup,
   pokecodeWithSession,
   spawnAppendWriter,
