@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isProcessAlive } from './alive.ts';
 
 function parentOf(pid: number): number | undefined {
   try {
@@ -22,15 +23,6 @@ export function ancestorPids(): number[] {
   return pids;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Calls `onGone` once when any process that started this one has exited. `pnpm db:studio` and
  * `pnpm db:replicate` run under pnpm → sh → pnpm → sh → tsx; a SIGTERM sent to the outer pnpm
@@ -39,7 +31,7 @@ function alive(pid: number): boolean {
 export function watchAncestors(onGone: (pid: number) => void, intervalMs = 500): () => void {
   const pids = ancestorPids();
   const timer = setInterval(() => {
-    const gone = pids.find((pid) => !alive(pid));
+    const gone = pids.find((pid) => !isProcessAlive(pid));
     if (gone !== undefined) {
       clearInterval(timer);
       onGone(gone);

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '../process/alive.ts';
 import { litestreamMetaDir } from './lag-tracker.ts';
 
 /**
@@ -28,15 +29,6 @@ export interface ReplicatorInfo {
   /** The replica, password masked. */
   to: string;
   startedAt: string;
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readLive<T extends { pid: number }>(path: string): T | undefined {
