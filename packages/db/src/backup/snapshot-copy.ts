@@ -51,6 +51,7 @@ export function openSnapshotReader(path: string): { release(): void } {
   }
   return {
     release: () => {
+      if (!reader.open) return;
       if (reader.inTransaction) reader.exec('COMMIT');
       reader.close();
     },

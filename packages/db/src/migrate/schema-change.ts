@@ -1,13 +1,17 @@
 import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import {
   backupPathFor,
+  COPYING,
   DEFAULT_BACKUPS_KEPT,
   defaultBackupDir,
   pruneBackups,
 } from '../backup/backup.ts';
+import { fsyncPath } from '../backup/fsync.ts';
 import {
   copyMainFile,
   copyWalFile,
+  openSnapshotReader,
   partialPathOf,
   removePartial,
   sealCopy,
@@ -86,4 +90,55 @@ export async function backupUnderLock(
   sealCopy(partial, backupPath);
   pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
   return backupPath;
+}
+
+/** A backup begun before the write lock: `finish` it holding the lock, or `discard` it. */
+export interface EarlyBackup {
+  /** Holding the write lock: copies the WAL, folds it in, fsyncs, names the backup for `tag`. */
+  finish(tag: string): Promise<string>;
+  /** Ends its read transaction and removes an unfinished copy; safe after finish. */
+  discard(): void;
+}
+
+/**
+ * Starts a pre-migration backup before the write lock is taken: the file is copied by the kernel
+ * and fsynced under a read transaction while writers go on, so that under the lock only the WAL
+ * is left to copy (snapshot-copy.ts says why the two agree). The lock is then held for the WAL
+ * and the fold, not for the file, however large it is.
+ */
+export function beginBackupBeforeLock(path: string, options: BackupOptions): EarlyBackup {
+  const dir = options.dir ?? defaultBackupDir(path);
+  const copy = `${backupPathFor(path, dir, `pid-${process.pid}`)}${COPYING}`;
+  const reader = openSnapshotReader(path);
+  let finished = false;
+  try {
+    copyMainFile(path, copy);
+    fsyncPath(copy);
+  } catch (error) {
+    reader.release();
+    removePartial(copy);
+    throw error;
+  }
+  return {
+    async finish(tag) {
+      if (!existsSync(copy)) {
+        reader.release();
+        return backupUnderLock(path, tag, options);
+      }
+      try {
+        copyWalFile(path, copy);
+      } finally {
+        reader.release();
+      }
+      const backupPath = backupPathFor(path, dir, tag);
+      sealCopy(copy, backupPath);
+      finished = true;
+      pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
+      return backupPath;
+    },
+    discard() {
+      reader.release();
+      if (!finished) removePartial(copy);
+    },
+  };
 }
