@@ -60,7 +60,7 @@ export async function backupDatabase(
     reader.release();
   }
   let counts: Record<string, number> = {};
-  sealCopy(partial, out, (copy) => {
+  await sealCopy(partial, out, (copy) => {
     const problems =
       check === 'integrity_check' ? integrityProblems(copy) : quickCheckProblems(copy);
     if (problems.length > 0) {

@@ -87,7 +87,7 @@ export async function backupUnderLock(
     removePartial(partial);
     throw error;
   }
-  sealCopy(partial, backupPath);
+  await sealCopy(partial, backupPath);
   pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
   return backupPath;
 }
@@ -131,7 +131,7 @@ export function beginBackupBeforeLock(path: string, options: BackupOptions): Ear
         reader.release();
       }
       const backupPath = backupPathFor(path, dir, tag);
-      sealCopy(copy, backupPath);
+      await sealCopy(copy, backupPath);
       finished = true;
       pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
       return backupPath;
