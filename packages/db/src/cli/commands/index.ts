@@ -4,6 +4,8 @@ import { registerDocsCommand } from './docs.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPruneCommand } from './prune.ts';
 import { registerPush } from './push.ts';
+import { registerReplicasCommand } from './replicas.ts';
+import { registerReplicateCommand } from './replicate.ts';
 import { registerRestoreCommand } from './restore.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerStatus } from './status.ts';
@@ -18,4 +20,6 @@ export const commands: Array<(program: Command) => void> = [
   registerBackupCommand,
   registerRestoreCommand,
   registerPruneCommand,
+  registerReplicateCommand,
+  registerReplicasCommand,
 ];
