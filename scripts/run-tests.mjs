@@ -19,6 +19,14 @@ if (existsSync(browserInstaller)) {
     console.error('warning: could not install chromium; browser tests will fail');
 }
 
+// The sftp replica test needs Debian's openssh-server; without it that test says it was skipped.
+const sshdInstaller = join(root, 'packages/db/scripts/install-sshd.sh');
+if (existsSync(sshdInstaller)) {
+  const install = spawnSync('sh', [sshdInstaller], { stdio: 'inherit' });
+  if (install.status !== 0)
+    console.error('warning: could not install openssh-server; the sftp replica test is skipped');
+}
+
 for (const pkg of packages) rmSync(reportOf(pkg), { force: true });
 const run = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue'], {
   cwd: root,

@@ -1,4 +1,5 @@
 const UNITS: Record<string, number> = {
+  ms: 1,
   s: 1_000,
   m: 60_000,
   h: 3_600_000,
@@ -9,12 +10,14 @@ const UNITS: Record<string, number> = {
 /** The longest duration accepted: a cutoff further back than a century means every row anyway. */
 export const MAX_DURATION_MS = 36_500 * UNITS.d!;
 
-/** Parses `90m`, `12h`, `30d`, `2w` (also `45s`) into milliseconds; throws a RangeError otherwise. */
+/** Parses `90m`, `12h`, `30d`, `2w` (also `45s`, `100ms`) into milliseconds; throws a RangeError otherwise. */
 export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|[smhdw])$/.exec(text.trim());
   const value = match ? Number(match[1]) : Number.NaN;
   if (!match || !(value > 0)) {
-    throw new RangeError(`not a duration: ${JSON.stringify(text)} (use e.g. 90m, 12h, 30d, 2w)`);
+    throw new RangeError(
+      `not a duration: ${JSON.stringify(text)} (use e.g. 100ms, 90m, 12h, 30d, 2w)`,
+    );
   }
   const ms = value * UNITS[match[2]!]!;
   if (ms > MAX_DURATION_MS) {

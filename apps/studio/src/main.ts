@@ -1,5 +1,4 @@
-import { runCommand } from '@agentstate/cli-kit';
-import { launcherChain, watchLauncher } from './launcher.ts';
+import { launcherChain, runCommand, watchLauncher } from '@agentstate/cli-kit';
 import { parseArguments } from './cli.ts';
 import { startStudio, type RunningStudio } from './studio.ts';
 

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readProcess } from '../src/launcher.ts';
+import { readProcess } from '@agentstate/cli-kit';
 import { createPokecodeDatabase, SESSION_COUNT, sessionId, tempDir } from './helpers/fixture.ts';
 import { eventually, processAlive, run, studioRoot } from './helpers/processes.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readProcess } from '../src/launcher.ts';
+import { readProcess } from '@agentstate/cli-kit';
 import { freePort } from '../src/kit/drizzle-kit.ts';
 import { createPokecodeDatabase, tempDir } from './helpers/fixture.ts';
 import {

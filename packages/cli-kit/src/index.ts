@@ -17,3 +17,11 @@ export {
   runProgram,
   type Output,
 } from './run-command.ts';
+export {
+  launcherChain,
+  launcherChainOf,
+  readProcess,
+  watchLauncher,
+  type LauncherProcess,
+  type ProcessInfo,
+} from './launcher.ts';

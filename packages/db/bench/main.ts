@@ -11,9 +11,17 @@ import { backupSuite } from './suites/backup.ts';
 import { clientOpsSuite } from './suites/client-ops.ts';
 import { clientQueueSuite } from './suites/client-queue.ts';
 import { migrateSuite } from './suites/migrate.ts';
+import { replicationSuite } from './suites/replication.ts';
 import { seedSuite } from './suites/seed.ts';
 
-const suites: Suite[] = [migrateSuite, seedSuite, backupSuite, clientOpsSuite, clientQueueSuite];
+const suites: Suite[] = [
+  migrateSuite,
+  seedSuite,
+  backupSuite,
+  clientOpsSuite,
+  clientQueueSuite,
+  replicationSuite,
+];
 
 const options = new Command('bench')
   .description(

@@ -119,3 +119,43 @@ export {
   type RenamedIndex,
   type TableSchema,
 } from './adopt/index.ts';
+
+// Continuous replication with Litestream, and restores from its replicas.
+export {
+  Replication,
+  startReplication,
+  type ReplicatedEvent,
+  type ReplicationEvents,
+  type ReplicationOptions,
+  type ReplicationState,
+} from './replicate/replication.ts';
+export {
+  isReplicatorAttached,
+  ReplicationError,
+  replicatorOf,
+  withReplicationPaused,
+  type ReplicatorInfo,
+} from './replicate/coordination.ts';
+export {
+  parseReplicaTarget,
+  ReplicaTargetError,
+  type ReplicaTarget,
+} from './replicate/replica-target.ts';
+export {
+  replicaHistory,
+  type ReplicaGeneration,
+  type ReplicaHistory,
+  type ReplicaSnapshot,
+} from './replicate/replica-history.ts';
+export {
+  restoreFromReplica,
+  type ReplicaRestoreOptions,
+  type ReplicaRestoreReport,
+} from './replicate/restore-from-replica.ts';
+export {
+  LITESTREAM_BINARY_ENV,
+  litestreamBinary,
+  LitestreamMissingError,
+} from './replicate/litestream-binary.ts';
+export { DEFAULT_MONITOR_INTERVAL_MS } from './replicate/litestream-config.ts';
+export { formatPosition, type ReplicaPosition } from './replicate/litestream-log.ts';

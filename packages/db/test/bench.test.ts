@@ -39,6 +39,7 @@ describe('pnpm bench --quick', () => {
       'backup',
       'client-ops',
       'client-queue',
+      'replication',
     ]);
     for (const [suite, { comparisons, skipped }] of Object.entries(report.suites)) {
       // Nothing skipped: liteque included, which needs the better-sqlite3 bench/peers/ gives it.

@@ -26,6 +26,8 @@ describe('every root db:* script reaches its command', () => {
         'db:backup',
         'db:restore',
         'db:prune',
+        'db:replicate',
+        'db:replicas',
       ]),
     );
   });

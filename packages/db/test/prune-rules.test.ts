@@ -255,7 +255,8 @@ describe('prune engine and the databases without a rule', () => {
     expect(parseDuration('90m')).toBe(90 * 60_000);
     expect(parseDuration('12h')).toBe(12 * 3_600_000);
     expect(parseDuration('30d')).toBe(30 * DAY);
-    for (const bad of ['', '30', '3x', '-1d', '0d'])
+    expect(parseDuration('100ms')).toBe(100);
+    for (const bad of ['', '30', '3x', '-1d', '0d', '0ms', '5 mss'])
       expect(() => parseDuration(bad)).toThrow(RangeError);
   });
 });

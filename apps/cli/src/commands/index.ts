@@ -6,6 +6,8 @@ import { registerGenerate } from './generate.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPruneCommand } from './prune.ts';
 import { registerPush } from './push.ts';
+import { registerReplicasCommand } from './replicas.ts';
+import { registerReplicateCommand } from './replicate.ts';
 import { registerRestoreCommand } from './restore.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerStatus } from './status.ts';
@@ -22,4 +24,6 @@ export const commands: Array<(program: Command) => void> = [
   registerBackupCommand,
   registerRestoreCommand,
   registerPruneCommand,
+  registerReplicateCommand,
+  registerReplicasCommand,
 ];

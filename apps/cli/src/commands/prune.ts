@@ -67,8 +67,14 @@ export function registerPruneCommand(program: Command): void {
           if (report.backupPath) console.log(`backup before pruning: ${report.backupPath}`);
         }
         if (!report.dryRun) {
+          const checkpoint = report.checkpoint;
+          const wal = !checkpoint?.complete
+            ? 'WAL checkpointed as far as its readers allow (a replicator folds the rest)'
+            : checkpoint.truncated
+              ? 'WAL checkpointed and truncated'
+              : 'WAL checkpointed (a reader holds it open, so it is reused, not truncated)';
           console.log(
-            `WAL checkpointed${report.vacuumed ? ', vacuumed' : ''}: ${formatBytes(report.bytesBefore)} → ${formatBytes(report.bytesAfter)}`,
+            `${wal}${report.vacuumed ? ', vacuumed' : ''}: ${formatBytes(report.bytesBefore)} → ${formatBytes(report.bytesAfter)}`,
           );
         }
       },

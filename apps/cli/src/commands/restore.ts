@@ -1,8 +1,27 @@
 import type { Command } from 'commander';
-import { restoreDatabase } from '@agentstate/db';
+import { restoreDatabase, type RestoreReport } from '@agentstate/db';
+import { withReplicationPaused } from '../../replicate/coordination.ts';
+import { restoreFromReplica } from '../../replicate/restore-from-replica.ts';
+import { UsageError } from '@agentstate/cli-kit';
 import { addDatabaseOptions } from '../databases-option.ts';
 import { progressLine } from '../progress-bar.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';
+import { REPLICA_HELP, replicaOption } from './replicate.ts';
+
+/** `--at`: an ISO 8601 time with its zone, e.g. 2026-05-01T09:30:00Z. */
+function pointInTime(value: string): Date {
+  const time = new Date(value);
+  if (
+    !/T\d\d:\d\d/.test(value) ||
+    !/(Z|[+-]\d\d:?\d\d)$/i.test(value) ||
+    Number.isNaN(time.getTime())
+  ) {
+    throw new UsageError(
+      `--at: ${JSON.stringify(value)} is not a time with a zone (use ISO 8601, e.g. 2026-05-01T09:30:00Z)`,
+    );
+  }
+  return time;
+}
 
 export function registerRestoreCommand(program: Command): void {
   addDatabaseOptions(
@@ -13,25 +32,61 @@ export function registerRestoreCommand(program: Command): void {
           'and tables). Refuses anything else, changing nothing: an empty, corrupt or non-SQLite file, ' +
           "another database's backup, a file an original tool made (db:migrate --path adopts those), " +
           'a backup from a newer schema, the database file itself. Keeps the current file aside as ' +
-          '<file>.before-restore-<time>.',
+          '<file>.before-restore-<time>. ' +
+          'With --from-replica, the backup is the Litestream replica at --at (default: its latest ' +
+          'state). A running db:replicate of the file pauses meanwhile.',
       ),
     true,
   )
-    .requiredOption('--from <backup>', 'the backup file to restore')
-    .action(async (options: { db?: string; path?: string; from: string }) => {
-      const { name, path } = selectedDatabaseFile(options);
-      const from = userPath(options.from);
-      progressLine(`verifying ${from} …`);
-      const report = await restoreDatabase(name, path, from);
-      const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
-      console.log(
-        `restored ${report.path} from ${from}: ${rows.toLocaleString('en-US')} rows, integrity ok`,
-      );
-      if (report.asidePath) console.log(`the previous file is kept at ${report.asidePath}`);
-      if (report.pendingMigrations.length > 0) {
+    .option('--from <backup>', 'the backup file to restore')
+    .option('--from-replica <replica>', `restore from a Litestream replica: ${REPLICA_HELP}`)
+    .option('--at <time>', 'with --from-replica: the point in time to restore (ISO 8601 with zone)')
+    .option('--sftp-key <file>', 'private key for an sftp:// replica')
+    .action(
+      async (options: {
+        db?: string;
+        path?: string;
+        from?: string;
+        fromReplica?: string;
+        at?: string;
+        sftpKey?: string;
+      }) => {
+        const { name, path } = selectedDatabaseFile(options);
+        if ((options.from === undefined) === (options.fromReplica === undefined)) {
+          throw new UsageError('give exactly one of --from <backup> and --from-replica <replica>');
+        }
+        if (options.at !== undefined && options.fromReplica === undefined) {
+          throw new UsageError('--at needs --from-replica: a backup file holds one moment');
+        }
+        let report: RestoreReport;
+        let from: string;
+        if (options.fromReplica !== undefined) {
+          const target = replicaOption('--from-replica', options.fromReplica);
+          const at = options.at === undefined ? undefined : pointInTime(options.at);
+          from = `${target.display}${at ? ` as of ${at.toISOString()}` : ''}`;
+          report = await restoreFromReplica(name, path, {
+            from: target,
+            at,
+            sftpKeyPath: options.sftpKey ? userPath(options.sftpKey) : undefined,
+            log: (line) => progressLine(`${line} …`),
+          });
+        } else {
+          from = userPath(options.from ?? '');
+          progressLine(`verifying ${from} …`);
+          report = await withReplicationPaused(path, () => restoreDatabase(name, path, from), {
+            log: (line) => progressLine(`${line} …`),
+          });
+        }
+        const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
         console.log(
-          `the backup predates ${report.pendingMigrations.length} migration(s); the next open (or pnpm db:migrate) applies them`,
+          `restored ${report.path} from ${from}: ${rows.toLocaleString('en-US')} rows, integrity ok`,
         );
-      }
-    });
+        if (report.asidePath) console.log(`the previous file is kept at ${report.asidePath}`);
+        if (report.pendingMigrations.length > 0) {
+          console.log(
+            `the backup predates ${report.pendingMigrations.length} migration(s); the next open (or pnpm db:migrate) applies them`,
+          );
+        }
+      },
+    );
 }

@@ -60,10 +60,19 @@ export interface LiveSchema {
   otherObjects: Array<{ type: string; name: string }>;
 }
 
-/** SQLite's own tables and the migration bookkeeping are not part of a database's schema. */
+/** The tables Litestream adds to a database it replicates (and so to every restore of it). */
+export const LITESTREAM_TABLES = ['_litestream_seq', '_litestream_lock'] as const;
+
+/**
+ * SQLite's own tables, the migration bookkeeping and Litestream's are not part of a database's
+ * schema.
+ */
 export function isBookkeepingTable(name: string): boolean {
   return (
-    name.startsWith('sqlite_') || name === MIGRATIONS_TABLE || name === ADOPTED_MIGRATIONS_TABLE
+    name.startsWith('sqlite_') ||
+    name === MIGRATIONS_TABLE ||
+    name === ADOPTED_MIGRATIONS_TABLE ||
+    (LITESTREAM_TABLES as readonly string[]).includes(name)
   );
 }
 

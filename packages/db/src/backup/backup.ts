@@ -9,10 +9,13 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { isProcessAlive } from '../process/alive.ts';
 import { fsyncPath } from './fsync.ts';
 
 export const DEFAULT_BACKUPS_KEPT = 5;
 const PARTIAL = '.partial';
+/** A copy begun before the write lock, by the process in its name (`.pid-<n>.bak.copying`). */
+export const COPYING = '.copying';
 
 /**
  * Copies a live database to `path` with SQLite's online backup API, then fsyncs the copy and its
@@ -84,7 +87,8 @@ export function listBackups(databasePath: string, dir: string): string[] {
 
 /**
  * Deletes all but the newest `keep` backups, and partial copies a killed process left behind.
- * Call it only while holding the database's write lock, so no partial copy is still being written.
+ * Call it only while holding the database's write lock, so no partial copy is still being written
+ * (a copy begun before the lock is kept while its process lives).
  */
 export function pruneBackups(databasePath: string, dir: string, keep: number): string[] {
   const prefix = `${basename(databasePath)}.`;
@@ -96,7 +100,11 @@ export function pruneBackups(databasePath: string, dir: string, keep: number): s
     return removed;
   }
   for (const name of names) {
-    if (name.startsWith(prefix) && name.includes(`.bak${PARTIAL}`)) {
+    if (!name.startsWith(prefix)) continue;
+    // A copy still being made outside the lock belongs to a live process: left alone.
+    const copier = /\.pid-(\d+)\.bak\.copying/.exec(name);
+    const abandoned = copier ? !isProcessAlive(Number(copier[1])) : name.includes(`.bak${PARTIAL}`);
+    if (abandoned) {
       rmSync(join(dir, name), { force: true });
       removed.push(join(dir, name));
     }

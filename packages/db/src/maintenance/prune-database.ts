@@ -6,6 +6,8 @@ import type Database from 'better-sqlite3';
 import { openConnection } from '../open/open-database.ts';
 import { readDatabaseFile } from '../open/read-only.ts';
 import { definitionOf, type Retention, type RetentionStep } from '@agentstate/schema';
+import { isReplicatorAttached } from '../replicate/coordination.ts';
+import { checkpointWithoutBlocking, type CheckpointResult } from './checkpoint.ts';
 
 export interface PruneOptions {
   /** Remove rows older than this many ms (default: the database's rule). */
@@ -44,6 +46,8 @@ export interface PruneReport {
   bytesBefore: number;
   bytesAfter: number;
   vacuumed: boolean;
+  /** The final checkpoint; undefined for a dry run. */
+  checkpoint?: CheckpointResult;
 }
 
 const fileBytes = (path: string) =>
@@ -53,8 +57,9 @@ const fileBytes = (path: string) =>
  * Applies a database's retention rule. The rows to remove are counted first through a read-only
  * connection that leaves nothing beside the file (a damaged table is found then, before anything
  * is written); a dry run stops there. Otherwise all steps run in one BEGIN IMMEDIATE transaction,
- * after a backup (only when something will be removed); then the WAL is checkpointed and
- * truncated, and the file optionally vacuumed.
+ * after a backup (only when something will be removed); then the WAL is checkpointed without
+ * stalling writers (PASSIVE only while a replicator is attached, else truncated when nothing
+ * reads it), and the file optionally vacuumed.
  */
 export async function pruneDatabase(
   name: DatabaseName,
@@ -176,11 +181,12 @@ async function prune(
       .immediate();
   }
   log('checkpointing the WAL');
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const truncate = !isReplicatorAttached(path);
+  report.checkpoint = checkpointWithoutBlocking(sqlite, { truncate });
   if (options.vacuum) {
     log('vacuuming');
     sqlite.exec('VACUUM');
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    report.checkpoint = checkpointWithoutBlocking(sqlite, { truncate });
     report.vacuumed = true;
   }
   report.bytesAfter = fileBytes(path);

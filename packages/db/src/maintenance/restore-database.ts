@@ -20,6 +20,7 @@ import {
   type DatabaseFile,
 } from '../open/database-file.ts';
 import { judgeBackup, readFileContents, type FileContents } from './backup-identity.ts';
+import { checkpointWithoutBlocking } from './checkpoint.ts';
 import { checkDatabaseFile } from './verify.ts';
 
 export interface RestoreReport {
@@ -200,9 +201,9 @@ function checkpointOrRefuse(path: string): void {
   const sqlite = new Database(path, { fileMustExist: true });
   let busy = false;
   try {
-    sqlite.pragma('busy_timeout = 2000');
-    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    busy = result !== undefined && result.busy !== 0;
+    // Never holds other writers for long, even under a reader that keeps the WAL (checkpoint.ts).
+    const result = checkpointWithoutBlocking(sqlite);
+    busy = result.walFrames >= 0 && !result.truncated;
   } catch (error) {
     // A damaged file is a reason to restore, not a reason to refuse: it is moved aside as it is.
     const code = (error as { code?: string }).code;

@@ -12,6 +12,7 @@ import { ensureMigrationsTable, recordMigration } from './migrations-table.ts';
 import { planMigrations, type MigrationPlan } from './plan.ts';
 import {
   backupUnderLock,
+  beginBackupBeforeLock,
   beginImmediate,
   defaultLog,
   DEFAULT_LOCK_TIMEOUT_MS,
@@ -55,7 +56,8 @@ export interface MigrateResult {
  *   cascade-delete children (drizzle-orm issue 5782);
  * - `BEGIN IMMEDIATE`, then the applied list is read again under the write lock, so processes
  *   starting at once apply each migration exactly once;
- * - a backup of a non-empty database under that lock, before the first change;
+ * - a backup of a non-empty database before the first change: the file copied just before the
+ *   lock, its WAL under it, so the backup is exactly the state the migration starts from;
  * - `PRAGMA foreign_key_check` after each migration, aborting on violations; one COMMIT for all.
  * When nothing is pending it only reads (the start-up check).
  */
@@ -81,8 +83,17 @@ export async function migrate(
 
   const log = options.log ?? defaultLog;
   const emit = options.onEvent ?? (() => {});
+  const backs = options.backup !== false && !sqlite.memory && path !== '';
+  // The file is copied before the lock, so writers wait only for the WAL's copy (schema-change.ts).
+  const early =
+    backs && hasSchema(sqlite) ? beginBackupBeforeLock(path, options.backup || {}) : undefined;
   return withForeignKeysOff(sqlite, async () => {
-    beginImmediate(sqlite, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+    try {
+      beginImmediate(sqlite, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+    } catch (error) {
+      early?.discard();
+      throw error;
+    }
     let backupPath: string | undefined;
     let tag = '';
     try {
@@ -95,8 +106,11 @@ export async function migrate(
         return { path, applied: [], backupPath: undefined };
       }
 
-      if (options.backup !== false && !sqlite.memory && path !== '' && hasSchema(sqlite)) {
-        backupPath = await backupUnderLock(path, plan.pending[0]!.tag, options.backup ?? {});
+      if (backs && hasSchema(sqlite)) {
+        const first = plan.pending[0]!.tag;
+        backupPath = early
+          ? await early.finish(first)
+          : await backupUnderLock(path, first, options.backup || {});
         emit({ type: 'backup', path: backupPath });
         log(`backed up ${path} to ${backupPath}`);
       }
@@ -129,6 +143,8 @@ export async function migrate(
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw error;
+    } finally {
+      early?.discard();
     }
   });
 }

@@ -1,11 +1,21 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import {
   backupPathFor,
-  createBackup,
+  COPYING,
   DEFAULT_BACKUPS_KEPT,
   defaultBackupDir,
   pruneBackups,
 } from '../backup/backup.ts';
+import { fsyncPath } from '../backup/fsync.ts';
+import {
+  copyMainFile,
+  copyWalFile,
+  openSnapshotReader,
+  partialPathOf,
+  removePartial,
+  sealCopy,
+} from '../backup/snapshot-copy.ts';
 
 /**
  * The steps every schema change (a migration, an adoption) shares: foreign keys off around the
@@ -58,8 +68,9 @@ export function beginImmediate(
 
 /**
  * Backs up the file while this process holds the write lock but has not written yet, so the copy
- * is exactly the state before the change. It reads through a second connection: better-sqlite3's
- * backup from inside its own write transaction copies nothing.
+ * is exactly the state before the change: the file and its WAL copied by the kernel (nothing can
+ * append to the WAL or restart it meanwhile), the WAL folded into the copy, fsynced. The lock is
+ * held as long as the copy takes at disk speed, not for SQLite's page-by-page backup.
  */
 export async function backupUnderLock(
   path: string,
@@ -67,12 +78,67 @@ export async function backupUnderLock(
   options: BackupOptions,
 ): Promise<string> {
   const dir = options.dir ?? defaultBackupDir(path);
-  const reader = new Database(path, { readonly: true, fileMustExist: true });
+  const backupPath = backupPathFor(path, dir, tag);
+  const partial = partialPathOf(backupPath);
   try {
-    const backupPath = await createBackup(reader, backupPathFor(path, dir, tag));
-    pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
-    return backupPath;
-  } finally {
-    reader.close();
+    copyMainFile(path, partial);
+    copyWalFile(path, partial);
+  } catch (error) {
+    removePartial(partial);
+    throw error;
   }
+  await sealCopy(partial, backupPath);
+  pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
+  return backupPath;
+}
+
+/** A backup begun before the write lock: `finish` it holding the lock, or `discard` it. */
+export interface EarlyBackup {
+  /** Holding the write lock: copies the WAL, folds it in, fsyncs, names the backup for `tag`. */
+  finish(tag: string): Promise<string>;
+  /** Ends its read transaction and removes an unfinished copy; safe after finish. */
+  discard(): void;
+}
+
+/**
+ * Starts a pre-migration backup before the write lock is taken: the file is copied by the kernel
+ * and fsynced under a read transaction while writers go on, so that under the lock only the WAL
+ * is left to copy (snapshot-copy.ts says why the two agree). The lock is then held for the WAL
+ * and the fold, not for the file, however large it is.
+ */
+export function beginBackupBeforeLock(path: string, options: BackupOptions): EarlyBackup {
+  const dir = options.dir ?? defaultBackupDir(path);
+  const copy = `${backupPathFor(path, dir, `pid-${process.pid}`)}${COPYING}`;
+  const reader = openSnapshotReader(path);
+  let finished = false;
+  try {
+    copyMainFile(path, copy);
+    fsyncPath(copy);
+  } catch (error) {
+    reader.release();
+    removePartial(copy);
+    throw error;
+  }
+  return {
+    async finish(tag) {
+      if (!existsSync(copy)) {
+        reader.release();
+        return backupUnderLock(path, tag, options);
+      }
+      try {
+        copyWalFile(path, copy);
+      } finally {
+        reader.release();
+      }
+      const backupPath = backupPathFor(path, dir, tag);
+      await sealCopy(copy, backupPath);
+      finished = true;
+      pruneBackups(path, dir, options.keep ?? DEFAULT_BACKUPS_KEPT);
+      return backupPath;
+    },
+    discard() {
+      reader.release();
+      if (!finished) removePartial(copy);
+    },
+  };
 }
