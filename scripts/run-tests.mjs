@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const packages = ['packages/cli', 'packages/schema', 'packages/db', 'apps/studio'];
+const packages = ['packages/cli-kit', 'packages/schema', 'packages/db', 'apps/cli', 'apps/studio'];
 const reportOf = (pkg) => join(root, pkg, 'test-output', 'vitest-results.json');
 
 // The browser tests need Debian's chromium; the script installs it when it is missing.

@@ -12,7 +12,8 @@ export function workspaceRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('not inside a pnpm workspace (no pnpm-workspace.yaml above)');
+    if (parent === dir)
+      throw new Error('not inside a pnpm workspace (no pnpm-workspace.yaml above)');
     dir = parent;
   }
 }

@@ -1,40 +1,8 @@
-// Public API of @agentstate/db. Importing it opens nothing: call openDatabase().
-export {
-  databaseNames,
-  isDatabaseName,
-  parseDatabaseName,
-  unknownDatabase,
-  type DatabaseName,
-} from './database-names.ts';
+// Public API of @agentstate/db: open, migrate, adopt, back up, restore, prune and replicate the
+// databases, and their typed clients. Importing it opens nothing: call openDatabase().
+export type { DatabaseName } from '@agentstate/schema';
 
-export {
-  defaultLocations,
-  ensureDatabaseFile,
-  MEMORY_PATH,
-  pathEnvVar,
-  resolveDatabasePath,
-  type DefaultLocation,
-  type ResolvePathOptions,
-} from './open/paths.ts';
-export {
-  CACHE_SIZE_KIB,
-  configureConnection,
-  DEFAULT_BUSY_TIMEOUT_MS,
-  JOURNAL_SIZE_LIMIT_BYTES,
-  type ConnectionOptions,
-  type Durability,
-} from './open/pragmas.ts';
-export {
-  assertCreatable,
-  assertWritable,
-  DatabaseFileError,
-  examineDatabaseFile,
-  type DatabaseFile,
-  type DatabaseFileProblem,
-  type JournalMode,
-} from './open/database-file.ts';
-export { openReader, readDatabaseFile, readModeFor, type ReadMode } from './open/read-only.ts';
-export { inspectDatabaseFile, refuseUnusable, type FileInspection } from './open/inspect-file.ts';
+// Opening: one path for every caller, read-only checks before any write.
 export {
   openConnection,
   openDatabase,
@@ -42,24 +10,29 @@ export {
   type OpenDatabaseOptions,
   type OpenMigrateOptions,
 } from './open/open-database.ts';
+export type { ConnectionOptions, Durability } from './open/pragmas.ts';
+export {
+  ensureDatabaseFile,
+  MEMORY_PATH,
+  pathEnvVar,
+  resolveDatabasePath,
+  type ResolvePathOptions,
+} from './open/paths.ts';
+export {
+  assertCreatable,
+  assertWritable,
+  DatabaseFileError,
+  examineDatabaseFile,
+  type DatabaseFile,
+  type DatabaseFileProblem,
+} from './open/database-file.ts';
+export { openReader, readDatabaseFile, readModeFor, type ReadMode } from './open/read-only.ts';
 
+// Migrating: drizzle-kit's migrations, without drizzle-orm's data-loss and skip bugs.
+export { loadMigrations, type Migration, type MigrationSource } from './migrate/load-migrations.ts';
+export { readAppliedMigrations, type AppliedMigration } from './migrate/migrations-table.ts';
+export { planMigrations, type MigrationPlan } from './migrate/plan.ts';
 export {
-  hashMigration,
-  loadMigrations,
-  type Migration,
-  type MigrationSource,
-} from './migrate/load-migrations.ts';
-export { migrationStatements, STATEMENT_BREAKPOINT } from './migrate/statements.ts';
-export {
-  ensureMigrationsTable,
-  MIGRATIONS_TABLE,
-  readAppliedMigrations,
-  recordMigration,
-  type AppliedMigration,
-} from './migrate/migrations-table.ts';
-export { planFromRecords, planMigrations, type MigrationPlan } from './migrate/plan.ts';
-export {
-  DEFAULT_LOCK_TIMEOUT_MS,
   migrate,
   type BackupOptions,
   type MigrateEvent,
@@ -74,12 +47,28 @@ export {
   MigrationFailedError,
   NewerDatabaseError,
   NotMigratableError,
-  restoreHint,
-  type EditedMigration,
-  type ForeignKeyViolation,
   type MigrationErrorCode,
 } from './migrate/errors.ts';
 
+// Adopting a file the original tool made.
+export {
+  AdoptionConflictError,
+  adoptAndMigrate,
+  adoptDatabase,
+  databaseStatus,
+  formatDifferences,
+  formatOutsideTables,
+  type AdoptAndMigrateOptions,
+  type AdoptAndMigrateResult,
+  type AdoptionState,
+  type AdoptOptions,
+  type AdoptResult,
+  type DatabaseStatus,
+  type Difference,
+  type OutsideTable,
+} from './adopt/index.ts';
+
+// Backups, restores and retention.
 export {
   backupPathFor,
   createBackup,
@@ -88,37 +77,22 @@ export {
   listBackups,
   pruneBackups,
 } from './backup/backup.ts';
-export { fsyncPath } from './backup/fsync.ts';
-
-// Typed clients: every access pattern of the five databases, validated, atomic, prepared once.
-export * from './client/index.ts';
-
 export {
-  ADOPTED_MIGRATIONS_TABLE,
-  AdoptionConflictError,
-  adoptAndMigrate,
-  adoptDatabase,
-  compareSchemas,
-  databaseStatus,
-  formatDifferences,
-  formatOutsideTables,
-  inspectDatabase,
-  readLiveSchema,
-  tablesOutsideSchema,
-  targetSteps,
-  type AdoptAndMigrateOptions,
-  type AdoptAndMigrateResult,
-  type AdoptionState,
-  type AdoptOptions,
-  type AdoptResult,
-  type DatabaseStatus,
-  type Difference,
-  type Inspection,
-  type LiveSchema,
-  type OutsideTable,
-  type RenamedIndex,
-  type TableSchema,
-} from './adopt/index.ts';
+  backupDatabase,
+  BackupVerificationError,
+  type BackupReport,
+} from './maintenance/backup-database.ts';
+export {
+  restoreDatabase,
+  RestoreRefusedError,
+  type RestoreReport,
+} from './maintenance/restore-database.ts';
+export {
+  pruneDatabase,
+  type PruneOptions,
+  type PruneReport,
+  type PruneStepResult,
+} from './maintenance/prune-database.ts';
 
 // Continuous replication with Litestream, and restores from its replicas.
 export {
@@ -132,9 +106,7 @@ export {
 export {
   isReplicatorAttached,
   ReplicationError,
-  replicatorOf,
   withReplicationPaused,
-  type ReplicatorInfo,
 } from './replicate/coordination.ts';
 export {
   parseReplicaTarget,
@@ -152,10 +124,10 @@ export {
   type ReplicaRestoreOptions,
   type ReplicaRestoreReport,
 } from './replicate/restore-from-replica.ts';
-export {
-  LITESTREAM_BINARY_ENV,
-  litestreamBinary,
-  LitestreamMissingError,
-} from './replicate/litestream-binary.ts';
+export { LITESTREAM_BINARY_ENV, LitestreamMissingError } from './replicate/litestream-binary.ts';
 export { DEFAULT_MONITOR_INTERVAL_MS } from './replicate/litestream-config.ts';
 export { formatPosition, type ReplicaPosition } from './replicate/litestream-log.ts';
+export { litestreamMetaDir } from './replicate/lag-tracker.ts';
+
+// Typed clients: every access pattern of each database, validated, atomic, prepared once.
+export * from './client/index.ts';

@@ -2,12 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AdoptionConflictError, adoptAndMigrate, databaseStatus } from '../src/adopt/index.ts';
-import {
-  loadMigrations,
-  NewerDatabaseError,
-  recordMigration,
-  type DatabaseName,
-} from '../src/index.ts';
+import { loadMigrations, NewerDatabaseError, type DatabaseName } from '../src/index.ts';
+import { recordMigration } from '../src/migrate/migrations-table.ts';
 import { tempDir } from './helpers/fixtures.ts';
 import { buildOriginalDatabase, sha256File, type OriginalTool } from './helpers/original-tools.ts';
 import type Database from 'better-sqlite3';

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/index.ts';
 import { backupDatabase } from '../src/maintenance/backup-database.ts';
-import { seedDatabase } from '../src/seed/seed-database.ts';
+import { seedDatabase } from '@agentstate/schema/seed-kit';
 import { packageDir, tempDir } from './helpers/fixtures.ts';
 
 const writerScript = fileURLToPath(new URL('./helpers/writer-child.ts', import.meta.url));

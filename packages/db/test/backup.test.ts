@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createBackup,
-  hashMigration,
   listBackups,
   loadMigrations,
   migrate,
   openConnection,
   type Migration,
 } from '../src/index.ts';
+import { hashMigration } from '../src/migrate/load-migrations.ts';
 import {
   columnType,
   count,

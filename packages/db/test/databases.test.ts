@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { migrationsFolder } from '@agentstate/schema/migrations';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { describe, expect, it } from 'vitest';
+import { databaseNames } from '@agentstate/schema';
 import {
-  databaseNames,
   InvalidMigrationsError,
   loadMigrations,
   openDatabase,

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import {
-  loadMigrations,
-  migrate,
-  MIGRATIONS_TABLE,
-  openConnection,
-  planMigrations,
-} from '../src/index.ts';
+import { loadMigrations, migrate, openConnection, planMigrations } from '../src/index.ts';
+import { MIGRATIONS_TABLE } from '../src/migrate/migrations-table.ts';
 import {
   Database,
   drizzleOrmMigrate,

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ForeignKeyViolationError,
-  hashMigration,
   loadMigrations,
   migrate,
   MigrationFailedError,
@@ -10,6 +9,7 @@ import {
   readAppliedMigrations,
   type Migration,
 } from '../src/index.ts';
+import { hashMigration } from '../src/migrate/load-migrations.ts';
 import { count, fixtureFolder, seedParents, tableNames, tempDir } from './helpers/fixtures.ts';
 
 function handWritten(tag: string, sql: string, when: number): Migration {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, openConnection, openDatabase } from '../src/index.ts';
-import { seedDatabase } from '../src/seed/seed-database.ts';
+import { seedDatabase } from '@agentstate/schema/seed-kit';
 import { tempDir } from './helpers/fixtures.ts';
 import {
   appendedSeqs,

@@ -6,10 +6,8 @@ import {
   CACHE_SIZE_KIB,
   DEFAULT_BUSY_TIMEOUT_MS,
   JOURNAL_SIZE_LIMIT_BYTES,
-  openDatabase,
-  pathEnvVar,
-  resolveDatabasePath,
-} from '../src/index.ts';
+} from '../src/open/pragmas.ts';
+import { openDatabase, pathEnvVar, resolveDatabasePath } from '../src/index.ts';
 import { packageDir, tempDir } from './helpers/fixtures.ts';
 
 describe('resolveDatabasePath', () => {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  hashMigration,
-  planFromRecords,
-  type AppliedMigration,
-  type Migration,
-} from '../src/index.ts';
+import { hashMigration } from '../src/migrate/load-migrations.ts';
+import { planFromRecords } from '../src/migrate/plan.ts';
+import type { AppliedMigration, Migration } from '../src/index.ts';
 
 const migration = (idx: number, sql: string, when: number): Migration => ({
   idx,

@@ -84,8 +84,8 @@ export interface DatabaseConfig<
   /** Columns stored encrypted. */
   secrets?: readonly SecretColumn[];
   retention: Retention;
-  /** Realistic rows for `pnpm db:seed`; loaded only when seeding. */
-  seeder: () => Promise<DatabaseSeeder>;
+  /** Realistic rows for `pnpm db:seed`. */
+  seeder: DatabaseSeeder;
   /** The drizzle-kit output folder (its `meta/_journal.json` and `.sql` files). */
   migrationsFolder: URL;
   /** The same migrations as data, for bundled apps (`migrations.generated.ts`). */

@@ -1,7 +1,13 @@
 import { atFile, CliError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { backupPathFor, defaultBackupDir, backupDatabase, assertCreatable, examineDatabaseFile } from '@agentstate/db';
+import {
+  backupPathFor,
+  defaultBackupDir,
+  backupDatabase,
+  assertCreatable,
+  examineDatabaseFile,
+} from '@agentstate/db';
 import { addDatabaseOptions, formatBytes } from '../databases-option.ts';
 import { progressLine } from '../progress-bar.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';

@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { CliError } from '@agentstate/cli-kit';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
@@ -99,6 +107,8 @@ export function registerCheck(program: Command): void {
         for (const problem of problems.slice(0, -1)) console.error(`error: ${problem}`);
         throw new CliError(problems.at(-1) ?? '');
       }
-      console.log(`schema, migrations, embedded migrations and docs agree for ${targets.join(', ')}`);
+      console.log(
+        `schema, migrations, embedded migrations and docs agree for ${targets.join(', ')}`,
+      );
     });
 }

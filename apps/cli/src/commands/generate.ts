@@ -46,7 +46,9 @@ export function registerGenerate(program: Command): void {
         if (result.failure) {
           throw new CliError(`${database}: ${result.failure}; nothing more was generated`);
         }
-        console.log(`[${database}] embedded migrations written to ${writeEmbeddedModule(database)}`);
+        console.log(
+          `[${database}] embedded migrations written to ${writeEmbeddedModule(database)}`,
+        );
       }
     });
 }

@@ -1,6 +1,12 @@
 import { atFile, CliError, reportError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
-import { adoptAndMigrate, type AdoptAndMigrateResult, AdoptionConflictError, formatOutsideTables, resolveDatabasePath } from '@agentstate/db';
+import {
+  adoptAndMigrate,
+  type AdoptAndMigrateResult,
+  AdoptionConflictError,
+  formatOutsideTables,
+  resolveDatabasePath,
+} from '@agentstate/db';
 import type { DatabaseName } from '@agentstate/schema';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
 

@@ -1,6 +1,17 @@
 import { atFile, CliError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
-import { backupPathFor, createBackup, defaultBackupDir, readAppliedMigrations, assertWritable, examineDatabaseFile, ensureDatabaseFile, MEMORY_PATH, resolveDatabasePath, readDatabaseFile } from '@agentstate/db';
+import {
+  backupPathFor,
+  createBackup,
+  defaultBackupDir,
+  readAppliedMigrations,
+  assertWritable,
+  examineDatabaseFile,
+  ensureDatabaseFile,
+  MEMORY_PATH,
+  resolveDatabasePath,
+  readDatabaseFile,
+} from '@agentstate/db';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
 import { drizzleKitPush } from '../drizzle-kit-push.ts';
 

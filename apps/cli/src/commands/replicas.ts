@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { replicaHistory } from '../../replicate/replica-history.ts';
+import { replicaHistory } from '@agentstate/db';
 import { addDatabaseOptions, formatBytes } from '../databases-option.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';
 import { REPLICA_HELP, replicaOption } from './replicate.ts';

@@ -2,10 +2,14 @@ import { CliError, launcherChain, watchLauncher } from '@agentstate/cli-kit';
 import { type Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { parseDuration } from '../duration.ts';
-import { DEFAULT_MONITOR_INTERVAL_MS } from '../../replicate/litestream-config.ts';
-import { formatPosition } from '../../replicate/litestream-log.ts';
-import { parseReplicaTarget, ReplicaTargetError } from '../../replicate/replica-target.ts';
-import { startReplication, type Replication } from '../../replicate/replication.ts';
+import {
+  DEFAULT_MONITOR_INTERVAL_MS,
+  formatPosition,
+  parseReplicaTarget,
+  ReplicaTargetError,
+  startReplication,
+  type Replication,
+} from '@agentstate/db';
 import { addDatabaseOptions, formatBytes, invocationDir } from '../databases-option.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';
 

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { restoreDatabase, type RestoreReport } from '@agentstate/db';
-import { withReplicationPaused } from '../../replicate/coordination.ts';
-import { restoreFromReplica } from '../../replicate/restore-from-replica.ts';
+import {
+  restoreDatabase,
+  type RestoreReport,
+  withReplicationPaused,
+  restoreFromReplica,
+} from '@agentstate/db';
 import { UsageError } from '@agentstate/cli-kit';
 import { addDatabaseOptions } from '../databases-option.ts';
 import { progressLine } from '../progress-bar.ts';

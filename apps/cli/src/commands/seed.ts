@@ -1,7 +1,11 @@
 import { atFile, CliError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
 import { openDatabase } from '@agentstate/db';
-import { DatabaseNotEmptyError, DEFAULT_SEED_ROWS, seedDatabase } from '@agentstate/schema/seed-kit';
+import {
+  DatabaseNotEmptyError,
+  DEFAULT_SEED_ROWS,
+  seedDatabase,
+} from '@agentstate/schema/seed-kit';
 import { ProgressBar } from '../progress-bar.ts';
 import { addDatabaseOptions } from '../databases-option.ts';
 import { nonNegativeInteger, positiveInteger, selectedDatabaseFile } from '../user-input.ts';

@@ -1,7 +1,17 @@
 import { atFile, describeError, EXIT_FAILURE, reportError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
-import { databaseStatus, type DatabaseStatus, formatOutsideTables, resolveDatabasePath } from '@agentstate/db';
-import { addDatabaseOptions, formatBytes, invocationDir, selectDatabases } from '../databases-option.ts';
+import {
+  databaseStatus,
+  type DatabaseStatus,
+  formatOutsideTables,
+  resolveDatabasePath,
+} from '@agentstate/db';
+import {
+  addDatabaseOptions,
+  formatBytes,
+  invocationDir,
+  selectDatabases,
+} from '../databases-option.ts';
 
 type StatusRow = DatabaseStatus | { name: string; path: string; state: 'error'; error: string };
 

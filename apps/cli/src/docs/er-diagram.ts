@@ -1,4 +1,9 @@
-import { type Relationship, uniqueColumnSets, primaryKeyColumns, type TableInfo } from '@agentstate/schema/introspect';
+import {
+  type Relationship,
+  uniqueColumnSets,
+  primaryKeyColumns,
+  type TableInfo,
+} from '@agentstate/schema/introspect';
 
 /**
  * The cardinality of a relationship in Mermaid's erDiagram notation, parent side first:

@@ -2,7 +2,18 @@ import type { DatabaseName } from '@agentstate/schema';
 import { embeddedMigrations } from '@agentstate/schema/migrations';
 import { getTableColumns, is, SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { databaseRelationships, type Relationship, databaseTables, primaryKeyColumns, type TableInfo, tableZodSchemas, describeDefault, enumValues, sqlText, valueType } from '@agentstate/schema/introspect';
+import {
+  databaseRelationships,
+  type Relationship,
+  databaseTables,
+  primaryKeyColumns,
+  type TableInfo,
+  tableZodSchemas,
+  describeDefault,
+  enumValues,
+  sqlText,
+  valueType,
+} from '@agentstate/schema/introspect';
 import { renderErDiagram } from './er-diagram.ts';
 import { renderShape } from './render-shape.ts';
 

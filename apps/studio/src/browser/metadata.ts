@@ -1,12 +1,12 @@
-import { databaseSchemas, type DatabaseName } from '@agentstate/schema';
+import type { DatabaseName } from '@agentstate/schema';
 import {
-  createTableRelationsHelpers,
-  extractTablesRelationalConfig,
-  getTableName,
-  is,
-  One,
-} from 'drizzle-orm';
-import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+  databaseRelationships,
+  databaseTables,
+  enumValues,
+  primaryKeyColumns,
+} from '@agentstate/schema/introspect';
+import { getTableColumns } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 /** How the browser shows a column's values; derived from the Drizzle column, never guessed from data. */
 export type ColumnDisplay =
@@ -75,7 +75,7 @@ function columnDisplay(column: SQLiteColumn): ColumnDisplay {
         ? 'timestamp-millis'
         : 'timestamp-seconds';
     case 'SQLiteCustomColumn':
-      // The schema's only custom columns are its text timestamps (sqliteDateTime, isoDateTime).
+      // The schema's only custom columns are its text timestamps (UTC, ISO and local text).
       return 'datetime-text';
     case 'SQLiteInteger':
     case 'SQLiteReal':
@@ -87,52 +87,27 @@ function columnDisplay(column: SQLiteColumn): ColumnDisplay {
   }
 }
 
-function columnMeta(key: string, column: SQLiteColumn): ColumnMeta {
-  return {
-    name: column.name,
-    key,
-    sqlType: column.getSQLType(),
-    display: columnDisplay(column),
-    notNull: column.notNull,
-    primaryKey: column.primary,
-    hasDefault: column.hasDefault,
-    enumValues: column.enumValues && column.enumValues.length > 0 ? column.enumValues : undefined,
-  };
-}
-
-function sameLink(a: LinkMeta, b: LinkMeta): boolean {
-  return (
-    a.fromTable === b.fromTable &&
-    a.toTable === b.toTable &&
-    a.fromColumns.join() === b.fromColumns.join() &&
-    a.toColumns.join() === b.toColumns.join()
-  );
-}
-
-/** Reads a database's tables, columns, enums, keys and relations from its Drizzle schema. */
+/** Reads a database's tables, columns, enums, keys and links from the schema's introspection. */
 export function describeDatabase(name: DatabaseName): DatabaseMeta {
-  const schema = databaseSchemas[name] as Record<string, unknown>;
-  const tables: TableMeta[] = [];
-  const links: LinkMeta[] = [];
-
-  for (const [key, value] of Object.entries(schema)) {
-    if (!is(value, SQLiteTable)) continue;
-    const config = getTableConfig(value);
+  const tables: TableMeta[] = databaseTables(name).map((info) => {
     const keyByName = new Map(
-      Object.entries(value as unknown as Record<string, SQLiteColumn>)
-        .filter(([, column]) => config.columns.includes(column))
-        .map(([columnKey, column]) => [column.name, columnKey]),
+      Object.entries(getTableColumns(info.table)).map(([key, column]) => [column.name, key]),
     );
-    const columns = config.columns.map((column) =>
-      columnMeta(keyByName.get(column.name) ?? column.name, column),
-    );
-    const compositeKey = config.primaryKeys[0]?.columns.map((column) => column.name);
-    tables.push({
-      name: config.name,
-      key,
-      columns,
-      primaryKey: compositeKey ?? columns.filter((c) => c.primaryKey).map((c) => c.name),
-      indexes: config.indexes.map((index) => ({
+    return {
+      name: info.name,
+      key: info.key,
+      columns: info.config.columns.map((column) => ({
+        name: column.name,
+        key: keyByName.get(column.name) ?? column.name,
+        sqlType: column.getSQLType(),
+        display: columnDisplay(column),
+        notNull: column.notNull,
+        primaryKey: column.primary,
+        hasDefault: column.hasDefault,
+        enumValues: enumValues(column),
+      })),
+      primaryKey: primaryKeyColumns(info),
+      indexes: info.config.indexes.map((index) => ({
         name: index.config.name,
         columns: index.config.columns.map((column) =>
           'name' in column ? String(column.name) : '(expression)',
@@ -141,49 +116,23 @@ export function describeDatabase(name: DatabaseName): DatabaseMeta {
       })),
       outgoing: [],
       incoming: [],
-    });
-    for (const foreignKey of config.foreignKeys) {
-      const reference = foreignKey.reference();
-      const fromColumns = reference.columns.map((column) => column.name);
-      links.push({
-        name: fromColumns.join(', '),
-        fromTable: config.name,
-        fromColumns,
-        toTable: getTableName(reference.foreignTable),
-        toColumns: reference.foreignColumns.map((column) => column.name),
-        foreignKey: true,
-        onDelete: foreignKey.onDelete,
-      });
-    }
-  }
-
-  // Drizzle relations: `one()` with fields is the owning side; it names a foreign key or adds a
-  // link SQLite does not enforce (e.g. pokecode's sessions.current_job_id).
-  const relational = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-  for (const table of Object.values(relational.tables)) {
-    for (const [relationName, relation] of Object.entries(table.relations)) {
-      if (!is(relation, One) || !relation.config) continue;
-      const link: LinkMeta = {
-        name: relationName,
-        fromTable: table.dbName,
-        fromColumns: relation.config.fields.map((column) => column.name),
-        toTable: relation.referencedTableName,
-        toColumns: relation.config.references.map((column) => column.name),
-        foreignKey: false,
-        onDelete: undefined,
-      };
-      const existing = links.find((candidate) => sameLink(candidate, link));
-      if (existing) existing.name = relationName;
-      else links.push(link);
-    }
-  }
-
+    };
+  });
+  // Foreign keys and Drizzle `one()` relations, named by the relation where one is declared.
+  const links: LinkMeta[] = databaseRelationships(name).map((r) => ({
+    name: r.relation ?? r.columns.join(', '),
+    fromTable: r.child,
+    fromColumns: r.columns,
+    toTable: r.parent,
+    toColumns: r.parentColumns,
+    foreignKey: r.enforced,
+    onDelete: r.enforced && r.onDelete !== 'no action' ? r.onDelete : undefined,
+  }));
   const byName = new Map(tables.map((table) => [table.name, table]));
   for (const link of links) {
     byName.get(link.fromTable)?.outgoing.push(link);
     byName.get(link.toTable)?.incoming.push(link);
   }
-  tables.sort((a, b) => a.name.localeCompare(b.name));
   return { name, tables, links };
 }
 

@@ -1,20 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseName } from '@agentstate/schema';
+import { drizzleKitCommand } from '@agentstate/schema/kit';
 
-/** The workspace root: drizzle.config.ts is there and resolves the schema paths from it. */
-const workspaceRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const configPath = join(workspaceRoot, 'drizzle.config.ts');
 const preloadPath = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 const noMkcertFolder = fileURLToPath(new URL('./no-mkcert/', import.meta.url));
-
-/** drizzle-kit's exports map hides bin.cjs; it sits beside the package's main entry. */
-export function drizzleKitBin(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('drizzle-kit')), 'bin.cjs');
-}
 
 const READY = 'Drizzle Studio is up and running';
 export const STARTUP_TIMEOUT_MS = 60_000;
@@ -88,36 +80,23 @@ export async function startDrizzleKit(options: DrizzleKitOptions): Promise<Drizz
 }
 
 function startOnce(options: DrizzleKitOptions, port: number): Promise<DrizzleKitStudio> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      preloadPath,
-      drizzleKitBin(),
-      'studio',
-      '--config',
-      configPath,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: workspaceRoot,
-      // Its own process group, so stopping it takes along anything it started.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        AGENTSTATE_DB: options.database,
-        AGENTSTATE_DB_URL: options.path,
-        AGENTSTATE_STUDIO_READONLY: options.readonly ? '1' : '0',
-        PATH: `${noMkcertFolder}${delimiter}${process.env.PATH ?? ''}`,
-        FORCE_COLOR: '0',
-        NO_COLOR: '1',
-      },
+  const { command, args, cwd, env } = drizzleKitCommand({
+    database: options.database,
+    args: ['studio', '--host', '127.0.0.1', '--port', String(port)],
+    url: options.path,
+    nodeArgs: ['--require', preloadPath],
+    env: {
+      AGENTSTATE_STUDIO_READONLY: options.readonly ? '1' : '0',
+      PATH: `${noMkcertFolder}${delimiter}${process.env.PATH ?? ''}`,
     },
-  );
+  });
+  const child = spawn(command, args, {
+    cwd,
+    // Its own process group, so stopping it takes along anything it started.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killOnExit = (): void => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@agentstate/db';
-import { pokecode } from '@agentstate/schema';
+import * as pokecode from '@agentstate/schema/pokecode';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 
 export const SESSION_COUNT = 120;

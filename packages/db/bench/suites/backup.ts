@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fsyncPath } from '../../src/backup/fsync.ts';
 import { loadMigrations, migrate, openConnection, openDatabase } from '../../src/index.ts';
 import { backupDatabase } from '../../src/maintenance/backup-database.ts';
-import { seedDatabase } from '../../src/seed/seed-database.ts';
+import { seedDatabase } from '@agentstate/schema/seed-kit';
 import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 
 const TARGET_MB = Number(process.env.AGENTSTATE_BENCH_BACKUP_MB ?? 200);

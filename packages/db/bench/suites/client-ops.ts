@@ -5,13 +5,13 @@ import type Database from 'better-sqlite3';
 import {
   createDipeoClient,
   createPokecodeClient,
-  dipeoSql,
   openDatabase,
-  pokecodeId,
-  pokecodeSql,
   type DatabaseHandle,
   type ExecutionInput,
 } from '../../src/index.ts';
+import { dipeoSql } from '../../src/client/dipeo/statements.ts';
+import { pokecodeId } from '../../src/client/shared/ids.ts';
+import { pokecodeSql } from '../../src/client/pokecode/statements.ts';
 import type { PokecodeClient } from '../../src/client/pokecode/client.ts';
 import { createClaimer } from '../../src/client/shared/lease.ts';
 import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';

@@ -2,13 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  configureConnection,
-  createEngineClient,
-  createPokecodeClient,
-  openDatabase,
-  pokecodeSql,
-} from '../../src/index.ts';
+import { configureConnection } from '../../src/open/pragmas.ts';
+import { createEngineClient, createPokecodeClient, openDatabase } from '../../src/index.ts';
+import { pokecodeSql } from '../../src/client/pokecode/statements.ts';
 import { loadPeers, type Plainjob } from '../lib/peers.ts';
 import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 import { comparison, interleave, jobCycle, paired } from './client-ops.ts';

@@ -5,13 +5,8 @@ import { migrationsFolder } from '@agentstate/schema/migrations';
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
-import {
-  databaseNames,
-  loadMigrations,
-  migrate,
-  openConnection,
-  type Migration,
-} from '../../src/index.ts';
+import { databaseNames } from '@agentstate/schema';
+import { loadMigrations, migrate, openConnection, type Migration } from '../../src/index.ts';
 import { measure } from '../lib/measure.ts';
 import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { getTableName } from 'drizzle-orm';
-import { pokecode } from '@agentstate/schema';
+import { definitionOf } from '@agentstate/schema';
+import * as pokecode from '@agentstate/schema/pokecode';
 import { openDatabase } from '../../src/index.ts';
-import { uniqueHex } from '../../src/seed/random.ts';
-import { seedDatabase, seeders } from '../../src/seed/seed-database.ts';
+import { uniqueHex } from '@agentstate/schema/seed-kit';
+import { seedDatabase } from '@agentstate/schema/seed-kit';
 import type { BenchOptions, Suite, SuiteResult } from '../lib/types.ts';
 
 const ROWS = Number(process.env.AGENTSTATE_BENCH_SEED_ROWS ?? 1_000_000);
@@ -39,7 +40,7 @@ export const seedSuite: Suite = {
         path: join(dir, 'raw.db'),
         migrate: { log: () => {} },
       });
-      const counts = seeders.pokecode.plan(rows, false);
+      const counts = definitionOf('pokecode').seeder.plan(rows, false);
       start = performance.now();
       rawInserts(raw.sqlite, counts);
       const rawMs = performance.now() - start;

@@ -81,11 +81,6 @@ export type {
   SaveMessageInput,
 } from './pokecode/client.ts';
 export type { EnqueueJobInput, FailOutcome } from './pokecode/queue.ts';
-export { dipeoSql } from './dipeo/statements.ts';
-export { mcpmakerSql } from './mcpmaker/statements.ts';
-export { pokecodeSql } from './pokecode/statements.ts';
-export { engineWorkerSql } from './engine/queue.ts';
-export { retryDelayMs, type BackoffOptions } from './shared/backoff.ts';
 export {
   LeaseLostError,
   NotFoundError,
@@ -93,12 +88,8 @@ export {
   SecretError,
   StateError,
 } from './shared/errors.ts';
-export { dipeoMessageId, engineId, mcpmakerId, pokecodeId, transitionId } from './shared/ids.ts';
 export { DEFAULT_LEASE_MS, type ClaimOptions, type HeldLease } from './shared/lease.ts';
-export { DEFAULT_MAX_BYTES, maxBytes, PAYLOAD_MAX_BYTES } from './shared/limits.ts';
 export {
-  defaultKeyFile,
-  isSealed,
   SECRET_KEY_ENV,
   SECRET_KEY_FILE_ENV,
   SecretBox,

@@ -27,7 +27,7 @@ async function dipeoHandle(zone: FixtureZone): Promise<DatabaseHandle> {
   return openDatabase('dipeo', { path, migrate: { log: () => {} } });
 }
 
-const executionRows = (handle: DatabaseHandle) => snapshotRows(handle.sqlite).get('executions')!;
+const storedExecutions = (handle: DatabaseHandle) => snapshotRows(handle.sqlite).get('executions')!;
 const rawRow = (handle: DatabaseHandle, id: string) =>
   handle.sqlite.prepare('SELECT * FROM executions WHERE execution_id = ?').get(id) as Record<
     string,
@@ -37,7 +37,7 @@ const rawRow = (handle: DatabaseHandle, id: string) =>
 describe.each(zones)('DiPeO executions written with TZ=%s', (zone) => {
   it('are what DiPeO writes: Python json.dumps text, nulls for every unset optional field', async () => {
     const handle = await dipeoHandle(zone);
-    const rows = [...executionRows(handle).values()];
+    const rows = [...storedExecutions(handle).values()];
     expect(rows).toHaveLength(3);
     const text = rows.map((row) => Object.values(row).join('\n')).join('\n');
     // Guards the round trip below: none of this is what JSON.stringify would write.
@@ -67,7 +67,7 @@ describe.each(zones)('DiPeO executions written with TZ=%s', (zone) => {
 
   it('read through the typed client and saved back unchanged, keep every column byte for byte', async () => {
     const handle = await dipeoHandle(zone);
-    const before = executionRows(handle);
+    const before = storedExecutions(handle);
     const client = createClient('dipeo', handle, { timeZone: zone });
     // Every way the client reads an execution hands back values that save back as they were.
     const read = [
@@ -82,7 +82,7 @@ describe.each(zones)('DiPeO executions written with TZ=%s', (zone) => {
       // A spread copy holds the same values: still unchanged.
       client.saveExecution({ ...execution });
     }
-    expect(executionRows(handle)).toEqual(before);
+    expect(storedExecutions(handle)).toEqual(before);
     handle.close();
   });
 
@@ -204,7 +204,7 @@ describe('DiPeO executions changed by the typed client', () => {
 
   it('shares the codec with the drizzle column: a Date drizzle read saves back as its text', async () => {
     const handle = await dipeoHandle('UTC');
-    const before = executionRows(handle);
+    const before = storedExecutions(handle);
     const db = drizzle(handle.sqlite, { schema: databaseSchemas.dipeo });
     const { executions } = databaseSchemas.dipeo;
     // Whatever this process's zone is, a Date drizzle read is written back as it was read.
@@ -218,7 +218,7 @@ describe('DiPeO executions changed by the typed client', () => {
       const client = createClient('dipeo', handle);
       client.saveExecution({ ...client.getExecution(row.executionId)!, endedAt: row.endedAt });
     }
-    expect(executionRows(handle)).toEqual(before);
+    expect(storedExecutions(handle)).toEqual(before);
     handle.close();
   });
 
@@ -229,11 +229,11 @@ describe('DiPeO executions changed by the typed client', () => {
     );
     const client = createClient('dipeo', handle, { timeZone: 'UTC' });
     const e = client.listExecutions()[0]!;
-    const before = executionRows(handle);
+    const before = storedExecutions(handle);
     expect(() => client.saveExecution({ ...e, endedAt: new Date(Date.UTC(10_000, 0, 1)) })).toThrow(
       /^executions\.ended_at: .* outside the years 1-9999/,
     );
-    expect(executionRows(handle)).toEqual(before);
+    expect(storedExecutions(handle)).toEqual(before);
     handle.close();
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   createEngineClient,
-  engineWorkerSql,
   LeaseLostError,
   NotFoundError,
   RowValidationError,
   StateError,
 } from '../../src/index.ts';
+import { engineWorkerSql } from '../../src/client/engine/queue.ts';
 import { LEGACY_CLAIM_MS } from '../../src/client/shared/lease.ts';
 import { dueMorningMission, fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 

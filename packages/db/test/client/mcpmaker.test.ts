@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createMcpmakerClient, isSealed, SecretBox } from '../../src/index.ts';
+import { createMcpmakerClient, SecretBox } from '../../src/index.ts';
+import { isSealed } from '../../src/client/shared/secrets.ts';
 import { fakeClock, freshDatabase, storageKinds, tempSecrets } from './helpers.ts';
 
 describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {

@@ -1,4 +1,5 @@
 import { defineDatabase } from '../define-database.ts';
+import { dipeoSeeder } from './seed.ts';
 import { migrations } from './migrations.generated.ts';
 import { retention } from './retention.ts';
 import * as schema from './schema.ts';
@@ -19,7 +20,7 @@ export const dipeo = defineDatabase({
     'messages.content',
   ],
   retention,
-  seeder: async () => (await import('./seed.ts')).dipeoSeeder,
+  seeder: dipeoSeeder,
   migrationsFolder: new URL('../../migrations/dipeo/', import.meta.url),
   migrations,
 });

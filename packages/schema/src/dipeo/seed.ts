@@ -1,5 +1,13 @@
 import * as dipeo from './index.ts';
-import { allocate, type DatabaseSeeder, DAY, MINUTE, models, sentence, spread } from '../seed-kit/index.ts';
+import {
+  allocate,
+  type DatabaseSeeder,
+  DAY,
+  MINUTE,
+  models,
+  sentence,
+  spread,
+} from '../seed-kit/index.ts';
 
 const { executions, messages, transitions } = dipeo;
 type Table = 'executions' | 'transitions' | 'messages';

@@ -1,4 +1,5 @@
 import { defineDatabase } from '../define-database.ts';
+import { engineSeeder } from './seed.ts';
 import { migrations } from './migrations.generated.ts';
 import { retention } from './retention.ts';
 import * as schema from './schema.ts';
@@ -34,7 +35,7 @@ export const engine = defineDatabase({
   },
   payloadColumns: ['staged_content.content'],
   retention,
-  seeder: async () => (await import('./seed.ts')).engineSeeder,
+  seeder: engineSeeder,
   migrationsFolder: new URL('../../migrations/engine/', import.meta.url),
   migrations,
 });

@@ -1,5 +1,17 @@
 import * as engine from './index.ts';
-import { allocate, type DatabaseSeeder, DAY, firstNames, HOUR, lastNames, MINUTE, paragraph, sentence, spread, task } from '../seed-kit/index.ts';
+import {
+  allocate,
+  type DatabaseSeeder,
+  DAY,
+  firstNames,
+  HOUR,
+  lastNames,
+  MINUTE,
+  paragraph,
+  sentence,
+  spread,
+  task,
+} from '../seed-kit/index.ts';
 
 const {
   contactTags,

@@ -24,6 +24,8 @@ export interface Relationship {
   unique: boolean;
   onDelete: string;
   onUpdate: string;
+  /** The name of the Drizzle `one()` relation that declares it, when one does. */
+  relation?: string;
 }
 
 const sameColumns = (a: readonly string[], b: readonly string[]) =>
@@ -80,16 +82,20 @@ export function databaseRelationships(name: DatabaseName): Relationship[] {
     createTableRelationsHelpers,
   );
   for (const table of Object.values(relational)) {
-    for (const relation of Object.values(table.relations)) {
+    for (const [relationName, relation] of Object.entries(table.relations)) {
       if (!(relation instanceof One) || !relation.config) continue;
       const child = getTableName(relation.sourceTable);
       const parent = getTableName(relation.referencedTable);
       const columns = relation.config.fields.map((c) => c.name);
-      const known = found.some(
+      const known = found.find(
         (r) => r.child === child && r.parent === parent && sameColumns(r.columns, columns),
       );
-      if (known) continue;
+      if (known) {
+        known.relation = relationName;
+        continue;
+      }
       found.push({
+        relation: relationName,
         parent,
         child,
         columns,

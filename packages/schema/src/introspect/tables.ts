@@ -29,12 +29,10 @@ export function databaseTables(name: DatabaseName): TableInfo[] {
   }));
 }
 
-/** A table's row schemas, from its database's definition. */
-export function rowSchemasOf(name: DatabaseName, table: string): RowSchemas {
-  const rows = definitionOf(name).rows as Record<string, RowSchemas>;
-  const schemas = rows[table];
-  if (!schemas) throw new Error(`${name}.${table}: the definition has no row schemas for it`);
-  return schemas;
+/** Each table's row schemas (insert, select, update), from its database's definition. */
+export function tableZodSchemas(name: DatabaseName): Map<SQLiteTable, RowSchemas> {
+  const rows = Object.values(definitionOf(name).rows as Record<string, RowSchemas>);
+  return new Map(rows.map((schemas) => [schemas.table as SQLiteTable, schemas]));
 }
 
 /** Parents before children, following foreign keys; cycles are broken at nullable references. */

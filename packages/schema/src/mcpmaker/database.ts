@@ -1,4 +1,5 @@
 import { defineDatabase } from '../define-database.ts';
+import { mcpmakerSeeder } from './seed.ts';
 import { secretConfigKeys } from './constants.ts';
 import { migrations } from './migrations.generated.ts';
 import * as schema from './schema.ts';
@@ -36,7 +37,7 @@ export const mcpmaker = defineDatabase({
   retention: {
     none: 'mcpmaker has no retention rule: the original keeps recordings, workflows and playback logs until the user deletes them',
   },
-  seeder: async () => (await import('./seed.ts')).mcpmakerSeeder,
+  seeder: mcpmakerSeeder,
   migrationsFolder: new URL('../../migrations/mcpmaker/', import.meta.url),
   migrations,
 });

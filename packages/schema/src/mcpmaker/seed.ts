@@ -1,5 +1,15 @@
 import * as mcpmaker from './index.ts';
-import { allocate, type DatabaseSeeder, DAY, MINUTE, type Random, sentence, sites, spread, task } from '../seed-kit/index.ts';
+import {
+  allocate,
+  type DatabaseSeeder,
+  DAY,
+  MINUTE,
+  type Random,
+  sentence,
+  sites,
+  spread,
+  task,
+} from '../seed-kit/index.ts';
 
 const { config, playbackLogs, sessions, workflowSessions, workflows } = mcpmaker;
 type Table = 'config' | 'workflows' | 'sessions' | 'workflow_sessions' | 'playback_logs';

@@ -1,4 +1,5 @@
 import { defineDatabase } from '../define-database.ts';
+import { multishotSeeder } from './seed.ts';
 import { migrations } from './migrations.generated.ts';
 import * as schema from './schema.ts';
 import { agentRows, credentialRows, outputLogRows, roundRows, runRows } from './validation.ts';
@@ -20,7 +21,7 @@ export const multishot = defineDatabase({
   // The desktop app keeps a reference to the OS keychain; the plaintext never reaches the file.
   secrets: [{ table: 'credentials', column: 'value' }],
   retention: { none: 'multishot has no retention rule: runs are kept until the user deletes them' },
-  seeder: async () => (await import('./seed.ts')).multishotSeeder,
+  seeder: multishotSeeder,
   migrationsFolder: new URL('../../migrations/multishot/', import.meta.url),
   migrations,
 });

@@ -138,12 +138,8 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
     }));
 
     // Second pass: the forward references of the cycle.
-    const setCurrent = ctx.statement(
-      'UPDATE "runs" SET "current_round_id" = ? WHERE "id" = ?',
-    );
-    const setWinner = ctx.statement(
-      'UPDATE "rounds" SET "winner_agent_id" = ? WHERE "id" = ?',
-    );
+    const setCurrent = ctx.statement('UPDATE "runs" SET "current_round_id" = ? WHERE "id" = ?');
+    const setWinner = ctx.statement('UPDATE "rounds" SET "winner_agent_id" = ? WHERE "id" = ?');
     let first = 0;
     for (let run = 0; run < counts.runs; run++) {
       if (roundsPerRun[run]! > 0)

@@ -1,4 +1,5 @@
 import { defineDatabase } from '../define-database.ts';
+import { pokecodeSeeder } from './seed.ts';
 import { migrations } from './migrations.generated.ts';
 import { retention } from './retention.ts';
 import * as schema from './schema.ts';
@@ -6,8 +7,7 @@ import { deviceRows, jobRows, sessionMessageRows, sessionRows } from './validati
 
 export const pokecode = defineDatabase({
   name: 'pokecode',
-  description:
-    'PokéCode: drives Claude Code / Codex CLI sessions from a phone; prompt job queue',
+  description: 'PokéCode: drives Claude Code / Codex CLI sessions from a phone; prompt job queue',
   location: { base: 'home', path: '.pokecode/pokecode.db' },
   schema,
   rows: {
@@ -18,7 +18,7 @@ export const pokecode = defineDatabase({
   },
   payloadColumns: ['session_messages.content_data', 'job_queue.data'],
   retention,
-  seeder: async () => (await import('./seed.ts')).pokecodeSeeder,
+  seeder: pokecodeSeeder,
   migrationsFolder: new URL('../../migrations/pokecode/', import.meta.url),
   migrations,
 });

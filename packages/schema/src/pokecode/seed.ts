@@ -1,5 +1,15 @@
 import * as pokecode from './index.ts';
-import { allocate, type DatabaseSeeder, DAY, MINUTE, models, projects, sentence, spread, tools } from '../seed-kit/index.ts';
+import {
+  allocate,
+  type DatabaseSeeder,
+  DAY,
+  MINUTE,
+  models,
+  projects,
+  sentence,
+  spread,
+  tools,
+} from '../seed-kit/index.ts';
 
 const { devices, jobQueue, sessionMessages, sessions } = pokecode;
 type Table = 'sessions' | 'job_queue' | 'session_messages' | 'devices';

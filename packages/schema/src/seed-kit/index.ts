@@ -5,4 +5,5 @@ export * from './random.ts';
 export * from './seed-database.ts';
 export * from './seeder.ts';
 export * from './text.ts';
-export { SEED_EPOCH_MS } from './table-writer.ts';
+export { freePositions, type Positions } from './free-positions.ts';
+export { ROWS_PER_FLUSH, SEED_EPOCH_MS, TableWriter } from './table-writer.ts';

@@ -64,15 +64,15 @@ export function nonEmptyTables(
  * tables that hold a fixed set of keys (mcpmaker `config`, multishot `credentials`) are left as
  * they are, their share of `rows` going to the other tables.
  */
-export async function seedDatabase(
+export function seedDatabase(
   sqlite: Database.Database,
   name: DatabaseName,
   options: SeedOptions = {},
-): Promise<SeedResult> {
+): SeedResult {
   const rows = options.rows ?? DEFAULT_SEED_ROWS;
   if (!Number.isSafeInteger(rows) || rows < 1)
     throw new RangeError(`rows must be a positive integer, got ${rows}`);
-  const seeder = await definitionOf(name).seeder();
+  const { seeder } = definitionOf(name);
   const seed = sqlite.transaction((): SeedResult => {
     const existing = nonEmptyTables(sqlite, name);
     const append = Object.keys(existing).length > 0;

@@ -9,7 +9,6 @@ export const ROWS_PER_FLUSH = 10_000;
 const MAX_VARIABLES = 999;
 const MAX_ROWS_PER_STATEMENT = 100;
 
-
 /**
  * Buffers rows of one table and writes them with prepared multi-row INSERTs, ROWS_PER_FLUSH rows at
  * a time, inside the caller's transaction (seedDatabase's: the whole seed commits or none). Values go through each column's own driver mapping

@@ -1,15 +1,18 @@
+import { cliPackageDir } from './helpers/cli.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Database, packageDir, tempDir } from './helpers/fixtures.ts';
-import { buildUpgradedDipeo, EXECUTIONS_INDEXES } from './helpers/dipeo-releases.ts';
 import {
+  Database,
+  tempDir,
+  buildUpgradedDipeo,
+  EXECUTIONS_INDEXES,
   buildOriginalDatabase,
   bytesApartFromBackupCounters,
   sha256File,
   snapshotRows,
-} from './helpers/original-tools.ts';
+} from '@agentstate/db/testing';
 
 interface Run {
   status: number | null;
@@ -26,8 +29,8 @@ function cli(
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('AGENTSTATE_')),
   );
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: packageDir,
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: cliPackageDir,
     env: { ...clean, HOME: dirs.home, INIT_CWD: dirs.cwd, NO_COLOR: '1', ...env },
     encoding: 'utf8',
   });

@@ -1,12 +1,11 @@
+import { cliPackageDir } from './helpers/cli.ts';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backupDatabase } from '../src/maintenance/backup-database.ts';
-import { litestreamMetaDir } from '../src/replicate/lag-tracker.ts';
-import { restoreFromReplica } from '../src/replicate/restore-from-replica.ts';
-import { packageDir, tempDir } from './helpers/fixtures.ts';
+import { backupDatabase, litestreamMetaDir, restoreFromReplica } from '@agentstate/db';
 import {
+  tempDir,
   appendedSeqs,
   eventually,
   isRunning,
@@ -14,20 +13,20 @@ import {
   pokecodeWithSession,
   spawnAppendWriter,
   type AppendWriter,
-} from './helpers/replication.ts';
+} from '@agentstate/db/testing';
 
 const env = () => ({
   ...Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('AGENTSTATE_')),
   ),
-  INIT_CWD: packageDir,
+  INIT_CWD: cliPackageDir,
   NO_COLOR: '1',
 });
 
 /** The real CLI, as `pnpm db:*` runs it, to completion. */
 function cli(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: packageDir,
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: cliPackageDir,
     env: env(),
     encoding: 'utf8',
   });
@@ -44,11 +43,11 @@ interface Running {
 
 /** `db:replicate` in its own process group, as a terminal runs a foreground command. */
 function spawnReplicate(args: string[]): Running {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'replicate', ...args],
-    { cwd: packageDir, env: env(), detached: true },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'replicate', ...args], {
+    cwd: cliPackageDir,
+    env: env(),
+    detached: true,
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -218,7 +217,7 @@ describe('pnpm db:replicate / db:replicas / db:restore --from-replica (real Lite
   it('pnpm db:replicate stops Litestream when the outer pnpm is sent SIGTERM', async () => {
     const dir = tempDir();
     const path = await pokecodeWithSession(dir);
-    const root = join(packageDir, '../..');
+    const root = join('../..');
     const pnpm = spawn(
       'pnpm',
       ['-s', 'db:replicate', '--db', 'pokecode', '--path', path, '--to', join(dir, 'replica')],

@@ -1,3 +1,4 @@
+import { cliPackageDir } from './helpers/cli.ts';
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -23,16 +24,17 @@ import {
   openDatabase,
   readDatabaseFile,
   readModeFor,
-} from '../src/index.ts';
-import { Database, packageDir, tempDir } from './helpers/fixtures.ts';
+} from '@agentstate/db';
 import {
+  Database,
+  tempDir,
   damagePages,
   openToEveryone,
   snapshotTree,
   unprivileged,
   writeRandomBytes,
-} from './helpers/files.ts';
-import { originalDdl } from './helpers/original-tools.ts';
+  originalDdl,
+} from '@agentstate/db/testing';
 
 /** MCPMaker's own DDL with a session whose workflow is gone: the schema's foreign key conflicts. */
 function conflictingMcpmaker(path: string, journal: 'delete' | 'wal'): void {
@@ -245,18 +247,8 @@ describe('reading writes nothing', () => {
     const before = snapshotTree(dir);
     const run = spawnSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'status',
-        '--db',
-        'pokecode',
-        '--path',
-        path,
-        '--json',
-      ],
-      { cwd: packageDir, env: { ...process.env, SQLITE_USE_URI: '0' }, encoding: 'utf8' },
+      ['--import', 'tsx', 'src/main.ts', 'status', '--db', 'pokecode', '--path', path, '--json'],
+      { cwd: cliPackageDir, env: { ...process.env, SQLITE_USE_URI: '0' }, encoding: 'utf8' },
     );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -286,11 +278,11 @@ describe.skipIf(unprivileged.skip !== undefined)(
         process.execPath,
         '--import',
         'tsx',
-        'src/cli/main.ts',
+        'src/main.ts',
         ...args,
       ];
       return spawnSync(command!, rest, {
-        cwd: packageDir,
+        cwd: cliPackageDir,
         env: { ...process.env, HOME: home, INIT_CWD: home, NO_COLOR: '1' },
         encoding: 'utf8',
       });

@@ -3,7 +3,7 @@ import { getTableColumns } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { staleSchemaDocs } from '../src/docs/docs-files.ts';
 import { renderDatabaseDocs } from '../src/docs/render-docs.ts';
-import { databaseTables } from '../src/schema-info/tables.ts';
+import { databaseTables } from '@agentstate/schema/introspect';
 
 /** The erDiagram block of a document. */
 function erDiagram(doc: string): string {

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { packageDir } from './fixtures.ts';
+import { fileURLToPath } from 'node:url';
+
+/** This package's folder, where `pnpm db:*` runs the command. */
+export const cliPackageDir = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CliRun {
   status: number | null;
@@ -28,11 +31,11 @@ export function runCli(args: readonly string[], options: CliOptions): CliRun {
     process.execPath,
     '--import',
     'tsx',
-    'src/cli/main.ts',
+    'src/main.ts',
     ...args,
   ];
   const result = spawnSync(command[0]!, command.slice(1), {
-    cwd: packageDir,
+    cwd: cliPackageDir,
     env: { ...clean, HOME: options.home, INIT_CWD: options.cwd, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',
   });

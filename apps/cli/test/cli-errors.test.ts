@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/index.ts';
+import { openDatabase } from '@agentstate/db';
 import {
   damagePages,
   openToEveryone,
   snapshotTree,
   unprivileged,
   writeRandomBytes,
-} from './helpers/files.ts';
+} from '@agentstate/db/testing';
 
 /**
  * Every command × every kind of bad path or value, each through the real command in its own
@@ -25,13 +25,17 @@ const DATABASES = 'mcpmaker, multishot, dipeo, pokecode, engine';
 
 /** How each command is started: its entry point, run from its package as `pnpm db:*` does. */
 const entries = {
-  db: { cwd: join(workspace, 'packages/db'), argv: ['--import', 'tsx', 'src/cli/main.ts'] },
+  db: { cwd: join(workspace, 'apps/cli'), argv: ['--import', 'tsx', 'src/main.ts'] },
   generate: {
-    cwd: join(workspace, 'packages/schema'),
-    argv: ['--import', 'tsx', 'scripts/generate.ts'],
+    cwd: join(workspace, 'apps/cli'),
+    argv: ['--import', 'tsx', 'src/main.ts', 'generate'],
   },
-  // db:check is a script that runs two checks: the place an error could be printed twice.
-  check: { cwd: workspace, argv: ['scripts/db-check.mjs'], keepHome: true },
+  // db:check runs three checks: the place an error could be printed more than once.
+  check: {
+    cwd: join(workspace, 'apps/cli'),
+    argv: ['--import', 'tsx', 'src/main.ts', 'check'],
+    keepHome: true,
+  },
   studio: { cwd: join(workspace, 'apps/studio'), argv: ['--import', 'tsx', 'src/main.ts'] },
 } as const;
 

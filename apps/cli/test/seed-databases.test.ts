@@ -1,13 +1,13 @@
+import { cliPackageDir } from './helpers/cli.ts';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { databaseNames, parseRow, type DatabaseName } from '@agentstate/schema';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../src/index.ts';
-import { databaseTables } from '../src/schema-info/tables.ts';
-import { tableZodSchemas } from '../src/schema-info/zod-schemas.ts';
-import { DatabaseNotEmptyError, seedDatabase } from '../src/seed/seed-database.ts';
-import { packageDir, tempDir } from './helpers/fixtures.ts';
+import { openDatabase, type DatabaseHandle } from '@agentstate/db';
+import { databaseTables, tableZodSchemas } from '@agentstate/schema/introspect';
+import { DatabaseNotEmptyError, seedDatabase } from '@agentstate/schema/seed-kit';
+import { tempDir } from '@agentstate/db/testing';
 
 const ROWS = 1_500;
 
@@ -151,15 +151,11 @@ describe('seedDatabase', () => {
 
 describe('pnpm db:seed', () => {
   const cli = (args: string[]) =>
-    spawnSync(
-      join(packageDir, 'node_modules', '.bin', 'tsx'),
-      ['src/cli/main.ts', 'seed', ...args],
-      {
-        cwd: packageDir,
-        encoding: 'utf8',
-        env: { ...process.env, INIT_CWD: undefined },
-      },
-    );
+    spawnSync(join('node_modules', '.bin', 'tsx'), ['src/main.ts', 'seed', ...args], {
+      cwd: cliPackageDir,
+      encoding: 'utf8',
+      env: { ...process.env, INIT_CWD: undefined },
+    });
 
   it('seeds a file, then refuses it with one error line and a non-zero exit', () => {
     const path = join(tempDir(), 'p.db');

@@ -1,17 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { packageDir, tempDir } from './helpers/fixtures.ts';
+import { tempDir } from '@agentstate/db/testing';
+import { cliPackageDir } from './helpers/cli.ts';
 
 const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const schemaPackage = join(workspaceRoot, 'packages', 'schema');
-const cliPackage = join(workspaceRoot, 'packages', 'cli');
-const tsx = join(packageDir, 'node_modules', '.bin', 'tsx');
+const tsx = join(cliPackageDir, 'node_modules', '.bin', 'tsx');
 
 /**
- * A throwaway workspace holding copies of the schema and cli packages' sources, this package's sources and
+ * A throwaway workspace holding copies of the packages' sources (schema, db, cli-kit, this one) and
  * the committed docs, so a test can edit the schema without touching the real tree. node_modules
  * keep their relative symlinks, which then resolve @agentstate/schema to the copy and everything
  * else to the real store through a linked root node_modules.
@@ -19,15 +18,17 @@ const tsx = join(packageDir, 'node_modules', '.bin', 'tsx');
 function copyWorkspace(): string {
   const root = tempDir();
   symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'));
+  cpSync(join(workspaceRoot, 'pnpm-workspace.yaml'), join(root, 'pnpm-workspace.yaml'));
   for (const [pkg, entries] of [
-    [schemaPackage, ['src', 'migrations', 'package.json', 'node_modules']],
-    [packageDir, ['src', 'package.json', 'node_modules']],
-    [cliPackage, ['src', 'package.json', 'node_modules']],
+    ['packages/schema', ['src', 'migrations', 'package.json', 'node_modules']],
+    ['packages/db', ['src', 'test', 'package.json', 'node_modules']],
+    ['packages/cli-kit', ['src', 'package.json', 'node_modules']],
+    ['apps/cli', ['src', 'package.json', 'node_modules']],
   ] as const) {
-    const target = join(root, 'packages', basename(pkg));
+    const target = join(root, pkg);
     mkdirSync(target, { recursive: true });
     for (const entry of entries) {
-      cpSync(join(pkg, entry), join(target, entry), {
+      cpSync(join(workspaceRoot, pkg, entry), join(target, entry), {
         recursive: true,
         verbatimSymlinks: true,
         filter: (source) => !/[/\\]\.vite(-temp)?$/.test(source),
@@ -39,8 +40,8 @@ function copyWorkspace(): string {
 }
 
 function cli(root: string, args: string[]) {
-  const result = spawnSync(tsx, ['src/cli/main.ts', ...args], {
-    cwd: join(root, 'packages', 'db'),
+  const result = spawnSync(tsx, ['src/main.ts', ...args], {
+    cwd: join(root, 'apps', 'cli'),
     encoding: 'utf8',
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };

@@ -5,15 +5,12 @@ import { databaseNames, parseRow, type DatabaseName } from '@agentstate/schema';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/index.ts';
-import { databaseTables } from '../src/schema-info/tables.ts';
-import { tableZodSchemas } from '../src/schema-info/zod-schemas.ts';
-import { freePositions } from '../src/seed/free-positions.ts';
-import { seedDatabase, seeders } from '../src/seed/seed-database.ts';
-import { SEED_EPOCH_MS } from '../src/seed/table-writer.ts';
-import { errorLines, runCli } from './helpers/cli.ts';
-import { Database, packageDir, tempDir } from './helpers/fixtures.ts';
-import { snapshotRows } from './helpers/original-tools.ts';
+import { openDatabase } from '@agentstate/db';
+import { databaseTables, tableZodSchemas } from '@agentstate/schema/introspect';
+import { freePositions, seedDatabase, SEED_EPOCH_MS } from '@agentstate/schema/seed-kit';
+import { definitionOf } from '@agentstate/schema';
+import { errorLines, runCli, cliPackageDir } from './helpers/cli.ts';
+import { Database, tempDir, snapshotRows } from '@agentstate/db/testing';
 
 /** Tables whose keys are a fixed set of settings: appending leaves them as they are. */
 const SETTINGS: Partial<Record<DatabaseName, string>> = {
@@ -135,7 +132,7 @@ describe('seedDatabase --append', () => {
         }),
       ).toThrow(/UNIQUE constraint failed: output_logs\.content/);
       // Runs, rounds and agents were written before the logs failed, and are gone again.
-      const plan = seeders.multishot.plan(30_000, true);
+      const plan = definitionOf('multishot').seeder.plan(30_000, true);
       expect(progress.at(-1)).toBe(plan.runs! + plan.rounds! + plan.agents!);
       expect(progress.at(-1)).toBeGreaterThan(0);
       expect(counts(handle.sqlite, 'multishot')).toEqual(before);
@@ -217,7 +214,7 @@ describe('pnpm db:seed --append', () => {
       [
         '--import',
         'tsx',
-        'src/cli/main.ts',
+        'src/main.ts',
         'seed',
         '--db',
         'pokecode',
@@ -227,7 +224,7 @@ describe('pnpm db:seed --append', () => {
         '400000',
         '--append',
       ],
-      { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: cliPackageDir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.once('exit', (_code, signal) => resolve(signal)),

@@ -15,13 +15,16 @@ import {
 import { join, relative } from 'node:path';
 import type { DatabaseName } from '@agentstate/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/index.ts';
-import { backupDatabase } from '../src/maintenance/backup-database.ts';
-import { restoreDatabase, RestoreRefusedError } from '../src/maintenance/restore-database.ts';
-import { seedDatabase } from '../src/seed/seed-database.ts';
+import { openDatabase, backupDatabase, restoreDatabase, RestoreRefusedError } from '@agentstate/db';
+import { seedDatabase } from '@agentstate/schema/seed-kit';
 import { errorLines, runCli, unprivilegedPrefix } from './helpers/cli.ts';
-import { Database, makeTempDir, tempDir } from './helpers/fixtures.ts';
-import { buildOriginalDatabase, sha256File } from './helpers/original-tools.ts';
+import {
+  Database,
+  makeTempDir,
+  tempDir,
+  buildOriginalDatabase,
+  sha256File,
+} from '@agentstate/db/testing';
 
 async function seededFile(name: DatabaseName, path: string, rows = 300): Promise<string> {
   const handle = await openDatabase(name, { path, migrate: { log: () => {} } });
