@@ -4,6 +4,7 @@ import { registerCheck } from './check.ts';
 import { registerDocsCommand } from './docs.ts';
 import { registerGenerate } from './generate.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerNew } from './new.ts';
 import { registerPruneCommand } from './prune.ts';
 import { registerPush } from './push.ts';
 import { registerReplicasCommand } from './replicas.ts';
@@ -14,6 +15,7 @@ import { registerStatus } from './status.ts';
 
 /** Every `db:*` command, in the order `--help` lists them. Add a command by adding its module here. */
 export const commands: Array<(program: Command) => void> = [
+  registerNew,
   registerGenerate,
   registerCheck,
   registerMigrate,

@@ -1,5 +1,10 @@
-// The typed clients of the five databases, and what they share.
-import type { DatabaseName } from '../database-names.ts';
+// The typed clients of the databases, and what they share.
+import type { DatabaseName } from '@agentstate/schema';
+import { dipeo } from '@agentstate/schema/dipeo';
+import { engine } from '@agentstate/schema/engine';
+import { mcpmaker } from '@agentstate/schema/mcpmaker';
+import { multishot } from '@agentstate/schema/multishot';
+import { pokecode } from '@agentstate/schema/pokecode';
 import type { ClientOptions, ClientTarget } from './shared/connection.ts';
 import { createDipeoClient, type DipeoClient, type DipeoClientOptions } from './dipeo/client.ts';
 import {
@@ -7,6 +12,7 @@ import {
   type EngineClient,
   type EngineClientOptions,
 } from './engine/client.ts';
+import { createTablesClient, type TablesClient } from './generic/tables-client.ts';
 import { createMcpmakerClient, type McpmakerClient } from './mcpmaker/client.ts';
 import { createMultishotClient, type MultishotClient } from './multishot/client.ts';
 import {
@@ -15,42 +21,57 @@ import {
   type PokecodeClientOptions,
 } from './pokecode/client.ts';
 
-export interface Clients {
-  mcpmaker: McpmakerClient;
-  multishot: MultishotClient;
-  dipeo: DipeoClient;
-  pokecode: PokecodeClient;
-  engine: EngineClient;
+/** A client written by hand for one database, with the operations of its original tool. */
+interface HandMadeClient<N extends DatabaseName, C, O extends ClientOptions> {
+  name: N;
+  create: (target: ClientTarget, options?: O) => C;
 }
+const handMade = <N extends DatabaseName, C, O extends ClientOptions>(
+  definition: { name: N },
+  create: (target: ClientTarget, options?: O) => C,
+): HandMadeClient<N, C, O> => ({ name: definition.name, create });
 
+/** The databases that have a client of their own; every other one gets a TablesClient. */
+const handMadeClients = [
+  handMade(mcpmaker, createMcpmakerClient),
+  handMade(multishot, createMultishotClient),
+  handMade(dipeo, createDipeoClient),
+  handMade(pokecode, createPokecodeClient),
+  handMade(engine, createEngineClient),
+] as const;
+type HandMade<N extends DatabaseName> = Extract<(typeof handMadeClients)[number], { name: N }>;
+
+/** The client `createClient(name, …)` gives: the database's own, else a TablesClient. */
+export type ClientOf<N extends DatabaseName> = [HandMade<N>] extends [never]
+  ? TablesClient<N>
+  : ReturnType<HandMade<N>['create']>;
 /** The options each client takes: the shared ones, and its own (a dipeo `timeZone`, ...). */
-export interface ClientOptionsOf {
-  mcpmaker: ClientOptions;
-  multishot: ClientOptions;
-  dipeo: DipeoClientOptions;
-  pokecode: PokecodeClientOptions;
-  engine: EngineClientOptions;
-}
-
-const factories: {
-  [N in DatabaseName]: (target: ClientTarget, options?: ClientOptionsOf[N]) => Clients[N];
-} = {
-  mcpmaker: createMcpmakerClient,
-  multishot: createMultishotClient,
-  dipeo: createDipeoClient,
-  pokecode: createPokecodeClient,
-  engine: createEngineClient,
-};
+export type ClientOptionsFor<N extends DatabaseName> = [HandMade<N>] extends [never]
+  ? ClientOptions
+  : NonNullable<Parameters<HandMade<N>['create']>[1]>;
 
 /** The typed client of database `name` over an opened database (statements prepared once). */
 export function createClient<N extends DatabaseName>(
   name: N,
   target: ClientTarget,
-  options?: ClientOptionsOf[N],
-): Clients[N] {
-  return factories[name](target, options) as Clients[N];
+  options?: ClientOptionsFor<N>,
+): ClientOf<N> {
+  const own = handMadeClients.find((client) => client.name === name) as
+    | HandMadeClient<N, ClientOf<N>, ClientOptionsFor<N>>
+    | undefined;
+  return own
+    ? own.create(target, options)
+    : (createTablesClient(name, target, options) as ClientOf<N>);
 }
 
+export {
+  createTablesClient,
+  LIST_LIMIT_MAX,
+  type ListOptions,
+  type PrimaryKeyOf,
+  type TableClient,
+  type TablesClient,
+} from './generic/tables-client.ts';
 export {
   createDipeoClient,
   createEngineClient,

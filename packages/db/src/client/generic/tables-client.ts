@@ -1,0 +1,219 @@
+import {
+  definitionOf,
+  parseRow,
+  type DatabaseName,
+  type DefinitionOf,
+  type NewRowOf,
+  type RowOf,
+  type RowSchemas,
+  type SecretColumn,
+} from '@agentstate/schema';
+import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { clientContext, type ClientOptions, type ClientTarget } from '../shared/connection.ts';
+import { constraintError } from '../shared/constraints.ts';
+import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
+import { columnError, NotFoundError } from '../shared/errors.ts';
+import type { SecretBox } from '../shared/secrets.ts';
+
+/** The most rows one `list` returns. */
+export const LIST_LIMIT_MAX = 10_000;
+
+type Columns<S extends RowSchemas> = S['table']['_']['columns'];
+/** TypeScript keys of the columns declared `.primaryKey()`. */
+type PrimaryKeys<S extends RowSchemas> = {
+  [K in keyof Columns<S>]: Columns<S>[K] extends { _: { isPrimaryKey: true } } ? K : never;
+}[keyof Columns<S>];
+/** A row's primary key: its `.primaryKey()` column(s), or (a composite key) the key's columns. */
+export type PrimaryKeyOf<S extends RowSchemas> = [PrimaryKeys<S>] extends [never]
+  ? Partial<RowOf<S>>
+  : Pick<RowOf<S>, PrimaryKeys<S> & keyof RowOf<S>>;
+
+export interface ListOptions<Row> {
+  /** Rows whose columns equal these values (`null` matches NULL). */
+  where?: Partial<Row>;
+  orderBy?: keyof Row & string;
+  direction?: 'asc' | 'desc';
+  /** Default 100, at most LIST_LIMIT_MAX. */
+  limit?: number;
+  offset?: number;
+}
+
+/** Every operation on one table, each one statement (so atomic), validated by its row schemas. */
+export interface TableClient<S extends RowSchemas> {
+  /** Validates the row (`insert` schema), writes it and returns it as stored. */
+  insert(row: NewRowOf<S>): RowOf<S>;
+  get(key: PrimaryKeyOf<S>): RowOf<S> | undefined;
+  list(options?: ListOptions<RowOf<S>>): RowOf<S>[];
+  /** Applies a partial change (`update` schema); NotFoundError when no row has the key. */
+  update(key: PrimaryKeyOf<S>, patch: Partial<NewRowOf<S>>): RowOf<S>;
+  /** Whether a row was deleted. */
+  delete(key: PrimaryKeyOf<S>): boolean;
+  count(where?: Partial<RowOf<S>>): number;
+}
+
+/** The client of a database with no hand-made one: a TableClient per table, by SQL name. */
+export type TablesClient<N extends DatabaseName> = {
+  readonly [T in keyof DefinitionOf<N>['rows']]: DefinitionOf<N>['rows'][T] extends RowSchemas
+    ? TableClient<DefinitionOf<N>['rows'][T]>
+    : never;
+} & {
+  /** The connection, for a transaction spanning several operations (`sqlite.transaction`). */
+  readonly sqlite: Database.Database;
+};
+
+/** A client for every table of a database, from its definition alone. */
+export function createTablesClient<N extends DatabaseName>(
+  name: N,
+  target: ClientTarget,
+  options: ClientOptions = {},
+): TablesClient<N> {
+  const ctx = clientContext(target, options);
+  const definition = definitionOf(name);
+  const tables: Record<string, unknown> = { sqlite: ctx.sqlite };
+  for (const [table, schemas] of Object.entries(definition.rows as Record<string, RowSchemas>)) {
+    const secrets = (definition.secrets ?? []).filter((s: SecretColumn) => s.table === table);
+    tables[table] = tableClient(name, ctx.sqlite, schemas, secrets, ctx.secrets);
+  }
+  return tables as TablesClient<N>;
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function tableClient(
+  database: DatabaseName,
+  sqlite: Database.Database,
+  schemas: RowSchemas,
+  secrets: readonly SecretColumn[],
+  box: SecretBox,
+): TableClient<RowSchemas> {
+  const { table } = schemas;
+  const name = getTableName(table);
+  const columns = getTableColumns(table) as Record<string, { name: string; primary: boolean }>;
+  const sqlName = (key: string) => {
+    const column = columns[key];
+    if (!column) columnError(name, key, 'no such column');
+    return column.name;
+  };
+  const primaryKey = Object.keys(columns).filter((key) => columns[key]?.primary);
+  const toRow = rowMapper(table);
+  const insert = inserter(sqlite, table);
+
+  // Secret columns are sealed on the way in and opened on the way out, bound to where they live.
+  const secretFor = (stored: Record<string, unknown>) =>
+    secrets.filter(
+      (s) => !s.keys || s.keys.values.includes(String(stored[s.keys.column] as string)),
+    );
+  const context = (s: SecretColumn, stored: Record<string, unknown>) =>
+    `${database}.${name}.${s.keys ? String(stored[s.keys.column] as string) : s.column}`;
+  const seal = (stored: Record<string, unknown>) => {
+    for (const s of secretFor(stored)) {
+      const value = stored[s.column];
+      if (typeof value === 'string') stored[s.column] = box.seal(value, context(s, stored));
+    }
+    return stored;
+  };
+  const read = (stored: Record<string, unknown> | undefined) => {
+    if (!stored) return undefined;
+    for (const s of secretFor(stored)) {
+      const value = stored[s.column];
+      if (typeof value === 'string') stored[s.column] = box.open(value, context(s, stored));
+    }
+    return toRow(stored) as RowOf<RowSchemas>;
+  };
+
+  const condition = (values: Record<string, unknown>, params: unknown[]) => {
+    const stored = toDriverRow(database, table, values);
+    const parts = Object.keys(values).map((key) => {
+      const column = sqlName(key);
+      if (values[key] === null) return `${quote(column)} IS NULL`;
+      params.push(stored[column]);
+      return `${quote(column)} = ?`;
+    });
+    return parts.length > 0 ? parts.join(' AND ') : '1';
+  };
+  const keyCondition = (key: Record<string, unknown>, params: unknown[]) => {
+    const keys = primaryKey.length > 0 ? primaryKey : Object.keys(key);
+    for (const k of keys) {
+      if (key[k] === undefined || key[k] === null) columnError(name, sqlName(k), 'the key is needed');
+    }
+    return condition(Object.fromEntries(keys.map((k) => [k, key[k]])), params);
+  };
+  const keyText = (key: Record<string, unknown>) => JSON.stringify(Object.values(key).join(':'));
+
+  return {
+    insert(row) {
+      const parsed = parseRow(table as Table, schemas.insert, row) as Record<string, unknown>;
+      return read(insert(seal(toDriverRow(database, table, parsed)))) as RowOf<RowSchemas>;
+    },
+    get(key) {
+      const params: unknown[] = [];
+      const where = keyCondition(key as Record<string, unknown>, params);
+      const stored = sqlite.prepare(`SELECT * FROM ${quote(name)} WHERE ${where}`).get(...params);
+      return read(stored as Record<string, unknown> | undefined);
+    },
+    list(options = {}) {
+      const limit = options.limit ?? 100;
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX) {
+        columnError(name, '', `limit: expected a whole number from 1 to ${LIST_LIMIT_MAX}`);
+      }
+      const offset = options.offset ?? 0;
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        columnError(name, '', 'offset: expected a whole number ≥ 0');
+      }
+      const params: unknown[] = [];
+      const where = condition((options.where ?? {}) as Record<string, unknown>, params);
+      const order = options.orderBy
+        ? `${quote(sqlName(options.orderBy))} ${options.direction === 'desc' ? 'DESC' : 'ASC'}, rowid`
+        : 'rowid';
+      const rows = sqlite
+        .prepare(
+          `SELECT * FROM ${quote(name)} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        )
+        .all(...params, limit, offset) as Array<Record<string, unknown>>;
+      return rows.map((stored) => read(stored) as RowOf<RowSchemas>);
+    },
+    update(key, patch) {
+      const parsed = parseRow(table as Table, schemas.update, patch) as Record<string, unknown>;
+      const params: unknown[] = [];
+      const stored = seal(toDriverRow(database, table, parsed));
+      const set = Object.keys(stored).map((column) => {
+        params.push(stored[column]);
+        return `${quote(column)} = ?`;
+      });
+      const where = keyCondition(key as Record<string, unknown>, params);
+      if (set.length === 0) {
+        const row = this.get(key);
+        if (!row) throw new NotFoundError(name, keyText(key as Record<string, unknown>));
+        return row;
+      }
+      let updated: Record<string, unknown> | undefined;
+      try {
+        updated = sqlite
+          .prepare(`UPDATE ${quote(name)} SET ${set.join(', ')} WHERE ${where} RETURNING *`)
+          .get(...params) as Record<string, unknown> | undefined;
+      } catch (error) {
+        throw constraintError(sqlite, name, stored, error);
+      }
+      if (!updated) throw new NotFoundError(name, keyText(key as Record<string, unknown>));
+      return read(updated) as RowOf<RowSchemas>;
+    },
+    delete(key) {
+      const params: unknown[] = [];
+      const where = keyCondition(key as Record<string, unknown>, params);
+      try {
+        return sqlite.prepare(`DELETE FROM ${quote(name)} WHERE ${where}`).run(...params).changes > 0;
+      } catch (error) {
+        throw constraintError(sqlite, name, {}, error);
+      }
+    },
+    count(where) {
+      const params: unknown[] = [];
+      const condition_ = condition((where ?? {}) as Record<string, unknown>, params);
+      return sqlite
+        .prepare(`SELECT count(*) FROM ${quote(name)} WHERE ${condition_}`)
+        .pluck()
+        .get(...params) as number;
+    },
+  };
+}
