@@ -1,4 +1,4 @@
-import { getTableName, is, type Table } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, type Table } from 'drizzle-orm';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { EmbeddedMigration } from './migrations.ts';
 import type { RowSchemas } from './row-schemas.ts';
@@ -155,9 +155,5 @@ export function defineDatabase<
 }
 
 function columnNames(table: Table): Set<string> {
-  return new Set(
-    Object.values(table as unknown as Record<string, { name?: unknown }>)
-      .map((column) => column.name)
-      .filter((name): name is string => typeof name === 'string'),
-  );
+  return new Set(Object.values(getTableColumns(table)).map((column) => column.name));
 }

@@ -17,7 +17,8 @@ export interface TableSpec {
 
 const NOW = "datetime('now')";
 
-export const seedSpecs: Record<DatabaseName, Record<string, TableSpec>> = {
+/** The databases the seed documents specify (a database added later has none). */
+export const seedSpecs: Partial<Record<DatabaseName, Record<string, TableSpec>>> = {
   mcpmaker: {
     sessions: {
       columns: {

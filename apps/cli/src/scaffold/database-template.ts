@@ -77,7 +77,7 @@ export const itemRows = rowSchemas(items, { details: () => itemDetailsSchema });
 export type Item = RowOf<typeof itemRows>;
 export type NewItem = NewRowOf<typeof itemRows>;
 `,
-    'seed.ts': `import { type DatabaseSeeder, DAY, sentence, spread } from '../seed-kit/index.ts';
+    'seed.ts': `import { type DatabaseSeeder, DAY, sentence, spread } from '../seed-kit/recipe.ts';
 import { itemKinds } from './constants.ts';
 import { items } from './items.ts';
 

@@ -6,20 +6,12 @@ import { mcpmaker } from '@agentstate/schema/mcpmaker';
 import { multishot } from '@agentstate/schema/multishot';
 import { pokecode } from '@agentstate/schema/pokecode';
 import type { ClientOptions, ClientTarget } from './shared/connection.ts';
-import { createDipeoClient, type DipeoClient, type DipeoClientOptions } from './dipeo/client.ts';
-import {
-  createEngineClient,
-  type EngineClient,
-  type EngineClientOptions,
-} from './engine/client.ts';
+import { createDipeoClient, type DipeoClient } from './dipeo/client.ts';
+import { createEngineClient, type EngineClient } from './engine/client.ts';
 import { createTablesClient, type TablesClient } from './generic/tables-client.ts';
 import { createMcpmakerClient, type McpmakerClient } from './mcpmaker/client.ts';
 import { createMultishotClient, type MultishotClient } from './multishot/client.ts';
-import {
-  createPokecodeClient,
-  type PokecodeClient,
-  type PokecodeClientOptions,
-} from './pokecode/client.ts';
+import { createPokecodeClient, type PokecodeClient } from './pokecode/client.ts';
 
 /** A client written by hand for one database, with the operations of its original tool. */
 interface HandMadeClient<N extends DatabaseName, C, O extends ClientOptions> {
@@ -57,8 +49,7 @@ export function createClient<N extends DatabaseName>(
   options?: ClientOptionsFor<N>,
 ): ClientOf<N> {
   const own = handMadeClients.find((client) => client.name === name) as
-    | HandMadeClient<N, ClientOf<N>, ClientOptionsFor<N>>
-    | undefined;
+    HandMadeClient<N, ClientOf<N>, ClientOptionsFor<N>> | undefined;
   return own
     ? own.create(target, options)
     : (createTablesClient(name, target, options) as ClientOf<N>);

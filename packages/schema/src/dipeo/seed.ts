@@ -1,4 +1,4 @@
-import * as dipeo from './index.ts';
+import * as dipeo from './schema.ts';
 import {
   allocate,
   type DatabaseSeeder,
@@ -7,7 +7,7 @@ import {
   models,
   sentence,
   spread,
-} from '../seed-kit/index.ts';
+} from '../seed-kit/recipe.ts';
 
 const { executions, messages, transitions } = dipeo;
 type Table = 'executions' | 'transitions' | 'messages';

@@ -1,4 +1,4 @@
-import * as engine from './index.ts';
+import * as engine from './schema.ts';
 import {
   allocate,
   type DatabaseSeeder,
@@ -11,7 +11,7 @@ import {
   sentence,
   spread,
   task,
-} from '../seed-kit/index.ts';
+} from '../seed-kit/recipe.ts';
 
 const {
   contactTags,

@@ -1,4 +1,5 @@
-import * as mcpmaker from './index.ts';
+import * as mcpmaker from './schema.ts';
+import type { WorkflowStep } from './shapes.ts';
 import {
   allocate,
   type DatabaseSeeder,
@@ -9,7 +10,7 @@ import {
   sites,
   spread,
   task,
-} from '../seed-kit/index.ts';
+} from '../seed-kit/recipe.ts';
 
 const { config, playbackLogs, sessions, workflowSessions, workflows } = mcpmaker;
 type Table = 'config' | 'workflows' | 'sessions' | 'workflow_sessions' | 'playback_logs';
@@ -170,7 +171,7 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
 };
 
 function workflowDefinition(r: Random, name: string, host: string, recordings: number) {
-  const step = (order: number, popup: boolean): mcpmaker.WorkflowStep => ({
+  const step = (order: number, popup: boolean): WorkflowStep => ({
     order,
     description: sentence(r, 1, 6),
     domAction: {

@@ -1,5 +1,5 @@
-import * as multishot from './index.ts';
-import { type DatabaseSeeder, DAY, MINUTE, sentence, spread, task } from '../seed-kit/index.ts';
+import * as multishot from './schema.ts';
+import { type DatabaseSeeder, DAY, MINUTE, sentence, spread, task } from '../seed-kit/recipe.ts';
 
 const { agents, credentials, outputLogs, rounds, runs } = multishot;
 type Table = 'credentials' | 'runs' | 'rounds' | 'agents' | 'output_logs';

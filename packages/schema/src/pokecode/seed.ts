@@ -1,4 +1,4 @@
-import * as pokecode from './index.ts';
+import * as pokecode from './schema.ts';
 import {
   allocate,
   type DatabaseSeeder,
@@ -9,7 +9,7 @@ import {
   sentence,
   spread,
   tools,
-} from '../seed-kit/index.ts';
+} from '../seed-kit/recipe.ts';
 
 const { devices, jobQueue, sessionMessages, sessions } = pokecode;
 type Table = 'sessions' | 'job_queue' | 'session_messages' | 'devices';

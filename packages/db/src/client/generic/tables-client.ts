@@ -3,13 +3,13 @@ import {
   parseRow,
   type DatabaseName,
   type DefinitionOf,
-  type NewRowOf,
   type RowOf,
   type RowSchemas,
   type SecretColumn,
 } from '@agentstate/schema';
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
+import type { z } from 'zod';
 import { clientContext, type ClientOptions, type ClientTarget } from '../shared/connection.ts';
 import { constraintError } from '../shared/constraints.ts';
 import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
@@ -42,11 +42,11 @@ export interface ListOptions<Row> {
 /** Every operation on one table, each one statement (so atomic), validated by its row schemas. */
 export interface TableClient<S extends RowSchemas> {
   /** Validates the row (`insert` schema), writes it and returns it as stored. */
-  insert(row: NewRowOf<S>): RowOf<S>;
+  insert(row: z.input<S['insert']>): RowOf<S>;
   get(key: PrimaryKeyOf<S>): RowOf<S> | undefined;
   list(options?: ListOptions<RowOf<S>>): RowOf<S>[];
   /** Applies a partial change (`update` schema); NotFoundError when no row has the key. */
-  update(key: PrimaryKeyOf<S>, patch: Partial<NewRowOf<S>>): RowOf<S>;
+  update(key: PrimaryKeyOf<S>, patch: z.input<S['update']>): RowOf<S>;
   /** Whether a row was deleted. */
   delete(key: PrimaryKeyOf<S>): boolean;
   count(where?: Partial<RowOf<S>>): number;
@@ -89,7 +89,19 @@ function tableClient(
 ): TableClient<RowSchemas> {
   const { table } = schemas;
   const name = getTableName(table);
-  const columns = getTableColumns(table) as Record<string, { name: string; primary: boolean }>;
+  const columns = getTableColumns(table) as Record<
+    string,
+    { name: string; primary: boolean; defaultFn?: () => unknown; onUpdateFn?: () => unknown }
+  >;
+  // What drizzle's query builder fills in: `$defaultFn` on insert, `$onUpdateFn` on update.
+  const filled = (row: object, fill: 'defaultFn' | 'onUpdateFn') => {
+    const out: Record<string, unknown> = { ...row };
+    for (const [key, column] of Object.entries(columns)) {
+      const fn = column[fill];
+      if (fn && out[key] === undefined) out[key] = fn();
+    }
+    return out;
+  };
   const sqlName = (key: string) => {
     const column = columns[key];
     if (!column) columnError(name, key, 'no such column');
@@ -135,7 +147,8 @@ function tableClient(
   const keyCondition = (key: Record<string, unknown>, params: unknown[]) => {
     const keys = primaryKey.length > 0 ? primaryKey : Object.keys(key);
     for (const k of keys) {
-      if (key[k] === undefined || key[k] === null) columnError(name, sqlName(k), 'the key is needed');
+      if (key[k] === undefined || key[k] === null)
+        columnError(name, sqlName(k), 'the key is needed');
     }
     return condition(Object.fromEntries(keys.map((k) => [k, key[k]])), params);
   };
@@ -143,7 +156,10 @@ function tableClient(
 
   return {
     insert(row) {
-      const parsed = parseRow(table as Table, schemas.insert, row) as Record<string, unknown>;
+      const parsed = parseRow(table as Table, schemas.insert, filled(row, 'defaultFn')) as Record<
+        string,
+        unknown
+      >;
       return read(insert(seal(toDriverRow(database, table, parsed)))) as RowOf<RowSchemas>;
     },
     get(key) {
@@ -167,14 +183,16 @@ function tableClient(
         ? `${quote(sqlName(options.orderBy))} ${options.direction === 'desc' ? 'DESC' : 'ASC'}, rowid`
         : 'rowid';
       const rows = sqlite
-        .prepare(
-          `SELECT * FROM ${quote(name)} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
-        )
+        .prepare(`SELECT * FROM ${quote(name)} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .all(...params, limit, offset) as Array<Record<string, unknown>>;
       return rows.map((stored) => read(stored) as RowOf<RowSchemas>);
     },
     update(key, patch) {
-      const parsed = parseRow(table as Table, schemas.update, patch) as Record<string, unknown>;
+      const parsed = parseRow(
+        table as Table,
+        schemas.update,
+        Object.keys(patch).length > 0 ? filled(patch, 'onUpdateFn') : patch,
+      ) as Record<string, unknown>;
       const params: unknown[] = [];
       const stored = seal(toDriverRow(database, table, parsed));
       const set = Object.keys(stored).map((column) => {
@@ -202,7 +220,9 @@ function tableClient(
       const params: unknown[] = [];
       const where = keyCondition(key as Record<string, unknown>, params);
       try {
-        return sqlite.prepare(`DELETE FROM ${quote(name)} WHERE ${where}`).run(...params).changes > 0;
+        return (
+          sqlite.prepare(`DELETE FROM ${quote(name)} WHERE ${where}`).run(...params).changes > 0
+        );
       } catch (error) {
         throw constraintError(sqlite, name, {}, error);
       }
