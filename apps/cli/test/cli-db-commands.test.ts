@@ -59,8 +59,11 @@ describe('--help', () => {
     const d = dirs();
     const run = cli([...command, '--help'], d);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: agentstate-db/);
-    if (command.length === 0) expect(run.stdout).toMatch(/migrate[\s\S]*status[\s\S]*push/);
+    expect(run.stdout).toMatch(/^Usage: agentstate /);
+    if (command.length === 0)
+      expect(run.stdout).toMatch(
+        /new[\s\S]*generate[\s\S]*check[\s\S]*migrate[\s\S]*status[\s\S]*push/,
+      );
     else expect(run.stdout).toContain('--db <name>');
     if (command[0] === 'push') expect(run.stdout).toContain('--force');
     if (command[0] === 'status') expect(run.stdout).toContain('--json');

@@ -15,6 +15,7 @@ describe('every root db:* script reaches its command', () => {
   it('covers the commands the README lists', () => {
     expect(scripts).toEqual(
       expect.arrayContaining([
+        'db:new',
         'db:generate',
         'db:check',
         'db:migrate',
@@ -32,7 +33,20 @@ describe('every root db:* script reaches its command', () => {
     );
   });
 
-  it.each(scripts)('pnpm -s %s --db nope: the one error line, exit code 2', (script) => {
+  it('pnpm -s db:new with a name that cannot be one: the one error line, exit code 2', () => {
+    const result = spawnSync('pnpm', ['-s', 'run', 'db:new', 'Not-A-Name'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'error: <name>: "Not-A-Name" is not a database name (lower-case letters, digits and _, starting with a letter)',
+    ]);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+  });
+
+  const withDb = scripts.filter((script) => script !== 'db:new');
+  it.each(withDb)('pnpm -s %s --db nope: the one error line, exit code 2', (script) => {
     const result = spawnSync('pnpm', ['-s', 'run', script, '--db', 'nope'], {
       cwd: root,
       encoding: 'utf8',

@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
-import { CliError } from '@agentstate/cli-kit';
+import { CliError, UsageError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
 import { invocationDir } from '../databases-option.ts';
-import { NewDatabaseError, scaffoldDatabase } from '../scaffold/new-database.ts';
+import { DATABASE_NAME, NewDatabaseError, scaffoldDatabase } from '../scaffold/new-database.ts';
 
 /** `db:new <name>`: a new database's folder, registered; every command works for it after it. */
 export function registerNew(program: Command): void {
@@ -15,6 +15,11 @@ export function registerNew(program: Command): void {
     )
     .argument('<name>', 'lower-case letters, digits and _ (folder, --db and env var name)')
     .action((name: string) => {
+      if (!DATABASE_NAME.test(name)) {
+        throw new UsageError(
+          `<name>: ${JSON.stringify(name)} is not a database name (lower-case letters, digits and _, starting with a letter)`,
+        );
+      }
       let files: string[];
       try {
         files = scaffoldDatabase(name);

@@ -8,7 +8,8 @@ export class NewDatabaseError extends Error {
   override readonly name = 'NewDatabaseError';
 }
 
-const NAME = /^[a-z][a-z0-9_]*$/;
+/** What a database may be called: it names a folder, a `--db` value and an env var. */
+export const DATABASE_NAME = /^[a-z][a-z0-9_]*$/;
 
 /**
  * Adds a database: writes its folder under `packages/schema/src/<name>/` and registers its
@@ -17,7 +18,7 @@ const NAME = /^[a-z][a-z0-9_]*$/;
  * Returns the files written.
  */
 export function scaffoldDatabase(name: string, root = schemaPackageDir): string[] {
-  if (!NAME.test(name)) {
+  if (!DATABASE_NAME.test(name)) {
     throw new NewDatabaseError(
       `${JSON.stringify(name)}: a database name is lower-case letters, digits and _, starting with a letter`,
     );
