@@ -86,11 +86,14 @@ describe('the launcher chain', () => {
   });
 
   it('reads real processes from /proc', async () => {
-    const child = spawn('sleep', ['60', 'x y'], { stdio: 'ignore' });
+    // An argument with a space, in a process that stays alive (`sleep 60 'x y'` exits at once on
+    // its bad argument, so it could be a zombie by the time it is read).
+    const script = 'setTimeout(() => {}, 60_000)';
+    const child = spawn(process.execPath, ['-e', script, 'x y'], { stdio: 'ignore' });
     try {
       const info = readProcess(child.pid as number);
       expect(info).toMatchObject({ pid: child.pid, parent: process.pid, exited: false });
-      expect(info?.argv).toEqual(['sleep', '60', 'x y']);
+      expect(info?.argv).toEqual([process.execPath, '-e', script, 'x y']);
       expect(info?.startTime).toMatch(/^\d+$/);
       expect(readProcess(process.pid)?.parent).toBe(process.ppid);
     } finally {

@@ -1,4 +1,4 @@
-import { CliError, launcherChain, watchLauncher } from '@agentstate/cli-kit';
+import { CliError, launcherChain, UsageError, watchLauncher } from '@agentstate/cli-kit';
 import { type Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { parseDuration } from '../duration.ts';
@@ -26,7 +26,7 @@ export function replicaOption(option: string, value: string) {
   try {
     return parseReplicaTarget(value, invocationDir());
   } catch (error) {
-    if (error instanceof ReplicaTargetError) throw new CliError(`${option}: ${error.message}`);
+    if (error instanceof ReplicaTargetError) throw new UsageError(`${option}: ${error.message}`);
     throw error;
   }
 }
@@ -78,7 +78,7 @@ export function registerReplicateCommand(program: Command): void {
         const target = replicaOption('--to', options.to);
         if (!existsSync(path)) {
           throw new CliError(
-            `${path} does not exist: nothing to replicate (pnpm db:migrate --db ${name} creates it)`,
+            `${path}: does not exist: nothing to replicate (pnpm db:migrate --db ${name} creates it)`,
           );
         }
         const sftpKeyPath = options.sftpKey ? userPath(options.sftpKey) : undefined;

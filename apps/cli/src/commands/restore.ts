@@ -71,13 +71,13 @@ export function registerRestoreCommand(program: Command): void {
             from: target,
             at,
             sftpKeyPath: options.sftpKey ? userPath(options.sftpKey) : undefined,
-            log: (line) => progressLine(`${line} …`),
+            log: (line) => console.error(`${line} …`),
           });
         } else {
           from = userPath(options.from ?? '');
           progressLine(`verifying ${from} …`);
           report = await withReplicationPaused(path, () => restoreDatabase(name, path, from), {
-            log: (line) => progressLine(`${line} …`),
+            log: (line) => console.error(`${line} …`),
           });
         }
         const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
