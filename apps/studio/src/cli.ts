@@ -17,7 +17,7 @@ export interface ParsedCommand {
 export function parseArguments(argv: readonly string[], cwd: string): ParsedCommand {
   const program = new Command('db:studio')
     .description(
-      'Browse an agentstate database: drizzle-kit studio behind a loopback guard, plus an offline browser of all five databases on the same port.',
+      'Browse an agentstate database: drizzle-kit studio behind a loopback guard, plus an offline browser of every database on the same port.',
     )
     .addOption(
       new Option('--db <name>', 'the database Drizzle Studio opens (migrated first)')
