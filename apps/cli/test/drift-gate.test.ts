@@ -61,13 +61,30 @@ describe('pnpm db:generate', () => {
     const file = join(root, 'packages', 'schema', 'src', 'multishot', 'credentials.ts');
     writeFileSync(
       file,
-      readFileSync(file, 'utf8').replace("value: text('value')", "secret: text('secret')"),
+      readFileSync(file, 'utf8').replace("integer('updated_at'", "integer('changed_at'"),
     );
     const before = listMigrations(root, 'multishot');
-    const result = run(root, 'generate', ['--db', 'multishot', '--name', 'rename_value']);
+    const result = run(root, 'generate', ['--db', 'multishot', '--name', 'rename_updated_at']);
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('drizzle-kit needs an answer to a prompt');
     expect(listMigrations(root, 'multishot')).toEqual(before);
+  });
+
+  it('names the piece a definition lost, in one line, when the schema no longer has it', () => {
+    const root = copyWorkspace();
+    const file = join(root, 'packages', 'schema', 'src', 'multishot', 'credentials.ts');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace("value: text('value')", "secret: text('secret')"),
+    );
+    const result = spawnSync(tsx, ['src/main.ts', 'check', '--db', 'multishot'], {
+      cwd: join(root, 'apps', 'cli'),
+      encoding: 'utf8',
+    });
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'error: defineDatabase("multishot"): secrets credentials.value: no such column',
+    ]);
+    expect(result.status).toBe(1);
   });
 
   it('rejects a migration name that is not snake_case', () => {

@@ -19,7 +19,7 @@ export function copyWorkspace(): string {
   symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'));
   cpSync(join(workspaceRoot, 'pnpm-workspace.yaml'), join(root, 'pnpm-workspace.yaml'));
   for (const [pkg, entries] of [
-    ['packages/schema', ['src', 'migrations', 'package.json', 'node_modules']],
+    ['packages/schema', ['src', 'migrations', 'drizzle.config.ts', 'package.json', 'node_modules']],
     ['packages/db', ['src', 'test', 'package.json', 'node_modules']],
     ['packages/cli-kit', ['src', 'package.json', 'node_modules']],
     ['apps/cli', ['src', 'package.json', 'node_modules']],
