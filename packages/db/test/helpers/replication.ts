@@ -106,15 +106,20 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Waits until `check` holds, polling; throws with `what` after `timeoutMs`. */
+/**
+ * Waits until `check` holds, polling; throws with `what` after `timeoutMs`. `what` may be a
+ * function, so the message shows the output as it was at the deadline, not at the call.
+ */
 export async function eventually(
   check: () => boolean,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
