@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: 'test-output/vitest-results.json' }]],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Most tests run the CLI several times as separate processes; a shared CI machine is slow.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });
