@@ -93,16 +93,24 @@ export function registerReplicateCommand(program: Command): void {
           sftpKeyPath,
           retentionMs: options.retention,
         });
-        console.log(
-          `replicating ${name} ${path} → ${target.display} (Litestream, process group ${replication.processGroup}, every ${ms(interval)}); Ctrl-C stops`,
+        await runUntilStopped(replication, options.reportEvery ?? 10_000, () =>
+          console.log(
+            `replicating ${name} ${path} → ${target.display} (Litestream, process group ${replication.processGroup}, every ${ms(interval)}); Ctrl-C stops`,
+          ),
         );
-        await runUntilStopped(replication, options.reportEvery ?? 10_000);
       },
     );
 }
 
-/** Prints the replication's events and a lag line every `reportEveryMs`, until a signal stops it. */
-async function runUntilStopped(replication: Replication, reportEveryMs: number): Promise<void> {
+/**
+ * Prints the replication's events and a lag line every `reportEveryMs`, until a signal stops it.
+ * `announce` runs once the signal handlers are in place: whoever reads that line may signal at once.
+ */
+async function runUntilStopped(
+  replication: Replication,
+  reportEveryMs: number,
+  announce: () => void,
+): Promise<void> {
   let lags: number[] = [];
   let bytes = 0;
   let segments = 0;
@@ -162,5 +170,6 @@ async function runUntilStopped(replication: Replication, reportEveryMs: number):
       (launcher) => stop(`launcher pid ${launcher.pid} (${launcher.name}) exited`),
       launcherChain(),
     );
+    announce();
   });
 }
