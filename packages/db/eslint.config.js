@@ -1,3 +1,3 @@
-import base from '@agentstate/eslint-config';
+import agentstateConfig from '@agentstate/eslint-config';
 
-export default base;
+export default agentstateConfig(import.meta.dirname);

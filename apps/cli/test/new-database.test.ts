@@ -139,7 +139,7 @@ handle.close();
         encoding: 'utf8',
       });
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual({
+      expect(JSON.parse(run.stdout)).toEqual<Record<string, unknown>>({
         kind: 'task',
         tags: [],
         count: 2,

@@ -252,7 +252,7 @@ describe('reading writes nothing', () => {
     );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)[0].state).toBe('managed');
+    expect((JSON.parse(run.stdout) as [{ state: string }])[0].state).toBe('managed');
     expect(snapshotTree(dir)).toEqual(before);
   });
 
@@ -342,7 +342,7 @@ describe.skipIf(unprivileged.skip !== undefined)(
         );
         expect(run.stderr).toBe('');
         expect(run.status).toBe(0);
-        expect(JSON.parse(run.stdout)[0].state).toBe('managed');
+        expect((JSON.parse(run.stdout) as [{ state: string }])[0].state).toBe('managed');
         expect(snapshotTree(folder)).toEqual(before);
       } finally {
         chmodSync(folder, 0o755);

@@ -162,7 +162,7 @@ describe('pnpm db:seed --append', () => {
 
   it.each(databaseNames)(
     'with the default seed, twice, on %s: each adds the rows asked for',
-    async (name) => {
+    (name) => {
       const dir = tempDir();
       const path = join(dir, `${name}.db`);
       const first = cli(['--db', name, '--path', path, '--rows', '800'], dir);

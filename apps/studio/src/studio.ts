@@ -149,7 +149,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     path,
     host,
     port,
-    drizzleStudioUrl: drizzleKit ? `${DRIZZLE_STUDIO_ORIGIN}?${query}` : undefined,
+    drizzleStudioUrl: drizzleKit ? `${DRIZZLE_STUDIO_ORIGIN}?${query.toString()}` : undefined,
     browserUrl: `http://${urlHost(host === '0.0.0.0' || host === '::' ? DEFAULT_HOST : host)}:${port}/`,
     drizzleKit,
     drizzleKitExited: drizzleKit?.exited ?? new Promise<void>(() => {}),

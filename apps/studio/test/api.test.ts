@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPokecodeDatabase, SESSION_COUNT, sessionId, tempDir } from './helpers/fixture.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import type { Page, Row } from '../src/browser/rows.ts';
+import { startTestServer, type ErrorBody, type TestServer } from './helpers/server.ts';
 
 const temp = tempDir();
 let server: TestServer;
@@ -101,7 +102,7 @@ const badRequests: Array<[string, string]> = [
 
 describe('bad parameters get 400 and a message naming the parameter', () => {
   it.each(badRequests)('%s → 400 (%s)', async (path, parameter) => {
-    const answer = await server.get(path);
+    const answer = await server.get<ErrorBody>(path);
     expect(answer.status).toBe(400);
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(answer.headers['content-disposition']).toBeUndefined();
@@ -109,7 +110,7 @@ describe('bad parameters get 400 and a message naming the parameter', () => {
   });
 
   it('says what is wrong, with what was given', async () => {
-    const error = async (path: string) => (await server.get(path)).json.error as string;
+    const error = async (path: string) => (await server.get<ErrorBody>(path)).json.error;
     expect(await error(`${rows}?limit=abc`)).toBe(
       'limit: must be an integer from 1 to 500, not "abc"',
     );
@@ -140,29 +141,29 @@ describe('bad parameters get 400 and a message naming the parameter', () => {
   });
 
   it('serves the same endpoints when the parameters are right', async () => {
-    const first = await server.get(`${rows}?sort=id&dir=desc&limit=500`);
+    const first = await server.get<Page>(`${rows}?sort=id&dir=desc&limit=500`);
     expect(first.status).toBe(200);
     expect(first.json.rows).toHaveLength(SESSION_COUNT);
-    const page = await server.get(`${rows}?sort=id&limit=7`);
+    const page = await server.get<Page>(`${rows}?sort=id&limit=7`);
     expect(page.status).toBe(200);
-    const next = await server.get(`${rows}?sort=id&limit=7&after=${page.json.nextCursor}`);
+    const next = await server.get<Page>(`${rows}?sort=id&limit=7&after=${page.json.nextCursor}`);
     expect(next.status).toBe(200);
-    expect(next.json.rows[0].id).toBe(sessionId(8));
-    const filtered = await server.get(
+    expect(next.json.rows[0]?.id).toBe(sessionId(8));
+    const filtered = await server.get<Page>(
       `${rows}?filter=created_at:ge:2026-01-02&filter=is_working:eq:false&filter=message_count:gt:0`,
     );
     expect(filtered.status).toBe(200);
-    expect(filtered.json.rows.map((r: { id: string }) => r.id)).toEqual(
+    expect(filtered.json.rows.map((r) => r.id)).toEqual(
       Array.from({ length: 40 - 23 }, (_, i) => sessionId(24 + i)),
     );
-    expect((await server.get(`${row}?rowid=3`)).json.row.id).toBe(sessionId(3));
+    expect((await server.get<{ row: Row }>(`${row}?rowid=3`)).json.row.id).toBe(sessionId(3));
   });
 
   it('keeps 404 for what could exist but does not', async () => {
-    const missingRow = await server.get(`${row}?rowid=999999`);
+    const missingRow = await server.get<ErrorBody>(`${row}?rowid=999999`);
     expect(missingRow.status).toBe(404);
     expect(missingRow.json.error).toBe('pokecode.sessions: no such row');
-    const missingFile = await server.get('/api/databases/engine');
+    const missingFile = await server.get<ErrorBody>('/api/databases/engine');
     expect(missingFile.status).toBe(404);
     expect(missingFile.json.error).toMatch(/^engine: no file at .*absent\.db$/);
     expect((await server.get('/api/nothing')).status).toBe(404);

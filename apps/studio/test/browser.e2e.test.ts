@@ -268,7 +268,7 @@ describe('offline browser in Chromium', () => {
           .prepare(
             "SELECT * FROM sessions WHERE provider = 'codex-cli' ORDER BY name DESC, rowid DESC",
           )
-          .all() as Array<Record<string, unknown>>;
+          .all() as Array<Record<string, string | number | null>>;
       } finally {
         sqlite.close();
       }
@@ -281,7 +281,7 @@ describe('offline browser in Chromium', () => {
     ]);
     expect(csvDownload.suggestedFilename()).toBe('pokecode-sessions.csv');
     const csv = readFileSync(await csvDownload.path(), 'utf8');
-    const [header, ...records] = parse(csv, { relax_quotes: false }) as string[][];
+    const [header, ...records] = parse(csv, { relax_quotes: false });
     expect(records).toEqual(
       expected.map((row) =>
         (header ?? []).map((column) => (row[column] === null ? '' : String(row[column]))),
@@ -297,7 +297,7 @@ describe('offline browser in Chromium', () => {
     expect(exported).toEqual(
       expected.map((row) => ({
         ...row,
-        metadata: row.metadata === null ? null : JSON.parse(row.metadata as string),
+        metadata: row.metadata === null ? null : (JSON.parse(row.metadata as string) as unknown),
       })),
     );
   });

@@ -12,7 +12,7 @@ afterEach(() => {
 describe('the browser catalog', () => {
   it('reads a closed WAL file, refuses every write, and leaves no -wal or -shm once closed', async () => {
     const temp = tempDir();
-    cleanups.push(temp.remove);
+    cleanups.push(() => temp.remove());
     const path = join(temp.dir, 'pokecode.db');
     await createPokecodeDatabase(path);
     const listing = readdirSync(temp.dir).sort();

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPokecodeDatabase, SESSION_COUNT, tempDir } from './helpers/fixture.ts';
 import { eventually, http } from './helpers/processes.ts';
+import type { TableMeta } from '../src/browser/metadata.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 const temp = tempDir();
@@ -35,8 +36,8 @@ beforeAll(async () => {
   sqlite.close();
   server = await startTestServer({ pokecode: path });
   // The browser's column order: the schema's, not the file's (migrations append columns).
-  const table = await server.get('/api/databases/pokecode/tables/sessions');
-  columns = (table.json.columns as Array<{ name: string }>).map((column) => column.name);
+  const table = await server.get<TableMeta>('/api/databases/pokecode/tables/sessions');
+  columns = table.json.columns.map((column) => column.name);
 });
 afterAll(async () => {
   await server?.close();
@@ -44,12 +45,15 @@ afterAll(async () => {
 });
 
 /** The rows the database itself gives for a view, for comparison with an export. */
-function databaseRows(where: string, orderBy: string): Array<Record<string, unknown>> {
+/** The sessions table's values: text and integers (no blobs). */
+type SessionRow = Record<string, string | number | null>;
+
+function databaseRows(where: string, orderBy: string): SessionRow[] {
   const sqlite = new Database(path, { readonly: true });
   try {
     return sqlite
       .prepare(`SELECT * FROM sessions WHERE ${where} ORDER BY ${orderBy}`)
-      .all() as Array<Record<string, unknown>>;
+      .all() as SessionRow[];
   } finally {
     sqlite.close();
   }
@@ -74,7 +78,7 @@ describe('CSV export of a view', () => {
     const records = parse(answer.body, {
       relax_quotes: false,
       record_delimiter: '\r\n',
-    }) as string[][];
+    });
     expect(records[0]).toEqual(columns);
     const expected = databaseRows(viewWhere, viewOrder);
     expect(expected.length).toBeGreaterThan(40);
@@ -138,7 +142,7 @@ describe('JSON export of a view', () => {
     const exported = JSON.parse(answer.body) as Array<Record<string, unknown>>;
     const expected = databaseRows(viewWhere, viewOrder).map((row) => ({
       ...row,
-      metadata: row.metadata === null ? null : JSON.parse(row.metadata as string),
+      metadata: row.metadata === null ? null : (JSON.parse(row.metadata as string) as unknown),
     }));
     expect(exported).toEqual(expected);
     expect(exported.find((row) => row.id === 't-lf')?.name).toBe('line 1\nline 2');

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProcess } from '@agentstate/cli-kit';
 import { createPokecodeDatabase, SESSION_COUNT, sessionId, tempDir } from './helpers/fixture.ts';
 import { eventually, processAlive, run, studioRoot } from './helpers/processes.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import type { SqlPage } from '../src/browser/sql-box.ts';
+import { startTestServer, type ErrorBody, type TestServer } from './helpers/server.ts';
 
 const temp = tempDir();
 const path = join(temp.dir, 'pokecode.db');
@@ -49,24 +50,24 @@ function runnersOf(parent: number): number[] {
 describe('the SQL box reads', () => {
   it('pages a result by offset, up to the row limit', async () => {
     const query = 'SELECT id, name FROM sessions ORDER BY id';
-    const first = await server.get(sqlPath(query));
+    const first = await server.get<SqlPage>(sqlPath(query));
     expect(first.status).toBe(200);
     expect(first.json.columns).toEqual(['id', 'name']);
     expect(first.json.rows).toHaveLength(50);
     expect(first.json.rows[0]).toEqual([sessionId(1), 'session 1']);
     expect(first.json).toMatchObject({ offset: 0, nextOffset: 50, rowLimitReached: false });
 
-    const second = await server.get(sqlPath(query, '&offset=50'));
+    const second = await server.get<SqlPage>(sqlPath(query, '&offset=50'));
     expect(second.json.rows[0]).toEqual([sessionId(51), 'session 51']);
     expect(second.json.rows.at(-1)).toEqual([sessionId(100), '100%_done 100']);
     // 120 rows, but the row limit is 100: no page after this one, and it says so.
     expect(second.json.nextOffset).toBeUndefined();
     expect(second.json).toMatchObject({ rowLimitReached: true, rowLimit: 100 });
 
-    const small = await server.get(
+    const small = await server.get<SqlPage>(
       sqlPath("SELECT id FROM sessions WHERE id <= 's060' ORDER BY id", '&offset=50&limit=20'),
     );
-    expect(small.json.rows.map((row: string[]) => row[0])).toEqual(
+    expect(small.json.rows.map((row) => row[0])).toEqual(
       Array.from({ length: 10 }, (_, i) => sessionId(51 + i)),
     );
     expect(small.json.nextOffset).toBeUndefined();
@@ -74,7 +75,7 @@ describe('the SQL box reads', () => {
   });
 
   it('keeps every column of a result, even with the same name, and shows blobs as their size', async () => {
-    const answer = await server.get(
+    const answer = await server.get<SqlPage>(
       sqlPath("SELECT 1 AS a, 'two' AS a, x'010203' AS b, NULL AS c"),
     );
     expect(answer.json.columns).toEqual(['a', 'a', 'b', 'c']);
@@ -82,13 +83,13 @@ describe('the SQL box reads', () => {
   });
 
   it('runs read-only PRAGMAs, EXPLAIN and joins', async () => {
-    const info = await server.get(sqlPath('PRAGMA table_info(job_queue)'));
+    const info = await server.get<SqlPage>(sqlPath('PRAGMA table_info(job_queue)'));
     expect(info.status).toBe(200);
     expect(info.json.rows.map((row: unknown[]) => row[1])).toContain('session_id');
     expect(
       (await server.get(sqlPath('EXPLAIN QUERY PLAN SELECT * FROM sessions WHERE id = 1'))).status,
     ).toBe(200);
-    const joined = await server.get(
+    const joined = await server.get<SqlPage>(
       sqlPath(
         'SELECT s.id, count(m.id) FROM sessions s JOIN session_messages m ON m.session_id = s.id GROUP BY s.id ORDER BY s.id',
       ),
@@ -97,19 +98,21 @@ describe('the SQL box reads', () => {
   });
 
   it('reports SQL errors as 400 with SQLite\u2019s message', async () => {
-    expect((await server.get(sqlPath('SELEC 1'))).json.error).toBe('q: near "SELEC": syntax error');
-    expect((await server.get(sqlPath('SELECT * FROM nope'))).json.error).toBe(
+    expect((await server.get<ErrorBody>(sqlPath('SELEC 1'))).json.error).toBe(
+      'q: near "SELEC": syntax error',
+    );
+    expect((await server.get<ErrorBody>(sqlPath('SELECT * FROM nope'))).json.error).toBe(
       'q: no such table: nope',
     );
-    expect((await server.get(sqlPath('SELECT 1; SELECT 2'))).json.error).toMatch(
+    expect((await server.get<ErrorBody>(sqlPath('SELECT 1; SELECT 2'))).json.error).toMatch(
       /^q: one statement at a time/,
     );
-    expect((await server.get(sqlPath('SELECT ?'))).json.error).toMatch(
+    expect((await server.get<ErrorBody>(sqlPath('SELECT ?'))).json.error).toMatch(
       /^q: Too few parameter values/,
     );
-    expect((await server.get(sqlPath("SELECT load_extension('/tmp/x.so')"))).json.error).toBe(
-      'q: not authorized',
-    );
+    expect(
+      (await server.get<ErrorBody>(sqlPath("SELECT load_extension('/tmp/x.so')"))).json.error,
+    ).toBe('q: not authorized');
   });
 });
 
@@ -141,7 +144,7 @@ describe('the SQL box refuses to write', () => {
   ];
 
   it.each(writes)('%s → 400, refused', async (statement) => {
-    const answer = await server.get(sqlPath(statement));
+    const answer = await server.get<ErrorBody>(sqlPath(statement));
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatch(
       /^q: [A-Z]+ is refused: the SQL box runs only statements that read and return rows/,
@@ -149,10 +152,10 @@ describe('the SQL box refuses to write', () => {
   });
 
   it('names the statement it refused', async () => {
-    expect((await server.get(sqlPath('  delete from sessions'))).json.error).toMatch(
+    expect((await server.get<ErrorBody>(sqlPath('  delete from sessions'))).json.error).toMatch(
       /^q: DELETE is refused/,
     );
-    expect((await server.get(sqlPath('/* x */ drop table devices'))).json.error).toMatch(
+    expect((await server.get<ErrorBody>(sqlPath('/* x */ drop table devices'))).json.error).toMatch(
       /^q: DROP is refused/,
     );
   });
@@ -172,14 +175,14 @@ describe('the SQL box refuses to write', () => {
 
 describe('the SQL box stops queries', () => {
   it('at the time limit, leaving no process behind', async () => {
-    const answer = await server.get(sqlPath(ENDLESS));
+    const answer = await server.get<ErrorBody>(sqlPath(ENDLESS));
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatch(/^q: stopped after 1 s, the SQL box's time limit/);
     expect(
       await eventually(() => server.sqlBox.runners === 0 && runnersOf(process.pid).length === 0),
     ).toBe(true);
     // And it still answers.
-    expect((await server.get(sqlPath('SELECT 42'))).json.rows).toEqual([[42]]);
+    expect((await server.get<SqlPage>(sqlPath('SELECT 42'))).json.rows).toEqual([[42]]);
   });
 
   it('when the client goes away, before the time limit', async () => {

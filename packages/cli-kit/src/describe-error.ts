@@ -118,16 +118,26 @@ function sqliteCause(code: string, message: string): string {
 function commanderMessage(error: Error): string {
   const message = error.message.replace(/^error: /, '');
   const option = /^option '([^']*)' argument '([^']*)' is invalid\.\s*([\s\S]*)$/.exec(message);
-  if (option) return `${optionName(option[1]!)}: ${valueCause(option[2]!, option[3]!)}`;
+  // Each pattern's groups always take part in a match: the defaults never apply.
+  if (option) {
+    const [, flags = '', value = '', cause = ''] = option;
+    return `${optionName(flags)}: ${valueCause(value, cause)}`;
+  }
   const env = /^option '[^']*' value '([^']*)' from env '([^']*)' is invalid\.\s*([\s\S]*)$/.exec(
     message,
   );
-  if (env) return `${env[2]}: ${valueCause(env[1]!, env[3]!)}`;
+  if (env) {
+    const [, value = '', variable = '', cause = ''] = env;
+    return `${variable}: ${valueCause(value, cause)}`;
+  }
   const argument =
     /^command-argument value '([^']*)' is invalid for argument '([^']*)'\.\s*([\s\S]*)$/.exec(
       message,
     );
-  if (argument) return `<${argument[2]}>: ${valueCause(argument[1]!, argument[3]!)}`;
+  if (argument) {
+    const [, value = '', name = '', cause = ''] = argument;
+    return `<${name}>: ${valueCause(value, cause)}`;
+  }
   return oneLine(message);
 }
 

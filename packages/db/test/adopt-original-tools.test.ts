@@ -8,12 +8,7 @@ import {
   databaseStatus,
   readLiveSchema,
 } from '../src/adopt/index.ts';
-import {
-  loadMigrations,
-  openDatabase,
-  readAppliedMigrations,
-  type DatabaseName,
-} from '../src/index.ts';
+import { loadMigrations, openDatabase, readAppliedMigrations } from '../src/index.ts';
 import { Database as SqliteDatabase, tempDir } from './helpers/fixtures.ts';
 import {
   buildOriginalDatabase,
@@ -386,7 +381,7 @@ describe.each(Object.keys(seeds) as Array<keyof typeof seeds>)(
     it('keeps every row and value, reaches the exact schema, records the migrations, and is a no-op the second time', async () => {
       const dir = tempDir();
       const path = buildOriginalDatabase(dir, tool, seeds[tool]);
-      const name = tool as DatabaseName;
+      const name = tool;
       const migrations = loadMigrations(name);
       const reader = new SqliteDatabase(path, { readonly: true });
       const before = snapshotRows(reader);

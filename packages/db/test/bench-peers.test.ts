@@ -97,7 +97,7 @@ describe('benchmark peers, installed on first need', () => {
     expect(again).toEqual({ code: 0, stderr: '' });
     expect(installs()).toBe(1);
 
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as object;
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, description: 'new' }));
     const changed = await install(dir).done;
     expect(changed.code).toBe(0);

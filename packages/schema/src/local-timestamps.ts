@@ -135,14 +135,26 @@ function intlZone(timeZone: string): Zone {
   /** Offset (wall - instant) at an instant, to the second, asked of Intl. */
   const offsetNow = (ms: number): number => {
     const seconds = Math.floor(ms / 1000) * 1000;
-    const f: Record<string, number> = {};
+    // Every field is in the format's parts; one missing would make the offset NaN, not a guess.
+    const nan = Number.NaN;
+    const f = { year: nan, month: nan, day: nan, hour: nan, minute: nan, second: nan };
     let bc = false;
     for (const part of format.formatToParts(seconds)) {
-      if (part.type === 'era') bc = part.value.startsWith('B');
-      else if (part.type !== 'literal') f[part.type] = Number(part.value);
+      switch (part.type) {
+        case 'era':
+          bc = part.value.startsWith('B');
+          break;
+        case 'year':
+        case 'month':
+        case 'day':
+        case 'hour':
+        case 'minute':
+        case 'second':
+          f[part.type] = Number(part.value);
+      }
     }
-    const year = bc ? 1 - f.year! : f.year!;
-    return utc(year, f.month! - 1, f.day!, f.hour!, f.minute!, f.second!, 0) - seconds;
+    const year = bc ? 1 - f.year : f.year;
+    return utc(year, f.month - 1, f.day, f.hour, f.minute, f.second, 0) - seconds;
   };
   const hours = new Map<number, number>();
   const offsetAt = (ms: number): number => {
@@ -193,8 +205,8 @@ class Codec implements LocalTimestampCodec {
    * The last two instants formatted and their texts: a running execution is saved again and again
    * with the same start time, beside the time of the save.
    */
-  private recentMs = [Number.NaN, Number.NaN];
-  private recentText = ['', ''];
+  private readonly recentMs: [number, number] = [Number.NaN, Number.NaN];
+  private readonly recentText: [string, string] = ['', ''];
   private older = 0;
   private readonly fields: Fields = [0, 0, 0, 0, 0, 0, 0];
 
@@ -217,8 +229,8 @@ class Codec implements LocalTimestampCodec {
   }
 
   format(ms: number): string {
-    if (ms === this.recentMs[0]) return this.recentText[0]!;
-    if (ms === this.recentMs[1]) return this.recentText[1]!;
+    if (ms === this.recentMs[0]) return this.recentText[0];
+    if (ms === this.recentMs[1]) return this.recentText[1];
     if (!Number.isFinite(ms)) throw new RangeError('not a valid Date');
     const f = this.fields;
     this.zone.fieldsAt(ms, f);

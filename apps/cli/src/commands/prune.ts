@@ -49,7 +49,7 @@ export function registerPruneCommand(program: Command): void {
           const defaultAge = 'none' in retention ? 0 : retention.defaultOlderThanMs;
           const age = formatDuration(options.olderThan ?? defaultAge);
           console.log(
-            `${report.dryRun ? 'would prune' : 'pruned'} ${path}: older than ${age} (before ${report.cutoff!.toISOString()})`,
+            `${report.dryRun ? 'would prune' : 'pruned'} ${path}: older than ${age}${report.cutoff ? ` (before ${report.cutoff.toISOString()})` : ''}`,
           );
           for (const step of report.steps) {
             const verb =

@@ -57,7 +57,8 @@ export function registerReplicasCommand(program: Command): void {
         const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
         for (const g of history.generations) {
           const snapshots = history.snapshots.filter((s) => s.generation === g.generation);
-          const size = snapshots.at(-1) ? `, latest ${formatBytes(snapshots.at(-1)!.bytes)}` : '';
+          const latest = snapshots.at(-1);
+          const size = latest ? `, latest ${formatBytes(latest.bytes)}` : '';
           console.log(
             `  generation ${g.generation}: restorable ${iso(g.start)} – ${iso(g.end)}` +
               `${behind(g.lag)}; ${snapshots.length} snapshot(s)${size}`,

@@ -36,8 +36,9 @@ export const REPLICA_HELP =
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
+/** Of a non-empty sorted list. */
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 }
 
 export function registerReplicateCommand(program: Command): void {
@@ -137,9 +138,10 @@ async function runUntilStopped(
 
   const report = setInterval(() => {
     const sorted = [...lags].sort((a, b) => a - b);
+    const max = sorted.at(-1);
     const spread =
-      sorted.length > 0
-        ? `commit → replica p50 ${ms(percentile(sorted, 0.5))}, max ${ms(sorted.at(-1)!)}; `
+      max !== undefined
+        ? `commit → replica p50 ${ms(percentile(sorted, 0.5))}, max ${ms(max)}; `
         : '';
     console.log(
       `${segments} segment(s), ${formatBytes(bytes)} shipped in the last ${Math.round(reportEveryMs / 1000)} s; ${spread}lag now ${ms(replication.lagMs)}${end ? `; replica at ${end}` : ''}`,

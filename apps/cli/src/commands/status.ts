@@ -36,8 +36,9 @@ export function registerStatus(program: Command): void {
     }));
     const statusOf = ({ name, file }: (typeof selected)[number]) =>
       atFile(file, () => databaseStatus(name, { path: file }));
-    if (selected.length === 1) {
-      const row = await statusOf(selected[0]!);
+    const [only] = selected;
+    if (selected.length === 1 && only) {
+      const row = await statusOf(only);
       if (options.json) console.log(JSON.stringify([row], null, 2));
       else printTable([row]);
       return;
@@ -84,9 +85,9 @@ function printTable(rows: StatusRow[]): void {
           row.path,
         ],
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (values: string[]) =>
-    values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
+    values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join('  ');
   console.log(line(header));
   for (const c of cells) console.log(line(c));
 

@@ -166,7 +166,7 @@ function renderTable(
     ),
     ...config.indexes.map((index) => {
       const { name, unique, columns, where } = index.config;
-      const parts = columns.map((c) => code(is(c, SQL) ? sqlText(c) : (c as SQLiteColumn).name));
+      const parts = columns.map((c) => code(is(c, SQL) ? sqlText(c) : c.name));
       return `- ${code(name)}${unique ? ' UNIQUE' : ''} (${parts.join(', ')})${where ? ` WHERE ${code(sqlText(where))}` : ''}`;
     }),
   ];

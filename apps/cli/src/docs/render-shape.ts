@@ -35,6 +35,12 @@ interface CheckDef {
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
+/** A schema zod always sets on a def of that type (`innerType` of an optional, …). */
+function part(schema: z.ZodType | undefined, def: Def, field: keyof Def): z.ZodType {
+  if (!schema) throw new Error(`a zod ${def.type} schema without its ${field}`);
+  return schema;
+}
+
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 class ShapeRenderer {
@@ -80,27 +86,27 @@ class ShapeRenderer {
           .map((v) => JSON.stringify(v))
           .join(' | ');
       case 'optional':
-        return `${this.wrap(def.innerType!, path, indent)} | undefined`;
+        return `${this.wrap(part(def.innerType, def, 'innerType'), path, indent)} | undefined`;
       case 'nullable':
-        return `${this.wrap(def.innerType!, path, indent)} | null`;
+        return `${this.wrap(part(def.innerType, def, 'innerType'), path, indent)} | null`;
       case 'default':
       case 'catch':
       case 'readonly':
       case 'nonoptional':
-        return this.render(def.innerType!, path, indent);
+        return this.render(part(def.innerType, def, 'innerType'), path, indent);
       case 'pipe':
-        return this.render(def.in!, path, indent);
+        return this.render(part(def.in, def, 'in'), path, indent);
       case 'union':
         return (def.options ?? []).map((o) => this.wrap(o, path, indent)).join(' | ');
       case 'array': {
-        const element = this.render(def.element!, `${path}[number]`, indent);
+        const element = this.render(part(def.element, def, 'element'), `${path}[number]`, indent);
         return isSimple(element) ? `${element}[]` : `Array<${element}>`;
       }
       case 'tuple':
         return `[${(def.items ?? []).map((item, i) => this.render(item, `${path}[${i}]`, indent)).join(', ')}]`;
       case 'record': {
-        const key = this.render(def.keyType!, path, indent);
-        return `Record<${key}, ${this.render(def.valueType!, `${path}[string]`, indent)}>`;
+        const key = this.render(part(def.keyType, def, 'keyType'), path, indent);
+        return `Record<${key}, ${this.render(part(def.valueType, def, 'valueType'), `${path}[string]`, indent)}>`;
       }
       case 'object':
         return this.renderObject(def, path, indent);
@@ -116,7 +122,11 @@ class ShapeRenderer {
       const fieldDef = defOf(field);
       const optional = fieldDef.type === 'optional';
       const name = IDENTIFIER.test(key) ? key : JSON.stringify(key);
-      const type = this.render(optional ? fieldDef.innerType! : field, `${path}.${key}`, inner);
+      const type = this.render(
+        optional ? part(fieldDef.innerType, fieldDef, 'innerType') : field,
+        `${path}.${key}`,
+        inner,
+      );
       lines.push(`${inner}${name}${optional ? '?' : ''}: ${type};`);
     }
     if (def.catchall && defOf(def.catchall).type !== 'never') {

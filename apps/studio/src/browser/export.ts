@@ -18,6 +18,8 @@ const CHUNK_CHARS = 64 * 1024;
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // SQLite's other values are text and numbers (integers may be bigints): String() is their text.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const text = Buffer.isBuffer(value) ? value.toString('base64') : String(value);
   return text === '' || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

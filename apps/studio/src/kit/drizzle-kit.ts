@@ -66,17 +66,14 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * serves. drizzle-kit exits 0 even when it fails to start, so success is its "up and running" line.
  */
 export async function startDrizzleKit(options: DrizzleKitOptions): Promise<DrizzleKitStudio> {
-  let lastError: Error | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(options, await freePort());
     } catch (error) {
-      lastError = error as Error;
-      // Another process took the port between choosing and binding it: choose again.
-      if (!/EADDRINUSE/.test(lastError.message)) throw lastError;
+      // Another process took the port between choosing and binding it: choose again, 3 tries.
+      if (attempt === 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
     }
   }
-  throw lastError;
 }
 
 function startOnce(options: DrizzleKitOptions, port: number): Promise<DrizzleKitStudio> {

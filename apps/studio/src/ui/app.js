@@ -595,7 +595,7 @@ function filterBar(db, tableName, table, query) {
   );
   const valueSlot = h('span');
   /** @type {HTMLInputElement | HTMLSelectElement} */
-  let valueInput = h('input');
+  let valueInput = /** @type {HTMLInputElement} */ (h('input'));
   const updateValueInput = () => {
     const column = table.columns.find((/** @type {any} */ c) => c.name === columnSelect.value);
     const choices =

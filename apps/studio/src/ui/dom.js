@@ -24,7 +24,7 @@ export function h(tag, attributes, ...children) {
   return element;
 }
 
-/** @param {Node} parent @param {unknown[]} children */
+/** @param {Element} parent @param {unknown[]} children */
 function append(parent, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;

@@ -5,13 +5,20 @@ import { SqlBox, type SqlBoxOptions } from '../../src/browser/sql-box.ts';
 import { createStudioServer } from '../../src/server.ts';
 import { http, type HttpAnswer } from './processes.ts';
 
+/** What the API answers for a bad request or a missing thing. */
+export interface ErrorBody {
+  error: string;
+}
+
 export interface TestServer {
   port: number;
   catalog: DatabaseCatalog;
   sqlBox: SqlBox;
-  /** GET `path`; the body parsed as JSON when it is JSON (the assertions check its shape). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  get(path: string, headers?: Record<string, string>): Promise<HttpAnswer & { json: any }>;
+  /** GET `path`; the body parsed as JSON when it is JSON, typed as the shape the caller checks. */
+  get<T = unknown>(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<HttpAnswer & { json: T }>;
   close(): Promise<void>;
 }
 
@@ -29,13 +36,13 @@ export async function startTestServer(
     port,
     catalog,
     sqlBox,
-    async get(path, headers) {
+    async get<T>(path: string, headers?: Record<string, string>) {
       const answer = await http(port, { path, headers });
       let json: unknown;
       if (String(answer.headers['content-type']).startsWith('application/json')) {
         json = JSON.parse(answer.body);
       }
-      return { ...answer, json };
+      return { ...answer, json: json as T };
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -48,8 +48,8 @@ export interface Liteque {
 
 /** The parts of plainjob 0.0.14 the bench calls. */
 export interface Plainjob {
-  better(db: unknown): unknown;
-  defineQueue(options: { connection: unknown; maintenanceInterval: number }): {
+  better: (db: unknown) => unknown;
+  defineQueue: (options: { connection: unknown; maintenanceInterval: number }) => {
     add(type: string, data: unknown): unknown;
     getAndMarkJobAsProcessing(type: string): { id: number } | undefined;
     getJobById(id: number): { id: number } | undefined;
@@ -232,7 +232,8 @@ export async function ensurePeers(
 export async function loadPeers(): Promise<{ liteque: Liteque; plainjob: Plainjob }> {
   await ensurePeers();
   const require = createRequire(join(peersDir, 'package.json'));
-  const load = async (name: string) => import(pathToFileURL(require.resolve(name)).href);
+  const load = async (name: string): Promise<unknown> =>
+    import(pathToFileURL(require.resolve(name)).href);
   return {
     liteque: (await load('liteque')) as Liteque,
     plainjob: (await load('plainjob')) as Plainjob,

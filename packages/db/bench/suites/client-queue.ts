@@ -12,8 +12,11 @@ import { comparison, interleave, jobCycle, paired } from './client-ops.ts';
 const quiet = { migrate: { log: () => {} } };
 const data = { prompt: 'refactor the parser', projectPath: '/home/me/project' };
 
-/** Median microseconds per call of `fn` over `rounds` rounds of `ops` calls. */
-async function timeAsync(rounds: number, ops: number, fn: () => Promise<void>): Promise<number> {
+/** A job cycle: synchronous for the better-sqlite3 queues, a promise for liteque's. */
+type Cycle = () => void | Promise<void>;
+
+/** Median microseconds per call of `fn` over `rounds` rounds of `ops` calls, each awaited. */
+async function timeAsync(rounds: number, ops: number, fn: Cycle): Promise<number> {
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const start = performance.now();
@@ -29,7 +32,7 @@ async function timeAsync(rounds: number, ops: number, fn: () => Promise<void>): 
  */
 async function walPagesPerCycle(
   sqlite: Database.Database,
-  cycle: () => Promise<void>,
+  cycle: Cycle,
   cycles = 200,
 ): Promise<number> {
   sqlite.pragma('wal_autocheckpoint = 0');
@@ -45,7 +48,7 @@ async function walPagesPerCycle(
  * a claim that returns only the id, a completion fenced by the token. No validation, no ids, no
  * JSON: no client on this table can go faster, so this bounds what the job cycle can reach.
  */
-function floorCycle(sqlite: Database.Database): () => Promise<void> {
+function floorCycle(sqlite: Database.Database): () => void {
   const insert = sqlite.prepare(pokecodeSql.insertJob);
   const claim = sqlite.prepare(
     `UPDATE job_queue SET status = 'processing', started_at = @now, attempts = attempts + 1,
@@ -69,7 +72,7 @@ function floorCycle(sqlite: Database.Database): () => Promise<void> {
     () => claim.get({ now: 1_700_000_000, expires: 1_700_000_060_000 }) as { id: string },
   );
   const completeTx = sqlite.transaction((id: string) => complete.run(1_700_000_000, id));
-  return async () => {
+  return () => {
     enqueueTx.immediate();
     completeTx.immediate(claimTx.immediate().id);
   };
@@ -85,7 +88,7 @@ function plainjobQueue({ better, defineQueue }: Plainjob, path: string) {
   const db = new Database(path);
   configureConnection(db);
   const queue = defineQueue({ connection: better(db), maintenanceInterval: 3_600_000 });
-  const cycle = async () => {
+  const cycle = () => {
     queue.add('bench', data);
     const claimed = queue.getAndMarkJobAsProcessing('bench')!;
     queue.markJobAsDone(queue.getJobById(claimed.id)!.id);
@@ -136,13 +139,13 @@ export const clientQueueSuite: Suite = {
         projectPath: '/p',
         name: 'peer',
       });
-      const tracked = async () => jobCycle(client, session.id);
+      const tracked = () => jobCycle(client, session.id);
       const bareHandle = await openDatabase('pokecode', { path: join(dir, 'bare.db'), ...quiet });
       const bare = createPokecodeClient(bareHandle, { trackSessions: false });
-      const ours = async () => jobCycle(bare, session.id);
+      const ours = () => jobCycle(bare, session.id);
       const engineHandle = await openDatabase('engine', { path: join(dir, 'engine.db'), ...quiet });
       const engine = createEngineClient(engineHandle);
-      const engineCycle = async () => {
+      const engineCycle = () => {
         engine.workers.schedule({ primitive: 'bench', instructions: data.prompt });
         engine.workers.complete(engine.workers.claim({ worker: 'bench' })!);
       };

@@ -17,7 +17,12 @@ import {
 import { compareSchemas, type Difference } from './compare.ts';
 import { renameInCreateTable } from './create-statement.ts';
 import { inspectDatabase, type AdoptionState, type Inspection } from './inspect.ts';
-import { ADOPTED_MIGRATIONS_TABLE, readLiveSchema, type TableSchema } from './live-schema.ts';
+import {
+  ADOPTED_MIGRATIONS_TABLE,
+  readLiveSchema,
+  type LiveSchema,
+  type TableSchema,
+} from './live-schema.ts';
 import { renamedDefinition, type OutsideTable, type RenamedIndex } from './outside-schema.ts';
 import { formatDifference, formatOutsideTables, AdoptionConflictError } from './report.ts';
 import { quoteId, tableFingerprint } from './row-queries.ts';
@@ -82,7 +87,8 @@ export async function adoptDatabase(
         sqlite.exec('ROLLBACK');
         return notAdopted(path, inspection);
       }
-      const step = inspection.baseline!;
+      const step = inspection.baseline;
+      if (!step) throw new Error(`${path}: adoptable, but inspection chose no baseline step`);
       let backupPath: string | undefined;
       if (options.backup !== false && !sqlite.memory && path !== '') {
         backupPath = await backupUnderLock(path, `adopt-${step.tag}`, options.backup ?? {});
@@ -155,7 +161,9 @@ function closeDifferences(
     new Set(differences.filter((d) => d.fix === fix).map((d) => d.table));
   const rebuilt = tablesWith('rebuild-table');
   const created = tablesWith('create-table');
-  const indexFixes = differences.filter((d) => d.index && !rebuilt.has(d.table));
+  const indexFixes = differences.flatMap(({ fix, table, index }) =>
+    index && !rebuilt.has(table) ? [{ fix, table, index }] : [],
+  );
 
   // First, so the names are free for the schema's indexes.
   const renames = outside.flatMap((t) => t.renamedIndexes);
@@ -165,18 +173,19 @@ function closeDifferences(
   }
   for (const d of indexFixes) {
     if (d.fix === 'drop-index' || d.fix === 'replace-index')
-      sqlite.exec(`DROP INDEX ${quoteId(d.index!)}`);
+      sqlite.exec(`DROP INDEX ${quoteId(d.index)}`);
   }
   for (const name of created) {
-    const table = target.tables.get(name)!;
+    const table = planned(target, name);
     sqlite.exec(table.sql);
     for (const index of table.indexes) sqlite.exec(index.sql);
   }
-  for (const name of rebuilt)
-    rebuildTable(sqlite, before.tables.get(name)!, target.tables.get(name)!);
+  for (const name of rebuilt) rebuildTable(sqlite, planned(before, name), planned(target, name));
   for (const d of indexFixes) {
     if (d.fix === 'create-index' || d.fix === 'replace-index') {
-      sqlite.exec(target.tables.get(d.table)!.indexes.find((i) => i.name === d.index)!.sql);
+      const index = planned(target, d.table).indexes.find((i) => i.name === d.index);
+      if (!index) throw new Error(`adoption: the schema has no index ${d.index} on ${d.table}`);
+      sqlite.exec(index.sql);
     }
   }
 
@@ -194,7 +203,7 @@ function closeDifferences(
     );
   }
   for (const { name } of outside) {
-    const was = before.tables.get(name)!;
+    const was = planned(before, name);
     const now = after.tables.get(name);
     const indexes = (table: TableSchema, list: readonly RenamedIndex[]) =>
       table.indexes.map((i) => renamedDefinition(i, list)).sort();
@@ -243,10 +252,17 @@ function rebuildTable(sqlite: Database.Database, live: TableSchema, target: Tabl
   for (const index of target.indexes) sqlite.exec(index.sql);
 }
 
+/** A table the differences name: they were computed from these schemas, so it is there. */
+function planned(schema: LiveSchema, name: string): TableSchema {
+  const table = schema.tables.get(name);
+  if (!table) throw new Error(`adoption: table ${name} is not in the schema it was planned from`);
+  return table;
+}
+
 /** A single INTEGER PRIMARY KEY column is the rowid itself: it is copied as a column. */
 function hasRowidAlias(table: TableSchema): boolean {
   const pk = table.columns.filter((c) => c.pk > 0);
-  return !table.withoutRowid && pk.length === 1 && pk[0]!.type === 'integer';
+  return !table.withoutRowid && pk.length === 1 && pk[0]?.type === 'integer';
 }
 
 /**

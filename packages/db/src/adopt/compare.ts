@@ -150,12 +150,8 @@ function compareTable(
   const rows = rowCount(sqlite, table);
   const liveColumns = new Map(live.columns.map((c) => [c.name, c]));
   const targetColumns = new Map(target.columns.map((c) => [c.name, c]));
-  const add = (
-    subject: string,
-    expected: string,
-    found: string,
-    fix: Fix | OffendingRows | string,
-  ) => {
+  /** `fix`: a Fix, or why the difference cannot be closed (a reason, or the rows at fault). */
+  const add = (subject: string, expected: string, found: string, fix: string | OffendingRows) => {
     if (typeof fix === 'string' && isFix(fix)) {
       out.push({ table, subject, expected, found, fix });
     } else {
@@ -223,7 +219,7 @@ function compareTable(
   if (
     allTargetColumnsLive &&
     live.columns.length === target.columns.length &&
-    live.columns.some((c, i) => c.name !== target.columns[i]!.name)
+    live.columns.some((c, i) => c.name !== target.columns[i]?.name)
   ) {
     add(
       `${table} column order`,
@@ -407,7 +403,15 @@ function orphanRows(
     return offendingRows(sqlite, child, notNull);
   }
   const match = fk.columns
-    .map((c, i) => `p.${quoteId(parentColumns[i]!)} = ${quoteId(child.name)}.${quoteId(c)}`)
+    .map((c, i) => {
+      const parentColumn = parentColumns[i];
+      if (parentColumn === undefined) {
+        throw new Error(
+          `${child.name}: foreign key (${fk.columns.join(', ')}) references ${parentColumns.length} column(s) of ${fk.table}`,
+        );
+      }
+      return `p.${quoteId(parentColumn)} = ${quoteId(child.name)}.${quoteId(c)}`;
+    })
     .join(' AND ');
   return offendingRows(
     sqlite,

@@ -104,7 +104,8 @@ export function inspectDatabase(
           : true)); /* among conflicting steps, report against the latest */
     if (better) best = { step, differences, conflicts };
   }
-  const { step, differences, conflicts } = best!;
+  if (!best) throw new Error('adoption: no migration step to compare the database with');
+  const { step, differences, conflicts } = best;
   return {
     applied: [],
     pending: tags(migrations.slice(step.index + 1)),

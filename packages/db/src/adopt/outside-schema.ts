@@ -68,8 +68,9 @@ export function planOutsideTables(
 
   const tables: OutsideTable[] = [];
   const conflicts: Difference[] = [];
-  for (const name of tablesOutsideSchema(live, steps)) {
-    const table = live.tables.get(name)!;
+  const outsideNames = new Set(tablesOutsideSchema(live, steps));
+  for (const [name, table] of live.tables) {
+    if (!outsideNames.has(name)) continue;
     const rows = rowCount(sqlite, name);
     const found = `table outside the schema with ${rows} row${rows === 1 ? '' : 's'}`;
     const clash = needed.get(fold(name));

@@ -33,10 +33,10 @@ async function buildSteps(migrations: readonly Migration[]): Promise<TargetStep[
   try {
     scratch.pragma('foreign_keys = ON');
     const steps: TargetStep[] = [];
-    for (let index = 0; index < migrations.length; index++) {
+    for (const [index, { tag }] of migrations.entries()) {
       const applied = migrations.slice(0, index + 1);
       await migrate(scratch, applied, { backup: false, log: () => {} });
-      steps.push({ index, tag: migrations[index]!.tag, applied, schema: readLiveSchema(scratch) });
+      steps.push({ index, tag, applied, schema: readLiveSchema(scratch) });
     }
     return steps;
   } finally {

@@ -59,7 +59,7 @@ export async function judgeBackup(
     if (other) {
       return no(
         `is a backup of the ${other.name} database (its migration history is ${other.name}'s, ` +
-          `up to ${other.plan.applied.at(-1)!.tag}), not of ${name}; restore it with --db ${other.name}`,
+          `up to ${other.latest}), not of ${name}; restore it with --db ${other.name}`,
       );
     }
     if (tables.length === 0 && records.length === 0)
@@ -106,12 +106,15 @@ export async function judgeBackup(
     );
   }
 
+  // Every record is now one of this build's migrations, and there is at least one.
+  const latest = own.applied.at(-1);
+  if (!latest) throw new Error(`${path}: no ${name} migration recorded after all`);
   const missing = expectedTables(migrations, own, await targetSteps(migrations)).filter(
     (t) => !tables.includes(t),
   );
   if (missing.length > 0) {
     return no(
-      `records ${name}'s migrations up to ${own.applied.at(-1)!.tag} but lacks ${missing.length === 1 ? 'table' : 'tables'} ` +
+      `records ${name}'s migrations up to ${latest.tag} but lacks ${missing.length === 1 ? 'table' : 'tables'} ` +
         `${list(missing)}: it is not a sound backup of ${name}`,
     );
   }
@@ -122,11 +125,11 @@ export async function judgeBackup(
 function databaseWithHistory(
   records: readonly AppliedMigration[],
   except: DatabaseName,
-): { name: DatabaseName; plan: MigrationPlan } | undefined {
+): { name: DatabaseName; latest: string } | undefined {
   for (const other of databaseNames) {
     if (other === except) continue;
-    const plan = planFromRecords(records, loadMigrations(other));
-    if (plan.applied.length > 0) return { name: other, plan };
+    const latest = planFromRecords(records, loadMigrations(other)).applied.at(-1);
+    if (latest) return { name: other, latest: latest.tag };
   }
   return undefined;
 }
@@ -144,7 +147,9 @@ function expectedTables(
   const tables = new Set<string>();
   let before = new Set<string>();
   migrations.forEach((m, index) => {
-    const after = new Set(steps[index]!.schema.tables.keys());
+    const step = steps[index];
+    if (!step) throw new Error(`no target schema for migration ${m.tag}`);
+    const after = new Set(step.schema.tables.keys());
     if (applied.has(m)) {
       for (const t of after) if (!before.has(t)) tables.add(t);
       for (const t of before) if (!after.has(t)) tables.delete(t);

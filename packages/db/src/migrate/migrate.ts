@@ -69,13 +69,11 @@ export async function migrate(
   const path = sqlite.name;
   const quick = planMigrations(sqlite, migrations);
   assertMigratable(path, quick);
-  if (quick.pending.length === 0) return { path, applied: [], backupPath: undefined };
+  const [next] = quick.pending;
+  if (next === undefined) return { path, applied: [], backupPath: undefined };
 
   if (sqlite.readonly) {
-    throw new NotMigratableError(
-      `${path} is open read-only and needs migration ${quick.pending[0]!.tag}`,
-      path,
-    );
+    throw new NotMigratableError(`${path} is open read-only and needs migration ${next.tag}`, path);
   }
   if (sqlite.inTransaction) {
     throw new NotMigratableError(`${path}: migrate() cannot run inside a transaction`, path);
@@ -100,17 +98,17 @@ export async function migrate(
       emit({ type: 'locked' });
       const plan = planMigrations(sqlite, migrations);
       assertMigratable(path, plan);
-      if (plan.pending.length === 0) {
+      const [first] = plan.pending;
+      if (first === undefined) {
         // Another process applied them while this one waited for the lock.
         sqlite.exec('ROLLBACK');
         return { path, applied: [], backupPath: undefined };
       }
 
       if (backs && hasSchema(sqlite)) {
-        const first = plan.pending[0]!.tag;
         backupPath = early
-          ? await early.finish(first)
-          : await backupUnderLock(path, first, options.backup || {});
+          ? await early.finish(first.tag)
+          : await backupUnderLock(path, first.tag, options.backup || {});
         emit({ type: 'backup', path: backupPath });
         log(`backed up ${path} to ${backupPath}`);
       }

@@ -121,7 +121,7 @@ function headerDamage(header: Buffer): string | undefined {
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
     return `its header gives a page size of ${rawPageSize}`;
   }
-  const [write, read] = [header[18]!, header[19]!];
+  const [write, read] = [header.readUInt8(18), header.readUInt8(19)];
   if (![1, 2].includes(write) || ![1, 2].includes(read)) {
     return `its header gives file format versions ${write}/${read}`;
   }

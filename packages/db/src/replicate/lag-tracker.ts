@@ -111,9 +111,9 @@ export class ShadowWalSalts {
       return;
     }
     for (const name of names) {
-      const match = /^([0-9a-f]{8})\.wal$/.exec(name);
-      if (!match) continue;
-      const key = `${generation}/${Number.parseInt(match[1]!, 16)}`;
+      const index = /^([0-9a-f]{8})\.wal$/.exec(name)?.[1];
+      if (index === undefined) continue;
+      const key = `${generation}/${Number.parseInt(index, 16)}`;
       if (this.salts.has(key)) continue;
       try {
         const fd = openSync(join(dir, name), 'r');
@@ -162,7 +162,8 @@ export class LagTracker {
     if (this.pending.length > MAX_PENDING) {
       const merged: Commit[] = [];
       for (let i = 0; i < this.pending.length; i += 2) {
-        const a = this.pending[i]!;
+        const a = this.pending[i];
+        if (a === undefined) break;
         const b = this.pending[i + 1];
         merged.push(b && b.salt === a.salt ? { ...b, seenAt: a.seenAt } : a);
         if (b && b.salt !== a.salt) merged.push(b);
@@ -182,16 +183,15 @@ export class LagTracker {
     const salt = this.shadow.saltOf(position.generation, position.index);
     if (salt === undefined) return undefined;
     this.confirmed = { salt, end: position.offset };
-    let last = -1;
-    for (let i = 0; i < this.pending.length; i++) {
-      const commit = this.pending[i]!;
-      if (commit.salt === salt && commit.end <= position.offset) last = i;
-    }
-    if (last < 0) return undefined;
+    const last = this.pending.findLastIndex(
+      (commit) => commit.salt === salt && commit.end <= position.offset,
+    );
+    const oldest = this.pending[0];
+    if (last < 0 || oldest === undefined) return undefined;
     const confirmed = this.pending.slice(0, last + 1);
     this.pending = this.pending.slice(last + 1);
     const lagsMs = confirmed.map((commit) => now - commit.seenAt);
-    return { lagMs: lagsMs[0]!, commits: confirmed.length, lagsMs };
+    return { lagMs: now - oldest.seenAt, commits: confirmed.length, lagsMs };
   }
 
   /**

@@ -35,13 +35,9 @@ export function parseLogLine(line: string): LitestreamLogLine | undefined {
 
 export function parsePosition(text: unknown): ReplicaPosition | undefined {
   if (typeof text !== 'string') return undefined;
-  const match = /^([0-9a-f]{16})\/([0-9a-f]{8}):(\d+)$/.exec(text);
-  if (!match) return undefined;
-  return {
-    generation: match[1]!,
-    index: Number.parseInt(match[2]!, 16),
-    offset: Number(match[3]),
-  };
+  const [, generation, index, offset] = /^([0-9a-f]{16})\/([0-9a-f]{8}):(\d+)$/.exec(text) ?? [];
+  if (generation === undefined || index === undefined || offset === undefined) return undefined;
+  return { generation, index: Number.parseInt(index, 16), offset: Number(offset) };
 }
 
 export function formatPosition(position: ReplicaPosition): string {

@@ -55,19 +55,20 @@ export async function replicaHistory(settings: HistorySettings): Promise<Replica
   }
   return {
     generations: rows(generations.stdout)
-      .map(([, generation, lag, start, end]) => ({
-        generation: generation!,
-        start: new Date(start!),
-        end: new Date(end!),
+      // A line short of cells would give invalid dates (and an empty generation).
+      .map(([, generation = '', lag, start = '', end = '']) => ({
+        generation,
+        start: new Date(start),
+        end: new Date(end),
         lag: settings.hasLocalFile ? lag : undefined,
       }))
       .sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime()),
     snapshots: rows(snapshots.stdout)
-      .map(([, generation, index, size, created]) => ({
-        generation: generation!,
+      .map(([, generation = '', index, size, created = '']) => ({
+        generation,
         index: Number(index),
         bytes: Number(size),
-        createdAt: new Date(created!),
+        createdAt: new Date(created),
       }))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
   };

@@ -325,6 +325,9 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: this.options.env ?? process.env },
     );
     this.child = child;
+    const { pid } = child;
+    // No pid: the spawn failed, and the child's 'error' event (next tick) says why.
+    if (pid === undefined) return new Promise((_, rejectStart) => child.once('error', rejectStart));
     const stderr: string[] = [];
     let lastError: string | undefined;
     return new Promise<void>((resolveStart, rejectStart) => {
@@ -336,7 +339,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
         if (!started && line.msg === 'replicating to') {
           started = true;
           this.currentState = 'running';
-          this.emit('started', { pid: child.pid! });
+          this.emit('started', { pid });
           resolveStart();
         }
         if (started) this.onLog(line);
@@ -407,12 +410,14 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   /** SIGTERM to the watchdog, which passes it on; SIGKILL to the group if it hangs. */
   private async terminate(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // No pid: it never started, and will not exit.
+    const pid = child?.pid;
+    if (!child || pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => {
       try {
-        process.kill(-child.pid!, 'SIGKILL');
+        process.kill(-pid, 'SIGKILL');
       } catch {
         // Already gone.
       }
@@ -421,7 +426,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
     clearTimeout(timer);
     // The shell is gone once Litestream is; its stdin watcher may not be yet. stop() resolves
     // when the whole group is gone (reaped), so a caller can count on no process being left.
-    const group = -child.pid!;
+    const group = -pid;
     for (let wait = 0; wait < 100 && groupAlive(group); wait++) {
       if (wait === 0) process.kill(group, 'SIGKILL');
       await sleep(20);
@@ -439,7 +444,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       this.continuing = false;
       this.emit('generation', {
         generation: line.fields.generation,
-        reason: String(line.fields.reason ?? ''),
+        reason: typeof line.fields.reason === 'string' ? line.fields.reason : '',
       });
     } else if (
       position &&

@@ -55,10 +55,10 @@ describe.each(zones)('DiPeO executions written with TZ=%s', (zone) => {
       expect(text).toContain(piece);
     }
     for (const row of rows) {
-      const outputs = JSON.parse(row.node_outputs!.slice(1, -1).replace(/''/g, "'"));
+      const outputs: unknown = JSON.parse(row.node_outputs!.slice(1, -1).replace(/''/g, "'"));
       expect(nodeOutputsSchema.safeParse(outputs).error).toBeUndefined();
       if (row.metrics !== 'NULL') {
-        const metrics = JSON.parse(row.metrics!.slice(1, -1).replace(/''/g, "'"));
+        const metrics: unknown = JSON.parse(row.metrics!.slice(1, -1).replace(/''/g, "'"));
         expect(executionMetricsSchema.safeParse(metrics).error).toBeUndefined();
       }
     }

@@ -30,6 +30,9 @@ const str = fc.string({ maxLength: 12 });
 const json = fc.jsonValue({ maxDepth: 2 });
 const jsonObject = dict(json);
 const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
+/** `value` with its prototype replaced (Object.setPrototypeOf is typed `any`). */
+const withPrototype = (value: object, prototype: object | null): unknown =>
+  Object.setPrototypeOf(value, prototype);
 
 const llmUsage = fc.record(
   { input: uint, output: uint, cached: nullable(uint), total: nullable(uint) },
@@ -472,7 +475,7 @@ describe('in-place check: values zod would change go through zod', () => {
       'a boxed number with the keys of a node state is a node state to zod',
       nodeStatesSchema,
       'node_states',
-      { n: Object.setPrototypeOf(Object.assign(new Number(5), { status: 'completed' }), null) },
+      { n: withPrototype(Object.assign(new Number(5), { status: 'completed' }), null) },
       '{"n":{"status":"completed"}}',
     ],
     [
@@ -515,7 +518,7 @@ describe('in-place check: values zod would change go through zod', () => {
     variables.a = { self: variables };
     const write = jsonColumn('dipeo', 'executions', 'variables', variablesSchema);
     const expected = outcome(() => zodText('variables', variablesSchema, variables));
-    expect(expected).toMatchObject({ error: expect.stringContaining("property 'a' closes") });
+    expect(expected).toHaveProperty('error', expect.stringContaining("property 'a' closes"));
     expect(outcome(() => write(variables))).toEqual(expected);
   });
 
@@ -544,7 +547,7 @@ describe('in-place check: values zod would change go through zod', () => {
   });
 
   it('a boxed number that names itself an Object with Symbol.toStringTag is still judged by zod', () => {
-    const disguised = Object.setPrototypeOf(
+    const disguised = withPrototype(
       Object.assign(new Number(5), { status: 'completed', [Symbol.toStringTag]: 'Object' }),
       Object.prototype,
     );
@@ -559,7 +562,7 @@ describe('in-place check: values zod would change go through zod', () => {
 
   it('boxed booleans and strings with a plain prototype are not objects to the check', () => {
     for (const boxed of [new Boolean(true), new String('')]) {
-      const value = { v: Object.setPrototypeOf(boxed, Object.prototype) };
+      const value = { v: withPrototype(boxed, Object.prototype) };
       expect(
         compileShapeCheck(z.record(z.string(), z.record(z.string(), z.string())))!(value),
       ).toBe(false);
@@ -620,7 +623,7 @@ describe('saveExecution and appendTransition with the in-place checks', () => {
         (values) => {
           const id = `e${n++}`;
           const [nodeStates, nodeOutputs, llmUsage, variables, execCounts, executedNodes, metrics] =
-            values as unknown[];
+            values;
           // The client's defaults: exec_counts {}, executed_nodes [], metrics null.
           const expected = outcome(() =>
             executionColumns.map(({ column, schema }, i) => {

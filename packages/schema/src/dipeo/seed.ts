@@ -3,6 +3,7 @@ import {
   allocate,
   type DatabaseSeeder,
   DAY,
+  itemAt,
   MINUTE,
   models,
   sentence,
@@ -118,12 +119,12 @@ export const dipeoSeeder: DatabaseSeeder<Table> = {
         variables: { topic: sentence(e, 1, 4), model: e.pick(models), max_iterations: e.int(1, 5) },
         execCounts,
         executedNodes,
-        metrics: finished
+        metrics: endedAt
           ? {
               execution_id: executionId(i),
               start_time: start,
-              end_time: endedAt!.getTime() / 1000,
-              total_duration_ms: endedAt!.getTime() - startedAt.getTime(),
+              end_time: endedAt.getTime() / 1000,
+              total_duration_ms: endedAt.getTime() - startedAt.getTime(),
               node_metrics: Object.fromEntries(
                 executedNodes.map((id) => [
                   id,
@@ -147,7 +148,7 @@ export const dipeoSeeder: DatabaseSeeder<Table> = {
     const t = ctx.random('transitions');
     const transitionCounts = spread(counts.transitions, counts.executions, ctx.seed, 'transitions');
     ctx.insertChildren(transitions, transitionCounts, (i, k) => {
-      const last = transitionCounts[i]! - 1;
+      const last = itemAt(transitionCounts, i) - 1;
       const nodes = nodeCount(i);
       const phase =
         k === 0

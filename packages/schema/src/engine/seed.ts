@@ -5,6 +5,7 @@ import {
   DAY,
   firstNames,
   HOUR,
+  itemAt,
   lastNames,
   MINUTE,
   paragraph,
@@ -101,7 +102,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
     const sessionStart = (i: number) =>
       ctx.ago(DAY * 60 * ctx.unit('session-start', i) + HOUR).getTime();
     const sessionRole = (i: number) =>
-      ctx.unit('session-role', i) < 0.4 ? 'chief' : roles[1 + (i % 4)]!;
+      ctx.unit('session-role', i) < 0.4 ? 'chief' : itemAt(roles, 1 + (i % 4));
     const conversation = (i: number) =>
       sessionRole(i) === 'chief'
         ? `chief-${new Date(sessionStart(i)).toISOString().slice(0, 10)}`
@@ -231,7 +232,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
     );
     ctx.insertChildren(contactTags, tagsPerContact, (contact, k) => ({
       contactId: contactId(contact),
-      tag: tags[(contact + k) % tags.length]!,
+      tag: itemAt(tags, (contact + k) % tags.length),
     }));
 
     const m = ctx.random('scheduled-missions');
@@ -324,7 +325,7 @@ export const engineSeeder: DatabaseSeeder<Table> = {
           session >= 0
             ? conversation(session)
             : `chief-${new Date(ctx.now).toISOString().slice(0, 10)}`,
-        notificationType: notificationTypes[k]!,
+        notificationType: itemAt(notificationTypes, k),
         entityId: workerId(worker),
         notifiedAt: iso(workerCreated(worker) + (k + 1) * 20 * MINUTE + n.int(0, 59) * 1000),
         sessionId: session >= 0 ? sessionId(session) : null,

@@ -3,10 +3,16 @@ import {
   extractTablesRelationalConfig,
   getTableName,
   One,
+  type Relation,
 } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { definitionOf, type DatabaseName } from '../registry.ts';
 import { databaseTables, primaryKeyColumns, type TableInfo } from './tables.ts';
+
+/** `instanceof One` keeps the relation's table-name type (it would narrow to `One<any>`). */
+function isOne(relation: Relation<string>): relation is One<string> {
+  return relation instanceof One;
+}
 
 /** A child table's reference to a parent row: a foreign key, or a relation() without one. */
 export interface Relationship {
@@ -55,8 +61,11 @@ export function uniqueColumnSets(info: TableInfo): string[][] {
 export function databaseRelationships(name: DatabaseName): Relationship[] {
   const tables = databaseTables(name);
   const byName = new Map(tables.map((t) => [t.name, t]));
-  const isUnique = (table: string, columns: string[]) =>
-    uniqueColumnSets(byName.get(table)!).some((set) => sameColumns(set, columns));
+  const isUnique = (table: string, columns: string[]) => {
+    const info = byName.get(table);
+    if (!info) throw new Error(`${name}: a relationship's table ${table} is not one of its tables`);
+    return uniqueColumnSets(info).some((set) => sameColumns(set, columns));
+  };
 
   const found: Relationship[] = [];
   for (const info of tables) {
@@ -83,7 +92,7 @@ export function databaseRelationships(name: DatabaseName): Relationship[] {
   );
   for (const table of Object.values(relational)) {
     for (const [relationName, relation] of Object.entries(table.relations)) {
-      if (!(relation instanceof One) || !relation.config) continue;
+      if (!isOne(relation) || !relation.config) continue;
       const child = getTableName(relation.sourceTable);
       const parent = getTableName(relation.referencedTable);
       const columns = relation.config.fields.map((c) => c.name);

@@ -1,10 +1,15 @@
 import { getTableName } from 'drizzle-orm';
-import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { RowSchemas } from '../row-schemas.ts';
 import { definitionOf, type DatabaseName } from '../registry.ts';
 
-/** What drizzle's getTableConfig returns: columns, keys, indexes, checks. */
-export type TableConfig = ReturnType<typeof getTableConfig>;
+/**
+ * What drizzle's getTableConfig returns: columns, keys, indexes, checks. Its columns are typed
+ * `SQLiteColumn<any>`; here they are plain `SQLiteColumn`s, so reading them stays type-checked.
+ */
+export type TableConfig = Omit<ReturnType<typeof getTableConfig>, 'columns'> & {
+  columns: SQLiteColumn[];
+};
 
 /** One table of a database with drizzle's view of it (columns, keys, indexes). */
 export interface TableInfo {

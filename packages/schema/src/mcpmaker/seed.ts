@@ -4,6 +4,7 @@ import {
   allocate,
   type DatabaseSeeder,
   DAY,
+  itemAt,
   MINUTE,
   type Random,
   sentence,
@@ -49,23 +50,23 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
     const workflowCreated = (w: number) =>
       ctx.ago(DAY * 90 * ctx.unit('workflow-created', w) + DAY).getTime();
     const workflowId = (w: number) => `${workflowCreated(w).toString(36)}-${workflowKey(w)}`;
-    const site = (w: number) => sites[w % sites.length]!;
+    const site = (w: number) => itemAt(sites, w % sites.length);
     // Sessions below `linked` belong to a workflow, spread over workflows in contiguous groups.
     const linked = counts.workflow_sessions;
     const perWorkflow = spread(linked, counts.workflows, ctx.seed, 'workflow-sessions');
     const sessionWorkflow = new Int32Array(counts.sessions).fill(-1);
     for (let w = 0, s = 0; w < counts.workflows; w++) {
-      for (let k = 0; k < perWorkflow[w]!; k++) sessionWorkflow[s++] = w;
+      for (let k = 0, n = itemAt(perWorkflow, w); k < n; k++) sessionWorkflow[s++] = w;
     }
     const sessionStart = (s: number) => {
-      const w = sessionWorkflow[s]!;
+      const w = itemAt(sessionWorkflow, s);
       const base = w >= 0 ? workflowCreated(w) : ctx.ago(DAY * 90).getTime();
       return base + Math.floor(ctx.unit('session-start', s) * DAY * 5);
     };
     const sessionId = (s: number) => `${sessionStart(s).toString(36)}-${sessionKey(s)}`;
 
     ctx.insert(config, counts.config, (i) => {
-      const [key, value] = configRows[i % configRows.length]!;
+      const [key, value] = itemAt(configRows, i % configRows.length);
       return {
         key: i < configRows.length ? key : `${key}_${i}`,
         value: value === 'enc:v1:' ? `enc:v1:${ctx.hex('secret', i, 48)}` : value,
@@ -75,12 +76,13 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
     const w = ctx.random('workflows');
     ctx.insert(workflows, counts.workflows, (i) => {
       const name = `${task(w)} on ${site(i)}`;
-      const hasDefinition = perWorkflow[i]! > 0 && w.chance(0.7);
+      const sessionCount = itemAt(perWorkflow, i);
+      const hasDefinition = sessionCount > 0 && w.chance(0.7);
       return {
         id: workflowId(i),
         name,
         sitePattern: site(i),
-        definition: hasDefinition ? workflowDefinition(w, name, site(i), perWorkflow[i]!) : null,
+        definition: hasDefinition ? workflowDefinition(w, name, site(i), sessionCount) : null,
         mcpServerPath: hasDefinition ? `~/.mcpmaker/servers/${workflowId(i)}/index.js` : null,
         mcpServerStatus: hasDefinition
           ? w.weighted(['stopped', 'running', 'error'] as const, [60, 35, 5])
@@ -92,7 +94,7 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
 
     const s = ctx.random('sessions');
     ctx.insert(sessions, counts.sessions, (i) => {
-      const wf = sessionWorkflow[i]!;
+      const wf = itemAt(sessionWorkflow, i);
       const host = wf >= 0 ? site(wf) : s.pick(sites);
       const start = sessionStart(i);
       const dom = s.int(1, 3);
@@ -132,7 +134,7 @@ export const mcpmakerSeeder: DatabaseSeeder<Table> = {
     });
 
     ctx.insert(workflowSessions, linked, (i) => ({
-      workflowId: workflowId(sessionWorkflow[i]!),
+      workflowId: workflowId(itemAt(sessionWorkflow, i)),
       sessionId: sessionId(i),
     }));
 

@@ -1,9 +1,18 @@
 import * as multishot from './schema.ts';
-import { type DatabaseSeeder, DAY, MINUTE, sentence, spread, task } from '../seed-kit/recipe.ts';
+import {
+  type DatabaseSeeder,
+  DAY,
+  itemAt,
+  MINUTE,
+  sentence,
+  spread,
+  task,
+} from '../seed-kit/recipe.ts';
 
 const { agents, credentials, outputLogs, rounds, runs } = multishot;
 type Table = 'credentials' | 'runs' | 'rounds' | 'agents' | 'output_logs';
 const AGENTS_PER_ROUND = 4;
+const credentialKeys = ['anthropic_api_key', 'e2b_api_key', 'openai_api_key'];
 
 /**
  * Runs of four competing agents per round. runs.current_round_id and rounds.winner_agent_id point
@@ -52,22 +61,24 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
     );
     const roundRun: number[] = [];
     const roundNumber: number[] = [];
-    for (let r = 0; r < counts.runs; r++) {
-      for (let k = 0; k < roundsPerRun[r]!; k++) {
+    for (const [r, rounds] of roundsPerRun.entries()) {
+      for (let k = 0; k < rounds; k++) {
         roundRun.push(r);
         roundNumber.push(k + 1);
       }
     }
-    const roundRunning = (q: number) =>
-      active(roundRun[q]!) && roundNumber[q] === roundsPerRun[roundRun[q]!];
+    const roundRunning = (q: number) => {
+      const run = itemAt(roundRun, q);
+      return active(run) && roundNumber[q] === roundsPerRun[run];
+    };
     const roundCreated = (q: number) =>
-      runCreated(roundRun[q]!) + (roundNumber[q]! - 1) * 40 * MINUTE;
+      runCreated(itemAt(roundRun, q)) + (itemAt(roundNumber, q) - 1) * 40 * MINUTE;
     const winner = (q: number) =>
       q * AGENTS_PER_ROUND + Math.floor(ctx.unit('winner', q) * AGENTS_PER_ROUND);
 
     const c = ctx.random('credentials');
     ctx.insert(credentials, counts.credentials, (i) => ({
-      key: ['anthropic_api_key', 'e2b_api_key', 'openai_api_key'][i % 3]! + (i >= 3 ? `_${i}` : ''),
+      key: itemAt(credentialKeys, i % credentialKeys.length) + (i >= 3 ? `_${i}` : ''),
       value: `keychain:multishot/${ctx.hex('credential', i)}`,
       updatedAt: ctx.ago(DAY * c.int(1, 90)),
     }));
@@ -84,14 +95,14 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
     const q = ctx.random('rounds');
     ctx.insert(rounds, counts.rounds, (i) => ({
       id: roundId(i),
-      runId: runId(roundRun[i]!),
-      roundNumber: roundNumber[i]!,
+      runId: runId(itemAt(roundRun, i)),
+      roundNumber: itemAt(roundNumber, i),
       basePrompt: sentence(q, 8, 30),
       createdAt: new Date(roundCreated(i)),
       winnerAgentId: null,
       winnerFilesPath: roundRunning(i)
         ? null
-        : `~/.multishot/runs/${runId(roundRun[i]!)}/round-${roundNumber[i]}-winner/`,
+        : `~/.multishot/runs/${runId(itemAt(roundRun, i))}/round-${roundNumber[i]}-winner/`,
       status: roundRunning(i) ? q.pick(['running', 'selecting'] as const) : 'completed',
     }));
 
@@ -141,10 +152,9 @@ export const multishotSeeder: DatabaseSeeder<Table> = {
     const setCurrent = ctx.statement('UPDATE "runs" SET "current_round_id" = ? WHERE "id" = ?');
     const setWinner = ctx.statement('UPDATE "rounds" SET "winner_agent_id" = ? WHERE "id" = ?');
     let first = 0;
-    for (let run = 0; run < counts.runs; run++) {
-      if (roundsPerRun[run]! > 0)
-        setCurrent.run(roundId(first + roundsPerRun[run]! - 1), runId(run));
-      first += roundsPerRun[run]!;
+    for (const [run, rounds] of roundsPerRun.entries()) {
+      if (rounds > 0) setCurrent.run(roundId(first + rounds - 1), runId(run));
+      first += rounds;
     }
     for (let round = 0; round < counts.rounds; round++) {
       if (!roundRunning(round)) setWinner.run(agentId(winner(round)), roundId(round));

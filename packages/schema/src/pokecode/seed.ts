@@ -3,6 +3,7 @@ import {
   allocate,
   type DatabaseSeeder,
   DAY,
+  itemAt,
   MINUTE,
   models,
   projects,
@@ -40,7 +41,7 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
     const jobCounts = spread(counts.job_queue, counts.sessions, ctx.seed, 'jobs');
     const messageCounts = spread(counts.session_messages, counts.sessions, ctx.seed, 'messages');
     const firstJob = new Uint32Array(counts.sessions + 1);
-    for (let p = 0; p < counts.sessions; p++) firstJob[p + 1] = firstJob[p]! + jobCounts[p]!;
+    for (const [p, jobs] of jobCounts.entries()) firstJob[p + 1] = itemAt(firstJob, p) + jobs;
 
     const d = ctx.random('devices');
     ctx.insert(devices, counts.devices, (i) => {
@@ -60,8 +61,10 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
     ctx.insert(sessions, counts.sessions, (p) => {
       const project = s.pick(projects);
       const createdAt = created(p);
-      const lastMessage = new Date(createdAt.getTime() + messageCounts[p]! * 2 * MINUTE);
-      const lastJob = firstJob[p + 1]! - 1;
+      const messages = itemAt(messageCounts, p);
+      const jobs = itemAt(jobCounts, p);
+      const lastMessage = new Date(createdAt.getTime() + messages * 2 * MINUTE);
+      const lastJob = itemAt(firstJob, p + 1) - 1;
       return {
         id: sessionId(p),
         provider: provider(p),
@@ -82,19 +85,19 @@ export const pokecodeSeeder: DatabaseSeeder<Table> = {
         createdAt,
         updatedAt: lastMessage,
         lastAccessedAt: lastMessage,
-        isWorking: working(p) && jobCounts[p]! > 0,
-        currentJobId: working(p) && jobCounts[p]! > 0 ? jobId(lastJob) : null,
-        lastJobStatus: jobCounts[p]! > 0 ? (working(p) ? 'processing' : 'completed') : null,
-        messageCount: messageCounts[p]!,
-        tokenCount: messageCounts[p]! * s.int(200, 900),
-        lastMessageSentAt: messageCounts[p]! > 0 ? lastMessage : null,
+        isWorking: working(p) && jobs > 0,
+        currentJobId: working(p) && jobs > 0 ? jobId(lastJob) : null,
+        lastJobStatus: jobs > 0 ? (working(p) ? 'processing' : 'completed') : null,
+        messageCount: messages,
+        tokenCount: messages * s.int(200, 900),
+        lastMessageSentAt: messages > 0 ? lastMessage : null,
         state: s.chance(0.85) ? 'active' : 'inactive',
       };
     });
 
     const j = ctx.random('jobs');
     ctx.insertChildren(jobQueue, jobCounts, (p, k, i) => {
-      const latest = k === jobCounts[p]! - 1;
+      const latest = k === itemAt(jobCounts, p) - 1;
       const status =
         latest && working(p)
           ? j.pick(['pending', 'processing'] as const)

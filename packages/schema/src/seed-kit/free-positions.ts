@@ -1,3 +1,5 @@
+import { itemAt } from './item-at.ts';
+
 /** Maps the n-th new key to the n-th position not taken. */
 export type Positions = (index: number) => number;
 
@@ -11,8 +13,8 @@ export function freePositions(taken: readonly number[]): Positions {
   if (taken.length === 0) return (index) => index;
   const sorted = Uint32Array.from(taken).sort();
   let unique = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (i === 0 || sorted[i] !== sorted[unique - 1]) sorted[unique++] = sorted[i]!;
+  for (const [i, position] of sorted.entries()) {
+    if (i === 0 || position !== sorted[unique - 1]) sorted[unique++] = position;
   }
   const positions = sorted.subarray(0, unique);
   // positions[j] - j (free positions before positions[j]) never decreases: the taken ones below
@@ -22,7 +24,7 @@ export function freePositions(taken: readonly number[]): Positions {
     let high = positions.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (positions[mid]! - mid <= index) low = mid + 1;
+      if (itemAt(positions, mid) - mid <= index) low = mid + 1;
       else high = mid;
     }
     return index + low;

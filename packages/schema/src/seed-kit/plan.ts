@@ -1,3 +1,4 @@
+import { itemAt } from './item-at.ts';
 import { hashUnit } from './random.ts';
 
 /**
@@ -29,7 +30,9 @@ export function allocate<K extends string>(
     remainders.push([k, exact - counts[k]]);
   }
   remainders.sort((a, b) => b[1] - a[1] || keys.indexOf(a[0]) - keys.indexOf(b[0]));
-  for (let i = 0; given < total; i++, given++) counts[remainders[i % remainders.length]![0]]++;
+  for (let i = 0; given < total; i++, given++) {
+    counts[itemAt(remainders, i % remainders.length)[0]]++;
+  }
   // Children before their parents in `parents` order is fine: repeat until stable.
   for (let changed = true; changed;) {
     changed = false;
@@ -66,17 +69,20 @@ export function spread(
   let sum = 0;
   for (let p = 0; p < parents; p++) {
     const u = hashUnit(seed, tag, p);
-    weights[p] = 0.25 + u * u * 3; // skewed: most parents small, some large
-    sum += weights[p]!;
+    const weight = 0.25 + u * u * 3; // skewed: most parents small, some large
+    weights[p] = weight;
+    sum += weight;
   }
   let given = 0;
-  for (let p = 0; p < parents; p++) {
-    counts[p] = Math.min(cap, Math.floor((total * weights[p]!) / sum));
-    given += counts[p]!;
+  for (const [p, weight] of weights.entries()) {
+    const count = Math.min(cap, Math.floor((total * weight) / sum));
+    counts[p] = count;
+    given += count;
   }
   for (let p = 0; given < total; p = (p + 1) % parents) {
-    if (counts[p]! < cap) {
-      counts[p]!++;
+    const count = itemAt(counts, p);
+    if (count < cap) {
+      counts[p] = count + 1;
       given++;
     }
   }

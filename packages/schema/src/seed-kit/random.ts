@@ -4,6 +4,8 @@
  * "is session 17 still working?") without sharing state or depending on generation order.
  */
 
+import { itemAt } from './item-at.ts';
+
 /** A 32-bit hash of a seed, a tag and an index (a murmur3-style finalizer). */
 export function hash32(seed: number, tag: string, index: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
@@ -55,7 +57,7 @@ export class Random {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
+    return itemAt(items, Math.floor(this.next() * items.length));
   }
 
   /** A pick where earlier items are likelier (weights in the same order). */
@@ -63,11 +65,11 @@ export class Random {
     let total = 0;
     for (const w of weights) total += w;
     let r = this.next() * total;
-    for (let i = 0; i < items.length; i++) {
-      r -= weights[i]!;
-      if (r < 0) return items[i]!;
+    for (const [i, item] of items.entries()) {
+      r -= weights[i] ?? 0; // an item without a weight is never picked (it adds nothing to total)
+      if (r < 0) return item;
     }
-    return items[items.length - 1]!;
+    return itemAt(items, items.length - 1);
   }
 
   hex(length: number): string {

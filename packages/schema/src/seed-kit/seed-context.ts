@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { itemAt } from './item-at.ts';
 import { freePositions, type Positions } from './free-positions.ts';
 import { hashUnit, indexOfUint32, Random, uniqueHex, uniqueUint32 } from './random.ts';
 import type { SeedContext, SeedRow } from './seeder.ts';
@@ -76,7 +77,8 @@ export class DatabaseSeedContext implements SeedContext {
   ): Positions {
     if (!this.append) return (index) => index;
     const taken: number[] = [];
-    for (const column of Array.isArray(columns) ? columns : [columns]) {
+    const list: readonly SQLiteColumn[] = Array.isArray(columns) ? columns : [columns];
+    for (const column of list) {
       for (const value of this.storedValues(column)) {
         const n = decode(value);
         if (n !== undefined && n >= 0 && n <= 0xffffffff) {
@@ -125,7 +127,7 @@ export class DatabaseSeedContext implements SeedContext {
     let index = 0;
     let writer: TableWriter | undefined;
     for (let p = 0; p < perParent.length; p++) {
-      for (let k = 0; k < perParent[p]!; k++, index++) {
+      for (let k = 0, count = itemAt(perParent, p); k < count; k++, index++) {
         const row = make(p, k, index);
         if (!writer) {
           writer = new TableWriter(this.sqlite, table, row, this.onRows);

@@ -20,8 +20,12 @@ const MAX_ROWS_PER_STATEMENT = 100;
  */
 export class TableWriter {
   readonly name: string;
-  private readonly columns: Array<[key: string, column: SQLiteColumn]>;
-  private readonly placeholders: Array<(index: number) => unknown>;
+  /** The columns written, each with the value it gets when a row leaves it undefined. */
+  private readonly columns: Array<{
+    key: string;
+    column: SQLiteColumn;
+    placeholder: (index: number) => unknown;
+  }>;
   private readonly rowsPerStatement: number;
   private readonly many: Database.Statement;
   private readonly one: Database.Statement;
@@ -38,18 +42,16 @@ export class TableWriter {
   ) {
     this.name = getTableName(table);
     this.columns = [];
-    this.placeholders = [];
-    for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const tableColumns: Record<string, SQLiteColumn> = getTableColumns(table);
+    for (const [key, column] of Object.entries(tableColumns)) {
       if (key in sample) {
-        this.columns.push([key, column]);
-        this.placeholders.push(() => undefined);
+        this.columns.push({ key, column, placeholder: () => undefined });
       } else if (!column.hasDefault) {
-        this.columns.push([key, column]);
-        this.placeholders.push(placeholderFor(column));
+        this.columns.push({ key, column, placeholder: placeholderFor(column) });
       }
     }
     this.keys = new Set(Object.keys(sample));
-    const names = this.columns.map(([, c]) => `"${c.name}"`).join(', ');
+    const names = this.columns.map(({ column }) => `"${column.name}"`).join(', ');
     const tuple = `(${this.columns.map(() => '?').join(', ')})`;
     this.rowsPerStatement = Math.max(
       1,
@@ -69,10 +71,9 @@ export class TableWriter {
       if (!this.keys.has(key))
         throw new Error(`${this.name}: seed row sets ${key}, which the first row did not`);
     }
-    for (let i = 0; i < this.columns.length; i++) {
-      const [key, column] = this.columns[i]!;
+    for (const { key, column, placeholder } of this.columns) {
       let value = row[key];
-      if (value === undefined) value = this.placeholders[i]!(index);
+      if (value === undefined) value = placeholder(index);
       this.buffer.push(
         value === null || value === undefined ? null : column.mapToDriverValue(value),
       );

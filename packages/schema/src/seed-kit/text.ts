@@ -163,7 +163,7 @@ export function sentence(r: Random, min: number, max: number): string {
   const n = r.int(min, max);
   for (let i = 0; i < n; i++) parts.push(r.pick(words));
   const text = parts.join(' ');
-  return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 export function paragraph(r: Random, sentences: number): string {

@@ -16,7 +16,7 @@ export function executionReader(time: LocalTimestampCodec): (r: Row) => Executio
     executionId: r.execution_id as string,
     status: r.status as Execution['status'],
     diagramId: r.diagram_id as string | null,
-    startedAt: local(r.started_at)!,
+    startedAt: time.read(r.started_at as string),
     endedAt: local(r.ended_at),
     nodeStates: readJson(r.node_states as string) as Execution['nodeStates'],
     nodeOutputs: readJson(r.node_outputs as string) as Execution['nodeOutputs'],
@@ -40,7 +40,7 @@ export function toTransition(r: Row): Transition {
     phase: r.phase as Transition['phase'],
     seq: r.seq as number,
     payload: JSON.parse(r.payload as string) as Transition['payload'],
-    createdAt: fromText(r.created_at as string)!,
+    createdAt: fromText(r.created_at as string),
   };
 }
 

@@ -7,7 +7,7 @@ import {
   type RowSchemas,
   type SecretColumn,
 } from '@agentstate/schema';
-import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { getTableColumns, getTableName } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { clientContext, type ClientOptions, type ClientTarget } from '../shared/connection.ts';
@@ -113,11 +113,9 @@ function tableClient(
 
   // Secret columns are sealed on the way in and opened on the way out, bound to where they live.
   const secretFor = (stored: Record<string, unknown>) =>
-    secrets.filter(
-      (s) => !s.keys || s.keys.values.includes(String(stored[s.keys.column] as string)),
-    );
+    secrets.filter((s) => !s.keys || s.keys.values.includes(String(stored[s.keys.column])));
   const context = (s: SecretColumn, stored: Record<string, unknown>) =>
-    `${database}.${name}.${s.keys ? String(stored[s.keys.column] as string) : s.column}`;
+    `${database}.${name}.${s.keys ? String(stored[s.keys.column]) : s.column}`;
   const seal = (stored: Record<string, unknown>) => {
     for (const s of secretFor(stored)) {
       const value = stored[s.column];
@@ -156,15 +154,12 @@ function tableClient(
 
   return {
     insert(row) {
-      const parsed = parseRow(table as Table, schemas.insert, filled(row, 'defaultFn')) as Record<
-        string,
-        unknown
-      >;
+      const parsed = parseRow(table, schemas.insert, filled(row, 'defaultFn'));
       return read(insert(seal(toDriverRow(database, table, parsed)))) as RowOf<RowSchemas>;
     },
     get(key) {
       const params: unknown[] = [];
-      const where = keyCondition(key as Record<string, unknown>, params);
+      const where = keyCondition(key, params);
       const stored = sqlite.prepare(`SELECT * FROM ${quote(name)} WHERE ${where}`).get(...params);
       return read(stored as Record<string, unknown> | undefined);
     },
@@ -178,7 +173,7 @@ function tableClient(
         columnError(name, '', 'offset: expected a whole number ≥ 0');
       }
       const params: unknown[] = [];
-      const where = condition((options.where ?? {}) as Record<string, unknown>, params);
+      const where = condition(options.where ?? {}, params);
       const order = options.orderBy
         ? `${quote(sqlName(options.orderBy))} ${options.direction === 'desc' ? 'DESC' : 'ASC'}, rowid`
         : 'rowid';
@@ -189,20 +184,20 @@ function tableClient(
     },
     update(key, patch) {
       const parsed = parseRow(
-        table as Table,
+        table,
         schemas.update,
         Object.keys(patch).length > 0 ? filled(patch, 'onUpdateFn') : patch,
-      ) as Record<string, unknown>;
+      );
       const params: unknown[] = [];
       const stored = seal(toDriverRow(database, table, parsed));
       const set = Object.keys(stored).map((column) => {
         params.push(stored[column]);
         return `${quote(column)} = ?`;
       });
-      const where = keyCondition(key as Record<string, unknown>, params);
+      const where = keyCondition(key, params);
       if (set.length === 0) {
         const row = this.get(key);
-        if (!row) throw new NotFoundError(name, keyText(key as Record<string, unknown>));
+        if (!row) throw new NotFoundError(name, keyText(key));
         return row;
       }
       let updated: Record<string, unknown> | undefined;
@@ -213,12 +208,12 @@ function tableClient(
       } catch (error) {
         throw constraintError(sqlite, name, stored, error);
       }
-      if (!updated) throw new NotFoundError(name, keyText(key as Record<string, unknown>));
+      if (!updated) throw new NotFoundError(name, keyText(key));
       return read(updated) as RowOf<RowSchemas>;
     },
     delete(key) {
       const params: unknown[] = [];
-      const where = keyCondition(key as Record<string, unknown>, params);
+      const where = keyCondition(key, params);
       try {
         return (
           sqlite.prepare(`DELETE FROM ${quote(name)} WHERE ${where}`).run(...params).changes > 0
@@ -229,7 +224,7 @@ function tableClient(
     },
     count(where) {
       const params: unknown[] = [];
-      const condition_ = condition((where ?? {}) as Record<string, unknown>, params);
+      const condition_ = condition(where ?? {}, params);
       return sqlite
         .prepare(`SELECT count(*) FROM ${quote(name)} WHERE ${condition_}`)
         .pluck()

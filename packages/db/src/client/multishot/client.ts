@@ -70,7 +70,7 @@ const finishedAgentStatuses: ReadonlySet<string> = new Set(['completed', 'failed
 const toRun = (r: Row): Run => ({
   id: r.id as string,
   name: r.name as string,
-  createdAt: fromMillis(r.created_at as number)!,
+  createdAt: fromMillis(r.created_at as number),
   status: r.status as Run['status'],
   currentRoundId: r.current_round_id as string | null,
 });
@@ -79,7 +79,7 @@ const toRound = (r: Row): Round => ({
   runId: r.run_id as string,
   roundNumber: r.round_number as number,
   basePrompt: r.base_prompt as string,
-  createdAt: fromMillis(r.created_at as number)!,
+  createdAt: fromMillis(r.created_at as number),
   winnerAgentId: r.winner_agent_id as string | null,
   winnerFilesPath: r.winner_files_path as string | null,
   status: r.status as Round['status'],
@@ -91,14 +91,14 @@ const toAgent = (r: Row): Agent => ({
   sandboxId: r.sandbox_id as string | null,
   variationPrompt: r.variation_prompt as string,
   status: r.status as Agent['status'],
-  createdAt: fromMillis(r.created_at as number)!,
+  createdAt: fromMillis(r.created_at as number),
   completedAt: fromMillis(r.completed_at as number | null),
   errorMessage: r.error_message as string | null,
 });
 const toOutputLog = (r: Row): OutputLog => ({
   id: r.id as string,
   agentId: r.agent_id as string,
-  timestamp: fromMillis(r.timestamp as number)!,
+  timestamp: fromMillis(r.timestamp as number),
   content: r.content as string,
 });
 

@@ -102,7 +102,7 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
         lastAccessedAt: now,
       });
       const params = {
-        id: row.id!,
+        id: row.id,
         provider: row.provider,
         project_path: row.projectPath,
         name: row.name,

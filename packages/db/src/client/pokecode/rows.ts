@@ -15,9 +15,9 @@ export function toSession(r: Row): Session {
     context: r.context as string | null,
     claudeDirectoryPath: r.claude_directory_path as string | null,
     metadata: json(r.metadata) as Session['metadata'],
-    createdAt: fromSeconds(r.created_at as number)!,
-    updatedAt: fromSeconds(r.updated_at as number)!,
-    lastAccessedAt: fromSeconds(r.last_accessed_at as number)!,
+    createdAt: fromSeconds(r.created_at as number),
+    updatedAt: fromSeconds(r.updated_at as number),
+    lastAccessedAt: fromSeconds(r.last_accessed_at as number),
     isWorking: r.is_working === 1,
     currentJobId: r.current_job_id as string | null,
     lastJobStatus: r.last_job_status as string | null,
@@ -37,7 +37,7 @@ export function toMessage(r: Row): SessionMessage {
     contentData: r.content_data as string | null,
     providerSessionId: r.provider_session_id as string | null,
     tokenCount: r.token_count as number | null,
-    createdAt: fromSeconds(r.created_at as number)!,
+    createdAt: fromSeconds(r.created_at as number),
   };
 }
 
@@ -51,7 +51,7 @@ export function toJob(r: Row): Job {
     data: JSON.parse(r.data as string) as Job['data'],
     attempts: r.attempts as number,
     maxAttempts: r.max_attempts as number,
-    createdAt: fromSeconds(r.created_at as number)!,
+    createdAt: fromSeconds(r.created_at as number),
     startedAt: fromSeconds(r.started_at as number | null),
     completedAt: fromSeconds(r.completed_at as number | null),
     error: r.error as string | null,
@@ -68,8 +68,8 @@ export function toDevice(r: Row): Device {
     deviceName: r.device_name as string,
     platform: r.platform as string | null,
     appVersion: r.app_version as string | null,
-    createdAt: fromSeconds(r.created_at as number)!,
-    updatedAt: fromSeconds(r.updated_at as number)!,
-    lastConnectedAt: fromSeconds(r.last_connected_at as number)!,
+    createdAt: fromSeconds(r.created_at as number),
+    updatedAt: fromSeconds(r.updated_at as number),
+    lastConnectedAt: fromSeconds(r.last_connected_at as number),
   };
 }

@@ -17,7 +17,7 @@ interface DriverColumn {
 }
 
 function columnsOf(table: Table): Array<[key: string, column: DriverColumn]> {
-  return Object.entries(getTableColumns(table)) as unknown as Array<[string, DriverColumn]>;
+  return Object.entries(getTableColumns(table));
 }
 
 /** SQL row (snake_case, stored formats) to the table's typed row. */
@@ -31,7 +31,7 @@ export function rowMapper<T extends Table>(
       const value = row[column.name];
       out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
     }
-    return out as T['$inferSelect'];
+    return out;
   };
 }
 

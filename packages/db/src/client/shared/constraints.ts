@@ -11,7 +11,7 @@ const foreignKeysOf = new WeakMap<Database.Database, Map<string, ForeignKey[]>>(
 
 function foreignKeys(sqlite: Database.Database, table: string): ForeignKey[] {
   let byTable = foreignKeysOf.get(sqlite);
-  if (!byTable) foreignKeysOf.set(sqlite, (byTable = new Map()));
+  if (!byTable) foreignKeysOf.set(sqlite, (byTable = new Map<string, ForeignKey[]>()));
   let keys = byTable.get(table);
   if (!keys) {
     keys = sqlite.pragma(`foreign_key_list(${JSON.stringify(table)})`) as ForeignKey[];

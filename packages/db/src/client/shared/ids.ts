@@ -26,7 +26,7 @@ function randomByte(): number {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  return pool[poolOffset++]!;
+  return pool.readUInt8(poolOffset++);
 }
 
 /** `length` uniformly random characters of `alphabet` (rejection sampling: no modulo bias). */

@@ -64,7 +64,11 @@ export function compileShapeCheck(schema: z.ZodType): ShapeCheck | undefined {
         'for (const k in Object.prototype) return false;\n' +
         `return ${out.expr(schema as unknown as Node, v).code};`,
     );
-    return new Function('c', `${out.text()}\nreturn ${root};`)(out.constants) as ShapeCheck;
+    const source = `${out.text()}\nreturn ${root};`;
+    // Generating the check as source is the point (see above); `c` holds its constants.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const build = new Function('c', source) as (constants: unknown[]) => ShapeCheck;
+    return build(out.constants);
   } catch (error) {
     // Unsupported shape, or code generation disallowed (--disallow-code-generation-from-strings).
     if (error instanceof Unsupported || error instanceof EvalError) return undefined;
@@ -114,6 +118,8 @@ class Source {
     // JSON.isRawJSON came after Node 20.
     const { isRawJSON } = JSON as { isRawJSON?: (value: unknown) => boolean };
     this.exotic ??= {
+      // Called as `.call(value)` by the generated code, so its `this` is the value.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       toString: this.local(Object.prototype.toString),
       tag: this.local(Symbol.toStringTag),
       rawJson: isRawJSON && this.local(isRawJSON),
@@ -183,13 +189,13 @@ class Source {
       }
       case 'nullable':
       case 'optional': {
-        const inner = this.expr(def.innerType!, v);
+        const inner = this.expr(def.innerType ?? unsupported('innerType'), v);
         const empty = def.type === 'nullable' ? 'null' : 'undefined';
         return { code: `(${v} === ${empty} || ${inner.code})`, exact: inner.exact };
       }
       case 'union': {
         // zod keeps the first option that succeeds; with primitive options that is the value.
-        const options = def.options!.map((option) => this.expr(option, v));
+        const options = (def.options ?? unsupported('options')).map((o) => this.expr(o, v));
         if (!options.every((option) => option.exact)) unsupported('structured union');
         return { code: `(${options.map((o) => o.code).join(' || ')})`, exact: true };
       }
@@ -228,7 +234,7 @@ class Source {
   }
 
   private array(def: Def): string {
-    const element = def.element!;
+    const element = def.element ?? unsupported('element');
     return this.fn(
       (v) =>
         `if (!Array.isArray(${v}) || Object.getPrototypeOf(${v}) !== Array.prototype || "toJSON" in ${v}) return false;\n` +
@@ -243,9 +249,10 @@ class Source {
    * and a shape key it does not own must read as undefined (zod reads keys with `in` and `[]`).
    */
   private object(def: Def): string {
-    const shape = def.shape!;
+    const shape = def.shape ?? unsupported('shape');
     if (Object.getOwnPropertySymbols(shape).length > 0) unsupported('symbol key');
-    const names = Object.keys(shape);
+    const fields = Object.entries(shape);
+    const names = fields.map(([name]) => name);
     if (names.length > 30) unsupported('more than 30 keys');
     for (const name of names) {
       if (name === '__proto__' || name === 'toJSON' || indexKey.test(name)) {
@@ -258,8 +265,8 @@ class Source {
         : def.catchall;
     return this.fn((v) => {
       // One pass over the own keys checks order and values; then the shape keys not seen.
-      const cases = names.map((name, i) => {
-        const check = this.expr(shape[name]!, 'x').code;
+      const cases = fields.map(([name, field], i) => {
+        const check = this.expr(field, 'x').code;
         return (
           `case ${lit(name)}: { if (extra || next > ${i}) return false; next = ${i + 1}; seen |= ${1 << i};` +
           ` const x = ${v}[k]; if (!(${check})) return false; break; }`
@@ -272,8 +279,8 @@ class Source {
             `{ const x = ${v}[k]; if (!(${this.expr(catchall, 'x').code})) return false; } extra = true;`;
       let required = 0;
       const absent: string[] = [];
-      names.forEach((name, i) => {
-        if (shape[name]!._zod.optin === undefined) required |= 1 << i;
+      fields.forEach(([name, field], i) => {
+        if (field._zod.optin === undefined) required |= 1 << i;
         else
           absent.push(`if (!(seen & ${1 << i}) && ${v}[${lit(name)}] !== undefined) return false;`);
       });
@@ -290,11 +297,11 @@ class Source {
 
   /** z.record with plain string keys: zod copies every own enumerable key in the value's order. */
   private record(def: Def): string {
-    const key = def.keyType!._zod.def;
+    const key = (def.keyType ?? unsupported('keyType'))._zod.def;
     if (key.type !== 'string' || key.coerce || key.format || key.checks?.length) {
       unsupported('record key schema');
     }
-    const element = def.valueType!;
+    const element = def.valueType ?? unsupported('valueType');
     return this.fn(
       (v) =>
         `${this.plainObject(v)}\n` +

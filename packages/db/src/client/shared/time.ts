@@ -14,12 +14,18 @@ import { columnError } from './errors.ts';
 /** Unix seconds (pokecode's `integer({ mode: 'timestamp' })`). */
 export const toSeconds = (date: Date | number): number =>
   Math.floor((typeof date === 'number' ? date : date.getTime()) / 1000);
-export const fromSeconds = (value: number | null): Date | null =>
-  value === null ? null : new Date(value * 1000);
+export function fromSeconds(value: number): Date;
+export function fromSeconds(value: number | null): Date | null;
+export function fromSeconds(value: number | null): Date | null {
+  return value === null ? null : new Date(value * 1000);
+}
 
 /** Unix milliseconds (mcpmaker, multishot). */
-export const fromMillis = (value: number | null): Date | null =>
-  value === null ? null : new Date(value);
+export function fromMillis(value: number): Date;
+export function fromMillis(value: number | null): Date | null;
+export function fromMillis(value: number | null): Date | null {
+  return value === null ? null : new Date(value);
+}
 
 /**
  * The last time `toIso` wrote, and its text: an execution is saved again and again with the same
@@ -44,8 +50,11 @@ export const toSqliteDateTime = (date: Date | number): string =>
   formatSqliteDateTime(typeof date === 'number' ? new Date(date) : date);
 
 /** Reads either text form (ISO or `YYYY-MM-DD HH:MM:SS`) into a Date. */
-export const fromText = (value: string | null): Date | null =>
-  value === null ? null : parseTimestampText(value);
+export function fromText(value: string): Date;
+export function fromText(value: string | null): Date | null;
+export function fromText(value: string | null): Date | null {
+  return value === null ? null : parseTimestampText(value);
+}
 
 /**
  * Local wall-clock text (DiPeO's `datetime.now().isoformat()`), written by the codec of the client's

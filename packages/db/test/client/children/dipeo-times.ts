@@ -10,7 +10,8 @@ import { createClient } from '../../../src/index.ts';
 import { dipeoFixture } from '../../helpers/dipeo-original.ts';
 
 const [path, timeZone] = process.argv.slice(2);
-const sqlite = new Database(path!);
+if (!path) throw new Error('usage: dipeo-times.ts <database path> [time zone]');
+const sqlite = new Database(path);
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 const client = createClient('dipeo', sqlite, timeZone ? { timeZone } : {});
