@@ -68,7 +68,7 @@ export const cliStartSuite: Suite = {
   name: 'cli-start',
   description: `wall time of the built agentstate status --db dipeo vs node -e '' and vs tsx (target: under ${TARGET_MS} ms)`,
   async run({ quick }: BenchOptions): Promise<SuiteResult> {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], {
+    const build = spawnSync(process.execPath, ['--import', tsxLoader, 'scripts/build.ts'], {
       cwd: packageDir,
       encoding: 'utf8',
     });

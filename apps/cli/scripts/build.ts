@@ -3,14 +3,15 @@
 // packages and the pure-JavaScript dependencies are bundled (fewer files to resolve at start-up);
 // better-sqlite3 (a native addon) and @flydotio/litestream (a binary) stay dependencies.
 import { rmSync } from 'node:fs';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { analyzeMetafile, build } from 'esbuild';
 
-const packageDir = new URL('..', import.meta.url);
-const outdir = new URL('dist/', packageDir).pathname;
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const outdir = fileURLToPath(new URL('../dist/', import.meta.url));
 rmSync(outdir, { recursive: true, force: true });
 
 const result = await build({
-  absWorkingDir: packageDir.pathname,
+  absWorkingDir: packageDir,
   entryPoints: { bin: 'src/bin.ts' },
   outdir,
   bundle: true,
@@ -26,7 +27,5 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-if (process.argv.includes('--analyze')) {
-  const { analyzeMetafile } = await import('esbuild');
-  console.log(await analyzeMetafile(result.metafile));
-}
+// `--analyze`: what each chunk holds, largest first.
+if (process.argv.includes('--analyze')) console.log(await analyzeMetafile(result.metafile));
