@@ -3,11 +3,15 @@
 // packages and the pure-JavaScript dependencies are bundled (fewer files to resolve at start-up);
 // better-sqlite3 (a native addon) and @flydotio/litestream (a binary) stay dependencies.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeMetafile, build } from 'esbuild';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const outdir = fileURLToPath(new URL('../dist/', import.meta.url));
+// `--outdir <folder in this package>`: a build of its own, e.g. for the start-up bench, which may
+// run while another build replaces dist/.
+const outdirArg = process.argv.indexOf('--outdir');
+const outdir = join(packageDir, outdirArg === -1 ? 'dist' : process.argv[outdirArg + 1]!);
 rmSync(outdir, { recursive: true, force: true });
 
 const result = await build({
