@@ -203,6 +203,14 @@ export { name, column };
     expectManaged(npx(['status', '--db', 'dipeo', '--path', file, '--json']), file);
   });
 
+  it('names its own command in the hints it prints', () => {
+    const file = join(project().home, 'hint', 'new.db');
+    const status = npx(['status', '--db', 'dipeo', '--path', file]);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(/; agentstate migrate creates it$/m);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('says in one line that a workspace command works only in the repository', () => {
     for (const command of ['generate', 'check', 'docs', 'push', 'new']) {
       const result = npx([command, '--db', 'dipeo']);
