@@ -277,10 +277,16 @@ describe('installed with Bun into a fresh Bun project', () => {
     const local = Object.fromEntries(
       packedPackages.map((name) => [name, `file:${tarballOf[name]!}`]),
     );
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as object;
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      overrides: Record<string, string>;
+    };
     writeFileSync(
       join(dir, 'package.json'),
-      JSON.stringify({ ...manifest, dependencies: local, overrides: local }, null, 2),
+      JSON.stringify(
+        { ...manifest, dependencies: local, overrides: { ...manifest.overrides, ...local } },
+        null,
+        2,
+      ),
     );
     // better-sqlite3's install script runs node-gyp through a shim that calls `bun`.
     env.PATH = `${dirname(bun)}${delimiter}${env.PATH ?? ''}`;

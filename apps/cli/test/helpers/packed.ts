@@ -87,9 +87,23 @@ export function freshProject(name: string): Project {
   const home = join(root, 'home');
   mkdirSync(dir);
   mkdirSync(home);
+  // better-sqlite3 at the version this workspace built, so that the seeded prebuild (see
+  // seedPrebuildCache) is the one its install looks for, whatever the registry's latest is.
+  const addon = JSON.parse(
+    readFileSync(require.resolve('better-sqlite3/package.json'), 'utf8'),
+  ) as { version: string };
   writeFileSync(
     join(dir, 'package.json'),
-    JSON.stringify({ name: `fresh-${name}`, private: true, type: 'module' }, null, 2),
+    JSON.stringify(
+      {
+        name: `fresh-${name}`,
+        private: true,
+        type: 'module',
+        overrides: { 'better-sqlite3': addon.version },
+      },
+      null,
+      2,
+    ),
   );
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
