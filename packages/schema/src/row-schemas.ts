@@ -30,14 +30,28 @@ export function rowSchemas<
 ) {
   type Columns = TTable['_']['columns'];
   type Write = Omit<TRefine, keyof TWrite> & TWrite;
+  type Insert = BuildSchema<'insert', Columns, Write, undefined>;
+  type Select = BuildSchema<'select', Columns, TRefine, undefined>;
+  type Update = BuildSchema<'update', Columns, Write, undefined>;
   // drizzle-zod's overloads cannot be chosen for a generic refinement: its result types are named.
   const read = refine as never;
   const written = { ...refine, ...write } as never;
+  // Each schema is built on first use: building all of them for every table costs a command
+  // that only reads a file's state (db:status) a third of its start-up.
+  let insert: Insert | undefined;
+  let select: Select | undefined;
+  let update: Update | undefined;
   return {
     table,
-    insert: createInsertSchema(table, written) as BuildSchema<'insert', Columns, Write, undefined>,
-    select: createSelectSchema(table, read) as BuildSchema<'select', Columns, TRefine, undefined>,
-    update: createUpdateSchema(table, written) as BuildSchema<'update', Columns, Write, undefined>,
+    get insert(): Insert {
+      return (insert ??= createInsertSchema(table, written) as Insert);
+    },
+    get select(): Select {
+      return (select ??= createSelectSchema(table, read) as Select);
+    },
+    get update(): Update {
+      return (update ??= createUpdateSchema(table, written) as Update);
+    },
   };
 }
 

@@ -1,31 +1,38 @@
 import type { Command } from 'commander';
-import { registerBackupCommand } from './backup.ts';
-import { registerCheck } from './check.ts';
-import { registerDocsCommand } from './docs.ts';
-import { registerGenerate } from './generate.ts';
-import { registerMigrate } from './migrate.ts';
-import { registerNew } from './new.ts';
-import { registerPruneCommand } from './prune.ts';
-import { registerPush } from './push.ts';
-import { registerReplicasCommand } from './replicas.ts';
-import { registerReplicateCommand } from './replicate.ts';
-import { registerRestoreCommand } from './restore.ts';
-import { registerSeedCommand } from './seed.ts';
-import { registerStatus } from './status.ts';
 
-/** Every `db:*` command, in the order `--help` lists them. Add a command by adding its module here. */
-export const commands: Array<(program: Command) => void> = [
-  registerNew,
-  registerGenerate,
-  registerCheck,
-  registerMigrate,
-  registerStatus,
-  registerPush,
-  registerDocsCommand,
-  registerSeedCommand,
-  registerBackupCommand,
-  registerRestoreCommand,
-  registerPruneCommand,
-  registerReplicateCommand,
-  registerReplicasCommand,
-];
+/** Adds one command to the program. Each command module exports one. */
+export type RegisterCommand = (program: Command) => void;
+/** Imports a command's module only when that command runs (or `--help` lists every command). */
+export type LoadCommand = () => Promise<RegisterCommand>;
+
+/**
+ * Every command, in the order `--help` lists them. The workspace commands change this repository
+ * (its schema sources with drizzle-kit, `docs/`, a new database's folder), so they work only in
+ * it; the others need only a database file, and run from the installed package too.
+ */
+export const commandNames = [
+  'new',
+  'generate',
+  'check',
+  'migrate',
+  'status',
+  'push',
+  'docs',
+  'seed',
+  'backup',
+  'restore',
+  'prune',
+  'replicate',
+  'replicas',
+] as const;
+export type CommandName = (typeof commandNames)[number];
+
+export const workspaceCommandNames = [
+  'new',
+  'generate',
+  'check',
+  'push',
+  'docs',
+] as const satisfies readonly CommandName[];
+export type WorkspaceCommandName = (typeof workspaceCommandNames)[number];
+export type PortableCommandName = Exclude<CommandName, WorkspaceCommandName>;

@@ -12,6 +12,7 @@ import {
 } from '@agentstate/db';
 import { addDatabaseOptions, formatBytes, invocationDir } from '../databases-option.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';
+import { commandLine } from '../command-line.ts';
 
 export function duration(value: string): number {
   try {
@@ -79,7 +80,7 @@ export function registerReplicateCommand(program: Command): void {
         const target = replicaOption('--to', options.to);
         if (!existsSync(path)) {
           throw new CliError(
-            `${path}: does not exist: nothing to replicate (pnpm db:migrate --db ${name} creates it)`,
+            `${path}: does not exist: nothing to replicate (${commandLine('migrate')} --db ${name} creates it)`,
           );
         }
         const sftpKeyPath = options.sftpKey ? userPath(options.sftpKey) : undefined;

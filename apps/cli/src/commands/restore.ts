@@ -10,6 +10,7 @@ import { addDatabaseOptions } from '../databases-option.ts';
 import { progressLine } from '../progress-bar.ts';
 import { selectedDatabaseFile, userPath } from '../user-input.ts';
 import { REPLICA_HELP, replicaOption } from './replicate.ts';
+import { commandLine } from '../command-line.ts';
 
 /** `--at`: an ISO 8601 time with its zone, e.g. 2026-05-01T09:30:00Z. */
 function pointInTime(value: string): Date {
@@ -87,7 +88,7 @@ export function registerRestoreCommand(program: Command): void {
         if (report.asidePath) console.log(`the previous file is kept at ${report.asidePath}`);
         if (report.pendingMigrations.length > 0) {
           console.log(
-            `the backup predates ${report.pendingMigrations.length} migration(s); the next open (or pnpm db:migrate) applies them`,
+            `the backup predates ${report.pendingMigrations.length} migration(s); the next open (or ${commandLine('migrate')}) applies them`,
           );
         }
       },

@@ -12,6 +12,7 @@ import {
   invocationDir,
   selectDatabases,
 } from '../databases-option.ts';
+import { commandLine } from '../command-line.ts';
 
 type StatusRow = DatabaseStatus | { name: string; path: string; state: 'error'; error: string };
 
@@ -62,13 +63,13 @@ export function registerStatus(program: Command): void {
 }
 
 /** What each state asks of the user. */
-const hints: Record<string, string> = {
-  new: 'pnpm db:migrate creates it',
-  adoptable: 'pnpm db:migrate adopts it',
-  conflict: 'cannot be adopted: pnpm db:migrate prints the report',
+const hints = (): Record<string, string> => ({
+  new: `${commandLine('migrate')} creates it`,
+  adoptable: `${commandLine('migrate')} adopts it`,
+  conflict: `cannot be adopted: ${commandLine('migrate')} prints the report`,
   newer: 'written by a newer agentstate',
   edited: 'an applied migration was edited',
-};
+});
 
 function printTable(rows: StatusRow[]): void {
   const header = ['DATABASE', 'STATE', 'APPLIED', 'PENDING', 'SIZE', 'WAL', 'FILE'];
@@ -101,7 +102,7 @@ function printTable(rows: StatusRow[]): void {
         `compared with ${row.baseline}: ${row.differences.length - conflicts} closable, ${conflicts} conflicting difference(s)`,
       );
     }
-    const hint = hints[row.state];
+    const hint = hints()[row.state];
     if (hint) notes.push(hint);
     const outside = formatOutsideTables(row.outsideSchema);
     if (notes.length > 0 || outside.length > 0) {

@@ -13,12 +13,19 @@ export interface ClientOptions {
   secrets?: SecretOptions | SecretBox;
 }
 
-export function sqliteOf(target: ClientTarget): Database.Database {
+/**
+ * The connection a client works on: better-sqlite3's, under a name of this package, so that the
+ * type declarations of each client (whose `sqlite` is this) can name it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a name, not a new shape
+export interface ClientConnection extends Database.Database {}
+
+export function sqliteOf(target: ClientTarget): ClientConnection {
   return 'sqlite' in target ? target.sqlite : target;
 }
 
 export interface ClientContext {
-  sqlite: Database.Database;
+  sqlite: ClientConnection;
   clock: Clock;
   secrets: SecretBox;
 }
