@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +124,7 @@ async function pair(
   ];
 }
 
-function rawSession(sqlite: Database.Database, id: string): void {
+function rawSession(sqlite: SqliteConnection, id: string): void {
   sqlite
     .prepare(
       "INSERT INTO sessions (id, provider, project_path, name, created_at, updated_at, last_accessed_at) VALUES (?, 'claude-code', '/p', 'n', 1, 1, 1)",
@@ -132,7 +133,7 @@ function rawSession(sqlite: Database.Database, id: string): void {
 }
 
 /** The raw baseline of the pokecode queue: the client's SQL and transactions, nothing else. */
-export function rawQueue(sqlite: Database.Database) {
+export function rawQueue(sqlite: SqliteConnection) {
   const s = Object.fromEntries(
     Object.entries(pokecodeSql).map(([k, v]) => [k, sqlite.prepare(v)]),
   ) as Record<keyof typeof pokecodeSql, Database.Statement>;

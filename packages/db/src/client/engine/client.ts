@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteStatement } from '../../driver/types.ts';
 import type { Table } from 'drizzle-orm';
 import type { z } from 'zod';
 import { parseRow } from '@agentstate/schema';
@@ -120,7 +120,7 @@ export interface EngineClientOptions extends ClientOptions {
 export function createEngineClient(target: ClientTarget, options: EngineClientOptions = {}) {
   const ctx = clientContext(target, options);
   const { clock, sqlite } = ctx;
-  const st = {} as Record<keyof typeof engineSql, Database.Statement>;
+  const st = {} as Record<keyof typeof engineSql, SqliteStatement>;
   for (const [name, sql] of Object.entries(engineSql)) {
     st[name as keyof typeof engineSql] = sqlite.prepare(sql);
   }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteStatement } from '../../driver/types.ts';
 import { parseRow } from '@agentstate/schema';
 import {
   workerRows,
@@ -121,7 +121,7 @@ export type WorkerFailOutcome = { status: 'pending'; retryAt: Date } | { status:
  */
 export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOptions) {
   const { clock, sqlite } = ctx;
-  const st = {} as Record<keyof typeof engineWorkerSql, Database.Statement>;
+  const st = {} as Record<keyof typeof engineWorkerSql, SqliteStatement>;
   for (const [name, sql] of Object.entries(engineWorkerSql)) {
     st[name as keyof typeof engineWorkerSql] = sqlite.prepare(sql);
   }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
 import { finishedJobStatuses } from '@agentstate/schema/pokecode';
 import { sqlStringList } from '@agentstate/schema';
 
@@ -82,11 +82,11 @@ export const pokecodeSql = {
   listDevices: 'SELECT * FROM devices ORDER BY last_connected_at DESC',
 } as const;
 
-export type PokecodeStatements = { [K in keyof typeof pokecodeSql]: Database.Statement };
+export type PokecodeStatements = { [K in keyof typeof pokecodeSql]: SqliteStatement };
 
 /** Prepares every statement once for a connection. */
-export function preparePokecode(sqlite: Database.Database): PokecodeStatements {
-  const prepared = {} as Record<string, Database.Statement>;
+export function preparePokecode(sqlite: SqliteConnection): PokecodeStatements {
+  const prepared = {} as Record<string, SqliteStatement>;
   for (const [name, sql] of Object.entries(pokecodeSql)) prepared[name] = sqlite.prepare(sql);
   return prepared as PokecodeStatements;
 }
