@@ -3,7 +3,6 @@ import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { getTableName } from 'drizzle-orm';
 import { definitionOf } from '@agentstate/schema';
 import * as pokecode from '@agentstate/schema/pokecode';

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire as requireFrom } from 'node:module';
 import type {
   RunResult,
   SqliteConnection,
@@ -29,7 +29,8 @@ type BunDatabaseConstructor = new (
   options: { readonly?: boolean; create?: boolean; readwrite?: boolean; strict?: boolean },
 ) => BunDatabase;
 
-const require = createRequire(import.meta.url);
+// Not named `require`: bundles (the tests' worker) declare their own.
+const load = requireFrom(import.meta.url);
 let BunSqlite: BunDatabaseConstructor | undefined;
 
 /** True when this process runs on Bun, where `bun:sqlite` is the driver. */
@@ -38,7 +39,7 @@ export const onBun = (): boolean => typeof process.versions.bun === 'string';
 function bunDatabase(): BunDatabaseConstructor {
   if (!onBun()) throw new Error("the 'bun:sqlite' driver needs the Bun runtime");
   // Loaded on first use: Node cannot resolve `bun:` modules, and nothing opens at import time.
-  BunSqlite ??= (require('bun:sqlite') as { Database: BunDatabaseConstructor }).Database;
+  BunSqlite ??= (load('bun:sqlite') as { Database: BunDatabaseConstructor }).Database;
   return BunSqlite;
 }
 
@@ -108,6 +109,7 @@ export class BunConnection implements SqliteConnection {
     return this.db.inTransaction;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- better-sqlite3's own bound
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(
     sql: string,
   ): P extends unknown[] ? SqliteStatement<P, R> : SqliteStatement<[P], R> {

@@ -42,6 +42,7 @@ export interface SqliteConnection {
   readonly readonly: boolean;
   readonly memory: boolean;
   readonly inTransaction: boolean;
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- better-sqlite3's own bound
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(
     sql: string,
   ): P extends unknown[] ? SqliteStatement<P, R> : SqliteStatement<[P], R>;

@@ -1,5 +1,4 @@
 import type { SqliteConnection } from '../../src/driver/types.ts';
-import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createMcpmakerClient, SecretBox } from '../../src/index.ts';
 import { isSealed } from '../../src/client/shared/secrets.ts';

@@ -2,7 +2,6 @@ import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type Database from 'better-sqlite3';
 import { buildOriginalDatabase } from './original-tools.ts';
 
 /** test/fixtures/original-tools/dipeo-executions.json, made by dipeo-executions.py beside it. */

@@ -1,5 +1,4 @@
 import type { SqliteConnection } from '../../src/driver/types.ts';
-import type Database from 'better-sqlite3';
 import { buildOriginalDatabase, originalDdl } from './original-tools.ts';
 
 /**

@@ -44,6 +44,7 @@ import { constraintError } from '../shared/constraints.ts';
 import { columnError, NotFoundError, StateError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
+import { syncRunner } from '../../driver/sync-runner.ts';
 import { createEngineWorkerQueue } from './queue.ts';
 
 const DAY_MS = 86_400_000;
@@ -263,7 +264,12 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
   return {
     sqlite,
     transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
-    workers: createEngineWorkerQueue(ctx, options.backoff),
+    workers: createEngineWorkerQueue(
+      syncRunner(ctx.sqlite),
+      ctx.clock,
+      options.backoff,
+      (error, row) => constraintError(ctx.sqlite, 'workers', row, error),
+    ),
 
     createSession(
       input: Omit<
