@@ -22,6 +22,12 @@ export type {
 export { betterSqlite3Of } from './driver/better-sqlite3.ts';
 export { driverOf, runtimeDriver } from './driver/sync-driver.ts';
 export {
+  LIBSQL_AUTH_TOKEN_ENV,
+  type LibsqlHandle,
+  type LibsqlOptions,
+} from './driver/libsql.ts';
+export type { OpenLibsqlOptions } from './open/open-libsql.ts';
+export {
   ensureDatabaseFile,
   MEMORY_PATH,
   pathEnvVar,

@@ -18,6 +18,8 @@ import {
   type ResolvePathOptions,
 } from './paths.ts';
 import { configureConnection, type ConnectionOptions } from './pragmas.ts';
+import type { LibsqlHandle } from '../driver/libsql.ts';
+import { openLibsqlDatabase, type OpenLibsqlOptions } from './open-libsql.ts';
 
 export interface OpenMigrateOptions extends MigrateOptions {
   /** Default: the database's embedded migrations. */
@@ -94,7 +96,25 @@ export function openConnection(path: string, options: ConnectionOptions = {}): S
  */
 export async function openDatabase(
   name: DatabaseName,
-  options: OpenDatabaseOptions = {},
+  options: OpenLibsqlOptions & ({ url: string } | { driver: 'libsql' }),
+): Promise<LibsqlHandle>;
+export async function openDatabase(
+  name: DatabaseName,
+  options?: OpenDatabaseOptions,
+): Promise<DatabaseHandle>;
+export async function openDatabase(
+  name: DatabaseName,
+  options: OpenDatabaseOptions | OpenLibsqlOptions = {},
+): Promise<DatabaseHandle | LibsqlHandle> {
+  if ('url' in options || options.driver === 'libsql') {
+    return openLibsqlDatabase(name, options as OpenLibsqlOptions, openDatabase);
+  }
+  return openSyncDatabase(name, options as OpenDatabaseOptions);
+}
+
+async function openSyncDatabase(
+  name: DatabaseName,
+  options: OpenDatabaseOptions,
 ): Promise<DatabaseHandle> {
   const path = resolveDatabasePath(name, options);
   const migrateOption = options.migrate ?? !options.readonly;
