@@ -21,11 +21,7 @@ export type {
 } from './driver/types.ts';
 export { betterSqlite3Of } from './driver/better-sqlite3.ts';
 export { driverOf, runtimeDriver } from './driver/sync-driver.ts';
-export {
-  LIBSQL_AUTH_TOKEN_ENV,
-  type LibsqlHandle,
-  type LibsqlOptions,
-} from './driver/libsql.ts';
+export { LIBSQL_AUTH_TOKEN_ENV, type LibsqlHandle, type LibsqlOptions } from './driver/libsql.ts';
 export type { OpenLibsqlOptions } from './open/open-libsql.ts';
 export {
   ensureDatabaseFile,

@@ -3,7 +3,13 @@ import type { Client, InStatement, InValue, ResultSet, Transaction } from '@libs
 import type { DatabaseName } from '@agentstate/schema';
 import { BUSY_RETRY_MS } from '../client/shared/connection.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, JOURNAL_SIZE_LIMIT_BYTES } from '../open/pragmas.ts';
-import { driveAsync, type Operation, type OperationKind, type Runner, type Step } from './operation.ts';
+import {
+  driveAsync,
+  type Operation,
+  type OperationKind,
+  type Runner,
+  type Step,
+} from './operation.ts';
 
 /** Where the auth token comes from when no `authToken` option is given. */
 export const LIBSQL_AUTH_TOKEN_ENV = 'AGENTSTATE_LIBSQL_AUTH_TOKEN';

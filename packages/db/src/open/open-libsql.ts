@@ -6,7 +6,11 @@ import {
   type LibsqlOptions,
 } from '../driver/libsql.ts';
 import { NotMigratableError } from '../migrate/errors.ts';
-import { loadMigrations, type Migration, type MigrationSource } from '../migrate/load-migrations.ts';
+import {
+  loadMigrations,
+  type Migration,
+  type MigrationSource,
+} from '../migrate/load-migrations.ts';
 import { assertMigratable } from '../migrate/migrate.ts';
 import { MIGRATIONS_TABLE, type AppliedMigration } from '../migrate/migrations-table.ts';
 import { planFromRecords } from '../migrate/plan.ts';
@@ -14,7 +18,8 @@ import type { OpenDatabaseOptions } from './open-database.ts';
 import { resolveDatabasePath } from './paths.ts';
 
 export interface OpenLibsqlOptions
-  extends Omit<OpenDatabaseOptions, 'driver' | 'durability' | 'busyTimeoutMs'>,
+  extends
+    Omit<OpenDatabaseOptions, 'driver' | 'durability' | 'busyTimeoutMs'>,
     Partial<Pick<LibsqlOptions, 'url' | 'authToken' | 'syncUrl'>> {
   driver?: 'libsql';
 }
@@ -44,8 +49,7 @@ export async function openLibsqlDatabase(
   const handle = await openLibsqlClient(name, { ...options, url });
   try {
     if (migrateOption !== false && (path === undefined || options.syncUrl !== undefined)) {
-      const source =
-        migrateOption === true ? name : (migrateOption.migrations ?? name);
+      const source = migrateOption === true ? name : (migrateOption.migrations ?? name);
       const migrations = Array.isArray(source)
         ? (source as readonly Migration[])
         : loadMigrations(source as MigrationSource);
