@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, InStatement, InValue, ResultSet, Transaction } from '@libsql/client';
 import type { DatabaseName } from '@agentstate/schema';
@@ -45,7 +46,7 @@ export interface LibsqlHandle {
 export function libsqlFilePath(url: string): string | undefined {
   if (!url.startsWith('file:')) return undefined;
   if (url.startsWith('file://')) return fileURLToPath(url.split('?')[0]!);
-  return url.slice('file:'.length).split('?')[0];
+  return resolve(url.slice('file:'.length).split('?')[0]!);
 }
 
 export function checkLibsqlUrl(url: string): void {
@@ -77,6 +78,8 @@ export async function openLibsqlClient(
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute(`PRAGMA journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   }
+  if (path !== undefined) openFiles.set(path, (openFiles.get(path) ?? 0) + 1);
+  let closed = false;
   return {
     name,
     driver: 'libsql',
@@ -85,9 +88,26 @@ export async function openLibsqlClient(
     replica: options.syncUrl !== undefined,
     client,
     runner: libsqlRunner(client, path !== undefined),
-    close: () => client.close(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      client.close();
+      if (path !== undefined) {
+        const left = (openFiles.get(path) ?? 1) - 1;
+        if (left > 0) openFiles.set(path, left);
+        else openFiles.delete(path);
+      }
+    },
   };
 }
+
+// The files this process has libSQL clients open on. Another SQLite library (better-sqlite3,
+// bun:sqlite) must not open such a file in the same process: POSIX locks belong to the process,
+// so its close would drop the locks libSQL holds, and the two would not see each other's locks.
+const openFiles = new Map<string, number>();
+
+/** True while this process has a libSQL client open on `path`. */
+export const libsqlHoldsFile = (path: string): boolean => openFiles.has(path);
 
 const isBusy = (error: unknown): boolean => {
   const e = error as { code?: unknown; rawCode?: unknown };
@@ -155,22 +175,30 @@ export function libsqlRunner(client: Client, local: boolean): Runner<'async'> {
       transaction.close();
     }
   }
+  // One write at a time per client: SQLite admits one writer anyway, and the settings must reach
+  // the very connection the next transaction takes.
+  let queue: Promise<unknown> = Promise.resolve();
+  async function write<R>(operation: () => Operation<R>): Promise<R> {
+    let deadline = 0;
+    for (;;) {
+      try {
+        return await writeOnce(operation);
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        const now = Date.now();
+        if (deadline === 0) deadline = now + BUSY_RETRY_MS;
+        else if (now > deadline) throw error;
+        await sleep(1 + Math.random() * 20);
+      }
+    }
+  }
   return {
     mode: 'async',
-    async run<R>(operation: () => Operation<R>, kind: OperationKind): Promise<R> {
+    run<R>(operation: () => Operation<R>, kind: OperationKind): Promise<R> {
       if (!kind.write) return driveAsync(operation(), (step) => execute(client, step));
-      let deadline = 0;
-      for (;;) {
-        try {
-          return await writeOnce(operation);
-        } catch (error) {
-          if (!isBusy(error)) throw error;
-          const now = Date.now();
-          if (deadline === 0) deadline = now + BUSY_RETRY_MS;
-          else if (now > deadline) throw error;
-          await sleep(1 + Math.random() * 20);
-        }
-      }
+      const result = queue.then(() => write(operation));
+      queue = result.catch(() => {});
+      return result;
     },
   };
 }

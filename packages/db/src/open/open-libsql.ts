@@ -1,6 +1,7 @@
 import type { DatabaseName } from '@agentstate/schema';
 import {
   libsqlFilePath,
+  libsqlHoldsFile,
   openLibsqlClient,
   type LibsqlHandle,
   type LibsqlOptions,
@@ -15,6 +16,7 @@ import { assertMigratable } from '../migrate/migrate.ts';
 import { MIGRATIONS_TABLE, type AppliedMigration } from '../migrate/migrations-table.ts';
 import { planFromRecords } from '../migrate/plan.ts';
 import type { OpenDatabaseOptions } from './open-database.ts';
+import { resolve } from 'node:path';
 import { resolveDatabasePath } from './paths.ts';
 
 export interface OpenLibsqlOptions
@@ -41,14 +43,18 @@ export async function openLibsqlDatabase(
   const url = options.url ?? `file:${resolveDatabasePath(name, options)}`;
   const path = libsqlFilePath(url);
   const migrateOption = options.migrate ?? !options.readonly;
-  if (path !== undefined && migrateOption !== false && options.syncUrl === undefined) {
+  // The first libSQL open of a file in this process migrates it; later ones (another SQLite
+  // library must not touch a file libSQL holds, see libsqlHoldsFile) check it like a server.
+  const migratesFile =
+    path !== undefined && options.syncUrl === undefined && !libsqlHoldsFile(resolve(path));
+  if (migratesFile && migrateOption !== false) {
     const { url: _url, authToken: _token, syncUrl: _sync, driver: _driver, ...rest } = options;
     const local = await openSync(name, { ...rest, path });
     local.close();
   }
   const handle = await openLibsqlClient(name, { ...options, url });
   try {
-    if (migrateOption !== false && (path === undefined || options.syncUrl !== undefined)) {
+    if (migrateOption !== false && !migratesFile) {
       const source = migrateOption === true ? name : (migrateOption.migrations ?? name);
       const migrations = Array.isArray(source)
         ? (source as readonly Migration[])

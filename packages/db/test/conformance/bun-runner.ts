@@ -23,3 +23,12 @@ export function runBunTest(file: string, cwd: string) {
   });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
+
+/** Runs a script with the Bun binary and returns what it printed (stderr appended on failure). */
+export function runBunScript(source: string) {
+  const result = spawnSync(bunBinary(), ['-e', source], { encoding: 'utf8' });
+  return {
+    status: result.status,
+    output: result.status === 0 ? result.stdout : `${result.stdout}\n${result.stderr}`,
+  };
+}
