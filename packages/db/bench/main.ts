@@ -10,6 +10,7 @@ import type { Suite, SuiteResult } from './lib/types.ts';
 import { backupSuite } from './suites/backup.ts';
 import { clientOpsSuite } from './suites/client-ops.ts';
 import { clientQueueSuite } from './suites/client-queue.ts';
+import { driversSuite } from './suites/drivers.ts';
 import { migrateSuite } from './suites/migrate.ts';
 import { replicationSuite } from './suites/replication.ts';
 import { seedSuite } from './suites/seed.ts';
@@ -20,6 +21,7 @@ const suites: Suite[] = [
   backupSuite,
   clientOpsSuite,
   clientQueueSuite,
+  driversSuite,
   replicationSuite,
 ];
 
