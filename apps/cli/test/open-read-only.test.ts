@@ -24,6 +24,7 @@ import {
   openDatabase,
   readDatabaseFile,
   readModeFor,
+  type SqliteConnection,
 } from '@agentstate/db';
 import {
   Database,
@@ -219,7 +220,7 @@ describe('reading writes nothing', () => {
     const dir = tempDir();
     const path = join(dir, 'pokecode.db');
     await managedPokecode(path);
-    let writer: Database.Database | undefined;
+    let writer: SqliteConnection | undefined;
     const modes: string[] = [];
     const counts = await readDatabaseFile(path, (sqlite, file) => {
       modes.push(readModeFor(file));

@@ -15,7 +15,13 @@ import {
 import { join, relative } from 'node:path';
 import type { DatabaseName } from '@agentstate/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, backupDatabase, restoreDatabase, RestoreRefusedError } from '@agentstate/db';
+import {
+  openDatabase,
+  backupDatabase,
+  restoreDatabase,
+  RestoreRefusedError,
+  betterSqlite3Of,
+} from '@agentstate/db';
 import { seedDatabase } from '@agentstate/schema/seed-kit';
 import { errorLines, runCli, unprivilegedPrefix } from './helpers/cli.ts';
 import {
@@ -28,7 +34,7 @@ import {
 
 async function seededFile(name: DatabaseName, path: string, rows = 300): Promise<string> {
   const handle = await openDatabase(name, { path, migrate: { log: () => {} } });
-  seedDatabase(handle.sqlite, name, { rows });
+  seedDatabase(betterSqlite3Of(handle.sqlite), name, { rows });
   handle.close();
   return path;
 }

@@ -5,7 +5,7 @@ import { databaseNames, parseRow, type DatabaseName } from '@agentstate/schema';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '@agentstate/db';
+import { openDatabase, betterSqlite3Of } from '@agentstate/db';
 import { databaseTables, tableZodSchemas } from '@agentstate/schema/introspect';
 import { freePositions, seedDatabase, SEED_EPOCH_MS } from '@agentstate/schema/seed-kit';
 import { definitionOf } from '@agentstate/schema';
@@ -50,13 +50,17 @@ describe.each(databaseNames)('appending to %s', (name) => {
   it('twice with the seed it was seeded with adds fresh rows and changes none of the old ones', async () => {
     const handle = await migrated(name);
     try {
-      seedDatabase(handle.sqlite, name, { rows: 1_200, seed: 7 });
+      seedDatabase(betterSqlite3Of(handle.sqlite), name, { rows: 1_200, seed: 7 });
       for (let round = 1; round <= 2; round++) {
-        const before = counts(handle.sqlite, name);
-        const rows = snapshotRows(handle.sqlite);
-        const result = seedDatabase(handle.sqlite, name, { rows: 1_200, seed: 7, append: true });
+        const before = counts(betterSqlite3Of(handle.sqlite), name);
+        const rows = snapshotRows(betterSqlite3Of(handle.sqlite));
+        const result = seedDatabase(betterSqlite3Of(handle.sqlite), name, {
+          rows: 1_200,
+          seed: 7,
+          append: true,
+        });
         expect(result.total).toBe(1_200);
-        const after = counts(handle.sqlite, name);
+        const after = counts(betterSqlite3Of(handle.sqlite), name);
         for (const [table, n] of Object.entries(before)) {
           expect(after[table], `${table} after append ${round}`).toBe(
             n + (result.tables[table] ?? 0),
@@ -69,12 +73,12 @@ describe.each(databaseNames)('appending to %s', (name) => {
           expect(before[settings]).toBeGreaterThan(0);
         }
         // Every row that was there is still there, unchanged: no key was reused.
-        const now = snapshotRows(handle.sqlite);
+        const now = snapshotRows(betterSqlite3Of(handle.sqlite));
         for (const [table, byKey] of rows) {
           for (const [key, row] of byKey) expect(now.get(table)!.get(key), table).toEqual(row);
         }
       }
-      expectSound(handle.sqlite, name);
+      expectSound(betterSqlite3Of(handle.sqlite), name);
     } finally {
       handle.close();
     }
@@ -86,26 +90,30 @@ describe('seedDatabase --append', () => {
     const dir = tempDir();
     // Rows seed 9 would write first, already stored in a file seeded with seed 3.
     const other = await migrated('engine', join(dir));
-    seedDatabase(other.sqlite, 'engine', { rows: 600, seed: 9 });
+    seedDatabase(betterSqlite3Of(other.sqlite), 'engine', { rows: 600, seed: 9 });
     other.close();
     const target = await openDatabase('engine', {
       path: join(dir, 'target.db'),
       migrate: { log: () => {} },
     });
     try {
-      seedDatabase(target.sqlite, 'engine', { rows: 600, seed: 3 });
-      target.sqlite.exec(`ATTACH '${join(dir, 'engine.db')}' AS other`);
-      target.sqlite.exec(
+      seedDatabase(betterSqlite3Of(target.sqlite), 'engine', { rows: 600, seed: 3 });
+      betterSqlite3Of(target.sqlite).exec(`ATTACH '${join(dir, 'engine.db')}' AS other`);
+      betterSqlite3Of(target.sqlite).exec(
         'INSERT INTO sessions SELECT * FROM other.sessions; INSERT INTO contacts SELECT * FROM other.contacts',
       );
-      target.sqlite.exec('DETACH other');
-      const before = counts(target.sqlite, 'engine');
-      const result = seedDatabase(target.sqlite, 'engine', { rows: 600, seed: 9, append: true });
+      betterSqlite3Of(target.sqlite).exec('DETACH other');
+      const before = counts(betterSqlite3Of(target.sqlite), 'engine');
+      const result = seedDatabase(betterSqlite3Of(target.sqlite), 'engine', {
+        rows: 600,
+        seed: 9,
+        append: true,
+      });
       expect(result.tables.sessions).toBeGreaterThan(0);
-      expect(counts(target.sqlite, 'engine').sessions).toBe(
+      expect(counts(betterSqlite3Of(target.sqlite), 'engine').sessions).toBe(
         before.sessions! + result.tables.sessions!,
       );
-      expectSound(target.sqlite, 'engine');
+      expectSound(betterSqlite3Of(target.sqlite), 'engine');
     } finally {
       target.close();
     }
@@ -114,17 +122,17 @@ describe('seedDatabase --append', () => {
   it('is all or nothing: a constraint failing in the last table leaves every count as it was', async () => {
     const handle = await migrated('multishot');
     try {
-      seedDatabase(handle.sqlite, 'multishot', { rows: 2_000 });
+      seedDatabase(betterSqlite3Of(handle.sqlite), 'multishot', { rows: 2_000 });
       // A real UNIQUE index on the appended log lines only (they are dated later): their texts
       // repeat, so it fails once output_logs, written last, is under way.
       const later = new Date(SEED_EPOCH_MS + 365 * 86_400_000);
-      handle.sqlite.exec(
+      betterSqlite3Of(handle.sqlite).exec(
         `CREATE UNIQUE INDEX ux_probe ON output_logs(content) WHERE timestamp > ${SEED_EPOCH_MS}`,
       );
-      const before = counts(handle.sqlite, 'multishot');
+      const before = counts(betterSqlite3Of(handle.sqlite), 'multishot');
       const progress: number[] = [];
       expect(() =>
-        seedDatabase(handle.sqlite, 'multishot', {
+        seedDatabase(betterSqlite3Of(handle.sqlite), 'multishot', {
           rows: 30_000,
           append: true,
           now: later,
@@ -135,9 +143,9 @@ describe('seedDatabase --append', () => {
       const plan = definitionOf('multishot').seeder.plan(30_000, true);
       expect(progress.at(-1)).toBe(plan.runs! + plan.rounds! + plan.agents!);
       expect(progress.at(-1)).toBeGreaterThan(0);
-      expect(counts(handle.sqlite, 'multishot')).toEqual(before);
-      expect(handle.sqlite.inTransaction).toBe(false);
-      expectSound(handle.sqlite, 'multishot');
+      expect(counts(betterSqlite3Of(handle.sqlite), 'multishot')).toEqual(before);
+      expect(betterSqlite3Of(handle.sqlite).inTransaction).toBe(false);
+      expectSound(betterSqlite3Of(handle.sqlite), 'multishot');
     } finally {
       handle.close();
     }
@@ -184,11 +192,11 @@ describe('pnpm db:seed --append', () => {
   it('prints one line and writes nothing when the append fails', async () => {
     const dir = tempDir();
     const handle = await migrated('dipeo', dir);
-    seedDatabase(handle.sqlite, 'dipeo', { rows: 1_000 });
-    handle.sqlite.exec(
+    seedDatabase(betterSqlite3Of(handle.sqlite), 'dipeo', { rows: 1_000 });
+    betterSqlite3Of(handle.sqlite).exec(
       "CREATE TRIGGER fail_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk full'); END",
     );
-    const before = counts(handle.sqlite, 'dipeo');
+    const before = counts(betterSqlite3Of(handle.sqlite), 'dipeo');
     handle.close();
     const path = join(dir, 'dipeo.db');
     const run = cli(['--db', 'dipeo', '--path', path, '--rows', '30000', '--append'], dir);
@@ -204,8 +212,8 @@ describe('pnpm db:seed --append', () => {
   it('killed with SIGKILL mid-append leaves every count as it was', async () => {
     const dir = tempDir();
     const handle = await migrated('pokecode', dir);
-    seedDatabase(handle.sqlite, 'pokecode', { rows: 2_000 });
-    const before = counts(handle.sqlite, 'pokecode');
+    seedDatabase(betterSqlite3Of(handle.sqlite), 'pokecode', { rows: 2_000 });
+    const before = counts(betterSqlite3Of(handle.sqlite), 'pokecode');
     handle.close();
     const path = join(dir, 'pokecode.db');
 

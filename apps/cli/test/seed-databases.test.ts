@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { databaseNames, parseRow, type DatabaseName } from '@agentstate/schema';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '@agentstate/db';
+import { openDatabase, type DatabaseHandle, betterSqlite3Of } from '@agentstate/db';
 import { databaseTables, tableZodSchemas } from '@agentstate/schema/introspect';
 import { DatabaseNotEmptyError, seedDatabase } from '@agentstate/schema/seed-kit';
 import { tempDir } from '@agentstate/db/testing';
@@ -16,14 +16,14 @@ async function seeded(name: DatabaseName, options: Parameters<typeof seedDatabas
     path: join(tempDir(), `${name}.db`),
     migrate: { log: () => {} },
   });
-  const result = seedDatabase(handle.sqlite, name, { rows: ROWS, ...options });
+  const result = seedDatabase(betterSqlite3Of(handle.sqlite), name, { rows: ROWS, ...options });
   return { handle, result };
 }
 
 /** Every row of every table, in primary-key order, as SQLite stores it. */
 function dump(handle: DatabaseHandle, name: DatabaseName) {
   return databaseTables(name).map(({ name: table }) =>
-    handle.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).raw().all(),
+    betterSqlite3Of(handle.sqlite).prepare(`SELECT * FROM "${table}" ORDER BY rowid`).raw().all(),
   );
 }
 
@@ -33,12 +33,12 @@ describe.each(databaseNames)('seeding %s', (name) => {
     try {
       expect(result.total).toBe(ROWS);
       expect(Object.values(result.tables).reduce((a, b) => a + b, 0)).toBe(ROWS);
-      expect(handle.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(handle.sqlite.pragma('foreign_key_check')).toEqual([]);
+      expect(betterSqlite3Of(handle.sqlite).pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(betterSqlite3Of(handle.sqlite).pragma('foreign_key_check')).toEqual([]);
 
       // Every row read back through drizzle (JSON parsed, timestamps as Dates) must pass both
       // the select and the insert schema: enums, JSON shapes and refinements included.
-      const db = drizzle(handle.sqlite);
+      const db = drizzle(betterSqlite3Of(handle.sqlite));
       const schemas = tableZodSchemas(name);
       for (const { table, name: tableName } of databaseTables(name)) {
         const rows = db.select().from(table).all();
@@ -71,14 +71,14 @@ describe('seedDatabase', () => {
   it('fills circular references in a second pass (multishot runs and rounds)', async () => {
     const { handle } = await seeded('multishot');
     try {
-      const runsWithoutRound = handle.sqlite
+      const runsWithoutRound = betterSqlite3Of(handle.sqlite)
         .prepare(
           'SELECT count(*) FROM runs WHERE current_round_id IS NULL AND id IN (SELECT run_id FROM rounds)',
         )
         .pluck()
         .get();
       expect(runsWithoutRound).toBe(0);
-      const completedWithoutWinner = handle.sqlite
+      const completedWithoutWinner = betterSqlite3Of(handle.sqlite)
         .prepare(
           "SELECT count(*) FROM rounds WHERE status = 'completed' AND winner_agent_id IS NULL",
         )
@@ -86,7 +86,7 @@ describe('seedDatabase', () => {
         .get();
       expect(completedWithoutWinner).toBe(0);
       // The winner is one of the round's own agents, marked selected.
-      const wrongWinner = handle.sqlite
+      const wrongWinner = betterSqlite3Of(handle.sqlite)
         .prepare(
           "SELECT count(*) FROM rounds r JOIN agents a ON a.id = r.winner_agent_id WHERE a.round_id != r.id OR a.status != 'selected'",
         )
@@ -101,7 +101,7 @@ describe('seedDatabase', () => {
   it('keeps counters consistent with the rows they count (pokecode sessions.message_count)', async () => {
     const { handle } = await seeded('pokecode');
     try {
-      const mismatched = handle.sqlite
+      const mismatched = betterSqlite3Of(handle.sqlite)
         .prepare(
           'SELECT count(*) FROM sessions s WHERE message_count != (SELECT count(*) FROM session_messages m WHERE m.session_id = s.id)',
         )
@@ -117,13 +117,17 @@ describe('seedDatabase', () => {
     const { handle } = await seeded('engine', { seed: 1 });
     try {
       const before = dump(handle, 'engine');
-      expect(() => seedDatabase(handle.sqlite, 'engine', { rows: 100 })).toThrow(
+      expect(() => seedDatabase(betterSqlite3Of(handle.sqlite), 'engine', { rows: 100 })).toThrow(
         DatabaseNotEmptyError,
       );
       expect(dump(handle, 'engine')).toEqual(before);
-      const appended = seedDatabase(handle.sqlite, 'engine', { rows: 100, seed: 2, append: true });
+      const appended = seedDatabase(betterSqlite3Of(handle.sqlite), 'engine', {
+        rows: 100,
+        seed: 2,
+        append: true,
+      });
       expect(appended.total).toBe(100);
-      expect(handle.sqlite.pragma('foreign_key_check')).toEqual([]);
+      expect(betterSqlite3Of(handle.sqlite).pragma('foreign_key_check')).toEqual([]);
     } finally {
       handle.close();
     }
@@ -136,12 +140,17 @@ describe('seedDatabase', () => {
     });
     try {
       // Messages are written last: executions and transitions are committed by then.
-      handle.sqlite.exec(
+      betterSqlite3Of(handle.sqlite).exec(
         "CREATE TRIGGER fail_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk full'); END",
       );
-      expect(() => seedDatabase(handle.sqlite, 'dipeo', { rows: 30_000 })).toThrow('disk full');
+      expect(() => seedDatabase(betterSqlite3Of(handle.sqlite), 'dipeo', { rows: 30_000 })).toThrow(
+        'disk full',
+      );
       for (const table of ['executions', 'transitions', 'messages']) {
-        expect(handle.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+        expect(
+          betterSqlite3Of(handle.sqlite).prepare(`SELECT count(*) FROM ${table}`).pluck().get(),
+          table,
+        ).toBe(0);
       }
     } finally {
       handle.close();

@@ -11,6 +11,18 @@ export {
   type OpenMigrateOptions,
 } from './open/open-database.ts';
 export type { ConnectionOptions, Durability } from './open/pragmas.ts';
+export type {
+  DriverKind,
+  RunResult,
+  SqliteConnection,
+  SqliteStatement,
+  SqliteTransaction,
+  SyncDriverKind,
+} from './driver/types.ts';
+export { betterSqlite3Of } from './driver/better-sqlite3.ts';
+export { driverOf, runtimeDriver } from './driver/sync-driver.ts';
+export { LIBSQL_AUTH_TOKEN_ENV, type LibsqlHandle, type LibsqlOptions } from './driver/libsql.ts';
+export type { OpenLibsqlOptions } from './open/open-libsql.ts';
 export {
   ensureDatabaseFile,
   MEMORY_PATH,

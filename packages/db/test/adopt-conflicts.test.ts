@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../src/driver/types.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import { loadMigrations, NewerDatabaseError, type DatabaseName } from '../src/in
 import { recordMigration } from '../src/migrate/migrations-table.ts';
 import { tempDir } from './helpers/fixtures.ts';
 import { buildOriginalDatabase, sha256File, type OriginalTool } from './helpers/original-tools.ts';
-import type Database from 'better-sqlite3';
 
 const quiet = { log: () => {} };
 
@@ -14,7 +14,7 @@ const quiet = { log: () => {} };
 async function expectRefused(
   name: DatabaseName,
   tool: OriginalTool,
-  seed: (db: Database.Database) => void,
+  seed: (db: SqliteConnection) => void,
   editDdl?: (ddl: string) => string,
 ): Promise<AdoptionConflictError> {
   const dir = tempDir();
@@ -34,10 +34,7 @@ async function expectRefused(
 const conflicts = (error: AdoptionConflictError) =>
   error.report.filter((l) => l.includes('(conflict:'));
 
-function mcpmakerRows(
-  db: Database.Database,
-  sessions: Array<[string | null, string | null]>,
-): void {
+function mcpmakerRows(db: SqliteConnection, sessions: Array<[string | null, string | null]>): void {
   db.prepare("INSERT INTO workflows (id, name) VALUES ('wf-1', 'Book a table')").run();
   const insert = db.prepare(
     "INSERT INTO sessions (id, workflow_id, workflow_name, url, started_at, ended_at) VALUES (?, ?, 'x', 'https://example.com/', 1, 2)",

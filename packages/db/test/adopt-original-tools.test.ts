@@ -1,6 +1,6 @@
+import type { SqliteConnection } from '../src/driver/types.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
   ADOPTED_MIGRATIONS_TABLE,
@@ -23,7 +23,7 @@ const quiet = { log: () => {} };
 // Rows as each tool writes them: its id formats, timestamp units and JSON payloads.
 const seeds: Record<
   Exclude<OriginalTool, 'engine-claude-os' | 'dipeo-execution-states'>,
-  (db: Database.Database) => void
+  (db: SqliteConnection) => void
 > = {
   mcpmaker(db) {
     // createWorkflow writes ISO timestamps; every other writer lets datetime('now') fill them in.

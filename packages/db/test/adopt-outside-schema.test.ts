@@ -1,5 +1,5 @@
+import type { SqliteConnection } from '../src/driver/types.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
   adoptAndMigrate,
@@ -27,7 +27,7 @@ import {
 const quiet = { log: () => {} };
 
 /** A table as SQLite describes it: its statement, every column, every index with its key columns. */
-function tableDefinition(db: Database.Database, table: string) {
+function tableDefinition(db: SqliteConnection, table: string) {
   const indexes = (
     db.pragma(`index_list("${table}")`) as Array<{
       name: string;
@@ -54,14 +54,14 @@ function tableDefinition(db: Database.Database, table: string) {
   };
 }
 
-function indexNames(db: Database.Database, table: string): string[] {
+function indexNames(db: SqliteConnection, table: string): string[] {
   return (db.pragma(`index_list("${table}")`) as Array<{ name: string; origin: string }>)
     .filter((i) => i.origin === 'c')
     .map((i) => i.name)
     .sort();
 }
 
-function read<T>(path: string, use: (db: Database.Database) => T): T {
+function read<T>(path: string, use: (db: SqliteConnection) => T): T {
   const db = new SqliteDatabase(path, { readonly: true });
   try {
     return use(db);
@@ -71,7 +71,7 @@ function read<T>(path: string, use: (db: Database.Database) => T): T {
 }
 
 /** The schema of agentstate's tables in a file, without the tables outside it. */
-function schemaWithout(db: Database.Database, outside: readonly string[]): unknown {
+function schemaWithout(db: SqliteConnection, outside: readonly string[]): unknown {
   const live = readLiveSchema(db);
   for (const name of outside) live.tables.delete(name);
   return comparableSchema(live);
@@ -221,7 +221,7 @@ describe('a DiPeO file from before and after execution_states was renamed to exe
   it('still runs the start-up DDL of both DiPeO releases once adopted, which changes nothing', async () => {
     const path = buildUpgradedDipeo(tempDir());
     await adoptAndMigrate('dipeo', { path, ...quiet });
-    const schemaOf = (db: Database.Database) =>
+    const schemaOf = (db: SqliteConnection) =>
       db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name').all();
     const before = read(path, (db) => ({ schema: schemaOf(db), rows: snapshotRows(db) }));
     const db = new SqliteDatabase(path);

@@ -1,3 +1,4 @@
+import { betterSqlite3Of } from '../src/driver/better-sqlite3.ts';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ const writerScript = fileURLToPath(new URL('./helpers/writer-child.ts', import.m
 async function seededPokecode(dir: string, rows = 20_000) {
   const path = join(dir, 'pokecode.db');
   const handle = await openDatabase('pokecode', { path, migrate: { log: () => {} } });
-  seedDatabase(handle.sqlite, 'pokecode', { rows });
+  seedDatabase(betterSqlite3Of(handle.sqlite), 'pokecode', { rows });
   handle.close();
   return path;
 }

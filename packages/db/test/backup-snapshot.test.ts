@@ -1,3 +1,4 @@
+import { betterSqlite3Of } from '../src/driver/better-sqlite3.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ describe('db:backup at disk speed', () => {
     const dir = tempDir();
     const path = join(dir, 'pokecode.db');
     const handle = await openDatabase('pokecode', { path, migrate: { log: () => {} } });
-    seedDatabase(handle.sqlite, 'pokecode', { rows: 5_000 });
+    seedDatabase(betterSqlite3Of(handle.sqlite), 'pokecode', { rows: 5_000 });
     handle.close();
     const writer = spawn(process.execPath, ['--import', 'tsx', writerScript, path, '8'], {
       cwd: packageDir,

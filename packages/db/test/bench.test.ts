@@ -39,6 +39,7 @@ describe('pnpm bench --quick', () => {
       'backup',
       'client-ops',
       'client-queue',
+      'drivers',
       'replication',
     ]);
     for (const [suite, { comparisons, skipped }] of Object.entries(report.suites)) {

@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../src/driver/types.ts';
 import { describe, expect, it } from 'vitest';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { loadMigrations, migrate, openConnection, planMigrations } from '../src/index.ts';
@@ -9,7 +10,7 @@ import {
   type FixtureName,
 } from './helpers/fixtures.ts';
 
-function bookkeeping(sqlite: Database.Database) {
+function bookkeeping(sqlite: SqliteConnection) {
   return {
     ddl: sqlite
       .prepare('SELECT sql FROM sqlite_master WHERE name = ?')

@@ -1,3 +1,4 @@
+import { betterSqlite3Of } from '../src/driver/better-sqlite3.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -31,7 +32,7 @@ describe('the pre-migration backup under a writer', () => {
       path,
       migrate: { log: () => {}, migrations: all.slice(0, -1) },
     });
-    seedDatabase(handle.sqlite, 'pokecode', { rows: 20_000 });
+    seedDatabase(betterSqlite3Of(handle.sqlite), 'pokecode', { rows: 20_000 });
     handle.close();
 
     const writer = spawnAppendWriter(path, 0);

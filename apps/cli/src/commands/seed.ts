@@ -1,6 +1,6 @@
 import { atFile, CliError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
-import { openDatabase } from '@agentstate/db';
+import { openDatabase, betterSqlite3Of } from '@agentstate/db';
 import {
   DatabaseNotEmptyError,
   DEFAULT_SEED_ROWS,
@@ -46,7 +46,7 @@ export function registerSeedCommand(program: Command): void {
       const bar = new ProgressBar(`seeding ${name}`, options.rows, 'rows');
       try {
         const started = performance.now();
-        const result = seedDatabase(handle.sqlite, name, {
+        const result = seedDatabase(betterSqlite3Of(handle.sqlite), name, {
           rows: options.rows,
           seed: options.seed,
           append: options.append,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { openReader } from '@agentstate/db';
+import { openReader, betterSqlite3Of } from '@agentstate/db';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
 import type Database from 'better-sqlite3';
 import { databaseMeta, type ColumnMeta, type DatabaseMeta, type TableMeta } from './metadata.ts';
@@ -74,7 +74,7 @@ export class DatabaseCatalog {
    * export), which would make the shared one busy. The caller closes it.
    */
   openReader(name: DatabaseName): Database.Database {
-    return openReader(this.pathOf(name));
+    return betterSqlite3Of(openReader(this.pathOf(name)));
   }
 
   tables(name: DatabaseName): TableState[] {
@@ -118,7 +118,7 @@ export class DatabaseCatalog {
   private state(name: DatabaseName): OpenDatabase {
     let state = this.open.get(name);
     if (!state) {
-      const sqlite = openReader(this.pathOf(name));
+      const sqlite = betterSqlite3Of(openReader(this.pathOf(name)));
       state = { sqlite, schemaVersion: -1, tables: new Map(), counts: new Map() };
       this.open.set(name, state);
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '@agentstate/db';
+import { openDatabase, betterSqlite3Of } from '@agentstate/db';
 import * as pokecode from '@agentstate/schema/pokecode';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 
@@ -26,7 +26,7 @@ export const sessionId = (n: number): string => `s${String(n).padStart(3, '0')}`
 export async function createPokecodeDatabase(path: string): Promise<void> {
   const handle = await openDatabase('pokecode', { path, migrate: { log: () => {} } });
   try {
-    const db = drizzle(handle.sqlite, { schema: pokecode });
+    const db = drizzle(betterSqlite3Of(handle.sqlite), { schema: pokecode });
     const base = Date.UTC(2026, 0, 1) / 1000;
     db.transaction(
       (tx) => {

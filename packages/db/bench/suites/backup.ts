@@ -1,3 +1,4 @@
+import { betterSqlite3Of } from '../../src/driver/better-sqlite3.ts';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,9 @@ export const backupSuite: Suite = {
         migrate: { log: () => {}, migrations: loadMigrations('pokecode').slice(0, -1) },
       });
       // pokecode seed rows average about 520 bytes on disk, indexes included.
-      seedDatabase(handle.sqlite, 'pokecode', { rows: Math.round((targetMb * MB) / 520) });
+      seedDatabase(betterSqlite3Of(handle.sqlite), 'pokecode', {
+        rows: Math.round((targetMb * MB) / 520),
+      });
       handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       handle.close();
       const mb = statSync(path).size / MB;

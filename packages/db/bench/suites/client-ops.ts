@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { dipeoSql } from '../../src/client/dipeo/statements.ts';
 import { pokecodeId } from '../../src/client/shared/ids.ts';
 import { pokecodeSql } from '../../src/client/pokecode/statements.ts';
 import type { PokecodeClient } from '../../src/client/pokecode/client.ts';
-import { createClaimer } from '../../src/client/shared/lease.ts';
+import { RECOVERY_INTERVAL_MS } from '../../src/client/shared/lease.ts';
 import type { BenchOptions, Comparison, Suite, SuiteResult } from '../lib/types.ts';
 
 const RAW = 'raw better-sqlite3, same SQL';
@@ -123,7 +124,7 @@ async function pair(
   ];
 }
 
-function rawSession(sqlite: Database.Database, id: string): void {
+function rawSession(sqlite: SqliteConnection, id: string): void {
   sqlite
     .prepare(
       "INSERT INTO sessions (id, provider, project_path, name, created_at, updated_at, last_accessed_at) VALUES (?, 'claude-code', '/p', 'n', 1, 1, 1)",
@@ -132,7 +133,7 @@ function rawSession(sqlite: Database.Database, id: string): void {
 }
 
 /** The raw baseline of the pokecode queue: the client's SQL and transactions, nothing else. */
-export function rawQueue(sqlite: Database.Database) {
+export function rawQueue(sqlite: SqliteConnection) {
   const s = Object.fromEntries(
     Object.entries(pokecodeSql).map(([k, v]) => [k, sqlite.prepare(v)]),
   ) as Record<keyof typeof pokecodeSql, Database.Statement>;
@@ -142,14 +143,29 @@ export function rawQueue(sqlite: Database.Database) {
     s.insertJob.run(id, sessionId, 'p', 'claude-code', JSON.stringify(data), 3, seconds());
     s.markSessionWorking.run({ job: id, now: seconds(), session: sessionId });
   });
-  // The client's claim loop over the same statements (recovery interval, one seek per job).
-  const claimRows = createClaimer({
-    recover: (now: number) =>
-      s.recoverExpired.all({ seconds: seconds(), now, legacy: seconds() - 3600 }).length,
-    claimNext: (params: Record<string, unknown>) =>
-      s.claimNext.get(params) as Record<string, unknown> | undefined,
-    read: (row: Record<string, unknown>) => row,
-  });
+  // The client's claim loop over the same statements, by hand (recovery interval, one seek per job).
+  let lastRecovery = -Infinity;
+  const recover = (now: number) =>
+    s.recoverExpired.all({ seconds: seconds(), now, legacy: seconds() - 3600 }).length;
+  const claimRows = (params: Record<string, unknown>, limit: number, now: number) => {
+    let recovered = false;
+    if (now - lastRecovery >= RECOVERY_INTERVAL_MS) {
+      recover(now);
+      recovered = true;
+      lastRecovery = now;
+    }
+    const rows: Array<Record<string, unknown>> = [];
+    while (rows.length < limit) {
+      const row = s.claimNext.get(params) as Record<string, unknown> | undefined;
+      if (row !== undefined) {
+        rows.push(row);
+        continue;
+      }
+      if (recovered || recover(now) === 0) break;
+      recovered = true;
+    }
+    return rows;
+  };
   const claim = sqlite.transaction((limit: number) => {
     const now = Date.now();
     const params = {

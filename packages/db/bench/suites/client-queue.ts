@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ async function timeAsync(rounds: number, ops: number, fn: Cycle): Promise<number
  * checkpoints held off: the work a commit cannot avoid, whatever the CPU does.
  */
 async function walPagesPerCycle(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   cycle: Cycle,
   cycles = 200,
 ): Promise<number> {
@@ -48,7 +49,7 @@ async function walPagesPerCycle(
  * a claim that returns only the id, a completion fenced by the token. No validation, no ids, no
  * JSON: no client on this table can go faster, so this bounds what the job cycle can reach.
  */
-function floorCycle(sqlite: Database.Database): () => void {
+function floorCycle(sqlite: SqliteConnection): () => void {
   const insert = sqlite.prepare(pokecodeSql.insertJob);
   const claim = sqlite.prepare(
     `UPDATE job_queue SET status = 'processing', started_at = @now, attempts = attempts + 1,

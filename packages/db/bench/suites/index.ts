@@ -2,6 +2,7 @@ import type { Suite } from '../lib/types.ts';
 import { backupSuite } from './backup.ts';
 import { clientOpsSuite } from './client-ops.ts';
 import { clientQueueSuite } from './client-queue.ts';
+import { driversSuite } from './drivers.ts';
 import { migrateSuite } from './migrate.ts';
 import { replicationSuite } from './replication.ts';
 import { seedSuite } from './seed.ts';
@@ -13,5 +14,6 @@ export const suites: Suite[] = [
   backupSuite,
   clientOpsSuite,
   clientQueueSuite,
+  driversSuite,
   replicationSuite,
 ];

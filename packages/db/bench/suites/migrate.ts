@@ -1,8 +1,9 @@
+import { betterSqlite3Of } from '../../src/driver/better-sqlite3.ts';
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrationsFolder } from '@agentstate/schema/migrations';
-import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { databaseNames } from '@agentstate/schema';
@@ -53,7 +54,7 @@ async function fromEmpty(
   quick: boolean,
 ): Promise<Comparison[]> {
   let n = 0;
-  let sqlite: Database.Database | undefined;
+  let sqlite: SqliteConnection | undefined;
   const fresh = () => {
     sqlite?.close();
     sqlite = openConnection(join(dir, `${name}-empty-${n++}.db`));
@@ -61,7 +62,7 @@ async function fromEmpty(
   const options = { warmup: quick ? 1 : 3, samples: quick ? 2 : 15, setup: fresh };
   const ours = await measure(() => migrate(sqlite!, migrations, quiet), options);
   const theirs = await measure(
-    () => drizzleMigrate(drizzle(sqlite!), { migrationsFolder: folder }),
+    () => drizzleMigrate(drizzle(betterSqlite3Of(sqlite!)), { migrationsFolder: folder }),
     options,
   );
   sqlite?.close();
@@ -88,7 +89,7 @@ async function startUpCheck(
 ): Promise<Comparison[]> {
   const sqlite = openConnection(join(dir, `${name}-current.db`));
   await migrate(sqlite, migrations, quiet);
-  const db = drizzle(sqlite);
+  const db = drizzle(betterSqlite3Of(sqlite));
   const options = quick
     ? { warmup: 2, samples: 2, callsPerSample: 2 }
     : { warmup: 200, samples: 21, callsPerSample: 100 };

@@ -1,7 +1,8 @@
+import { betterSqlite3Of } from '../../src/driver/better-sqlite3.ts';
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { getTableName } from 'drizzle-orm';
 import { definitionOf } from '@agentstate/schema';
 import * as pokecode from '@agentstate/schema/pokecode';
@@ -32,7 +33,7 @@ export const seedSuite: Suite = {
         migrate: { log: () => {} },
       });
       let start = performance.now();
-      seedDatabase(ours.sqlite, 'pokecode', { rows });
+      seedDatabase(betterSqlite3Of(ours.sqlite), 'pokecode', { rows });
       const oursMs = performance.now() - start;
       ours.close();
 
@@ -73,7 +74,7 @@ export const seedSuite: Suite = {
 };
 
 /** The floor: the same tables and row counts, values made as cheaply as possible. */
-function rawInserts(sqlite: Database.Database, counts: Record<string, number>): void {
+function rawInserts(sqlite: SqliteConnection, counts: Record<string, number>): void {
   const text = 'x'.repeat(180);
   // Keys as random as the seed's cuid-like ids: sequential keys would flatter the baseline, as
   // appending to a B-tree is much cheaper than inserting all over it.

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import { NotMigratableError } from '../migrate/errors.ts';
 import type { Migration } from '../migrate/load-migrations.ts';
 import {
@@ -64,7 +64,7 @@ export interface AdoptResult {
  * writing nothing. Does nothing to a new or managed database.
  */
 export async function adoptDatabase(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   migrations: readonly Migration[],
   options: AdoptOptions = {},
 ): Promise<AdoptResult> {
@@ -141,7 +141,7 @@ function notAdopted(path: string, inspection: Inspection): AdoptResult {
  * a table outside the schema changed beyond the renamed indexes.
  */
 function closeDifferences(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   step: TargetStep,
   differences: readonly Difference[],
   outside: readonly OutsideTable[],
@@ -235,7 +235,7 @@ function closeDifferences(
  * off: create the table as the target defines it under a temporary name, copy every row (rowids
  * included, so rowid order survives), drop the old table, rename, recreate the indexes.
  */
-function rebuildTable(sqlite: Database.Database, live: TableSchema, target: TableSchema): void {
+function rebuildTable(sqlite: SqliteConnection, live: TableSchema, target: TableSchema): void {
   const temporary = `__agentstate_rebuild_${target.name}`;
   sqlite.exec(renameInCreateTable(target.sql, temporary));
   const targetColumns = new Set(target.columns.map((c) => c.name));
@@ -271,7 +271,7 @@ function hasRowidAlias(table: TableSchema): boolean {
  * migrator does not take them for a newer version's.
  */
 function recordBaseline(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   step: TargetStep,
   hasForeignHistory: boolean,
 ): void {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import {
   describeForeignKey,
   type ColumnSchema,
@@ -91,7 +91,7 @@ function rawWhere(indexSql: string): string | undefined {
  * user's and not compared. Reads only.
  */
 export function compareSchemas(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   live: LiveSchema,
   target: LiveSchema,
   outside: readonly string[] = [],
@@ -139,7 +139,7 @@ export function compareSchemas(
 }
 
 function compareTable(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   live: TableSchema,
   target: TableSchema,
   liveSchema: LiveSchema,
@@ -386,7 +386,7 @@ function allColumns(columns: readonly string[], present: Map<string, unknown>): 
 
 /** Rows whose foreign key values (all non-NULL) have no parent row in the database as it is now. */
 function orphanRows(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   child: TableSchema,
   fk: ForeignKeySchema,
   liveSchema: LiveSchema,

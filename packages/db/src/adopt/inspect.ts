@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import type { Migration } from '../migrate/load-migrations.ts';
 import { readAppliedMigrations, type AppliedMigration } from '../migrate/migrations-table.ts';
 import { planFromRecords } from '../migrate/plan.ts';
@@ -46,7 +46,7 @@ export interface Inspection {
  * it matches best. Reads only. `steps` comes from `targetSteps(migrations)`.
  */
 export function inspectDatabase(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   migrations: readonly Migration[],
   steps: readonly TargetStep[],
 ): Inspection {

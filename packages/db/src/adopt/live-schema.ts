@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import { MIGRATIONS_TABLE } from '../migrate/migrations-table.ts';
 
 /** The table that keeps another tool's migration rows after adoption, for audit. */
@@ -89,7 +89,7 @@ export function normalizeSql(sql: string): string {
 }
 
 /** Reads every user table of a connection: columns, keys, indexes, foreign keys, checks. Reads only. */
-export function readLiveSchema(sqlite: Database.Database): LiveSchema {
+export function readLiveSchema(sqlite: SqliteConnection): LiveSchema {
   const objects = sqlite
     .prepare(
       'SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name',
@@ -107,7 +107,7 @@ export function readLiveSchema(sqlite: Database.Database): LiveSchema {
   return { tables, otherObjects };
 }
 
-function readTable(sqlite: Database.Database, table: string, sql: string): TableSchema {
+function readTable(sqlite: SqliteConnection, table: string, sql: string): TableSchema {
   const columns = (
     sqlite.pragma(`table_xinfo(${quote(table)})`) as Array<{
       name: string;
@@ -203,7 +203,7 @@ function readTable(sqlite: Database.Database, table: string, sql: string): Table
   };
 }
 
-function indexColumns(sqlite: Database.Database, index: string): string[] {
+function indexColumns(sqlite: SqliteConnection, index: string): string[] {
   return (
     sqlite.pragma(`index_xinfo(${quote(index)})`) as Array<{
       cid: number;

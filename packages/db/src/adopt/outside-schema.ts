@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import type { Difference } from './compare.ts';
 import { renameInCreateIndex } from './create-statement.ts';
 import type { IndexSchema, LiveSchema } from './live-schema.ts';
@@ -56,7 +56,7 @@ export interface OutsidePlan {
  * each migration) or whose name the schema gives an index. Reads only.
  */
 export function planOutsideTables(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   live: LiveSchema,
   steps: readonly TargetStep[],
 ): OutsidePlan {
@@ -150,7 +150,7 @@ function freeName(base: string, taken: ReadonlySet<string>): string {
   return name;
 }
 
-function foreignKeyViolations(sqlite: Database.Database, table: string): number {
+function foreignKeyViolations(sqlite: SqliteConnection, table: string): number {
   return (sqlite.pragma(`foreign_key_check(${quoteId(table)})`) as unknown[]).length;
 }
 

@@ -1,5 +1,5 @@
+import type { SqliteConnection } from '../driver/types.ts';
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { TableSchema } from './live-schema.ts';
 
 export const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -24,7 +24,7 @@ function keyExpression(table: TableSchema): string {
 
 /** Rows of `table` (live) matching `where` (SQL over its columns; the table is not aliased). */
 export function offendingRows(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   table: TableSchema,
   where: string,
 ): OffendingRows {
@@ -44,7 +44,7 @@ export function describeRows(rows: OffendingRows): string {
   return `${rows.count} row${rows.count === 1 ? '' : 's'} (${rows.keys.join(', ')}${more})`;
 }
 
-export function rowCount(sqlite: Database.Database, table: string): number {
+export function rowCount(sqlite: SqliteConnection, table: string): number {
   return sqlite
     .prepare(`SELECT count(*) FROM ${quoteId(table)}`)
     .pluck()
@@ -53,7 +53,7 @@ export function rowCount(sqlite: Database.Database, table: string): number {
 
 /** Groups of rows sharing the same non-NULL values in `columns` (what a UNIQUE key would refuse). */
 export function duplicateRows(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   table: TableSchema,
   columns: readonly string[],
   where?: string,
@@ -76,7 +76,7 @@ export function duplicateRows(
  * order that does not depend on rowids or collations.
  */
 export function tableFingerprint(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   table: string,
   columns: readonly string[],
 ): { rows: number; sha256: string } {

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '../driver/sync-driver.ts';
 import type { Migration } from '../migrate/load-migrations.ts';
 import { migrate } from '../migrate/migrate.ts';
 import { readLiveSchema, type LiveSchema } from './live-schema.ts';
@@ -29,7 +29,7 @@ export function targetSteps(migrations: readonly Migration[]): Promise<TargetSte
 }
 
 async function buildSteps(migrations: readonly Migration[]): Promise<TargetStep[]> {
-  const scratch = new Database(':memory:');
+  const scratch = openSqlite(':memory:');
   try {
     scratch.pragma('foreign_keys = ON');
     const steps: TargetStep[] = [];

@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../driver/types.ts';
 import {
   closeSync,
   mkdirSync,
@@ -8,9 +9,10 @@ import {
   rmSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { isProcessAlive } from '../process/alive.ts';
 import { fsyncPath } from './fsync.ts';
+import { betterSqlite3Of } from '../driver/better-sqlite3.ts';
+import { driverOf } from '../driver/sync-driver.ts';
 
 export const DEFAULT_BACKUPS_KEPT = 5;
 const PARTIAL = '.partial';
@@ -22,7 +24,7 @@ export const COPYING = '.copying';
  * folder, so a backup that exists is complete and durable. It is written under a temporary name and
  * renamed, so a crash mid-way never leaves a truncated `.bak`. Returns `path`.
  */
-export async function createBackup(sqlite: Database.Database, path: string): Promise<string> {
+export async function createBackup(sqlite: SqliteConnection, path: string): Promise<string> {
   const dir = dirname(path);
   const created = mkdirSync(dir, { recursive: true, mode: 0o700 });
   const partial = `${path}${PARTIAL}`;
@@ -30,7 +32,7 @@ export async function createBackup(sqlite: Database.Database, path: string): Pro
   // Created first so SQLite keeps its 0600 mode: a backup holds the same private data.
   closeSync(openSync(partial, 'wx', 0o600));
   try {
-    await sqlite.backup(partial);
+    await onlineBackup(sqlite, partial);
     fsyncPath(partial);
     renameSync(partial, path);
     fsyncPath(dir);
@@ -40,6 +42,18 @@ export async function createBackup(sqlite: Database.Database, path: string): Pro
     throw error;
   }
   return path;
+}
+
+/**
+ * better-sqlite3 has SQLite's online backup API; bun:sqlite does not, so there the copy is
+ * `VACUUM INTO` (one read transaction, a consistent and compact copy; fsynced by the caller).
+ */
+async function onlineBackup(sqlite: SqliteConnection, path: string): Promise<void> {
+  if (driverOf(sqlite) === 'better-sqlite3') {
+    await betterSqlite3Of(sqlite).backup(path);
+    return;
+  }
+  sqlite.prepare('VACUUM INTO ?').run(path);
 }
 
 /** Removes `dir` and its parents up to `top` (the first one mkdir created), while they are empty. */

@@ -1,3 +1,5 @@
+import type { SqliteConnection } from '../driver/types.ts';
+import { openSqlite } from '../driver/sync-driver.ts';
 import {
   chmodSync,
   close,
@@ -12,7 +14,6 @@ import {
   rmSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import { fsyncPath } from './fsync.ts';
 import { openReader } from '../open/read-only.ts';
 
@@ -127,11 +128,11 @@ function fsyncInBackground(path: string): Promise<void> {
 export async function sealCopy(
   partial: string,
   path: string,
-  check?: (copy: Database.Database) => void,
+  check?: (copy: SqliteConnection) => void,
 ): Promise<void> {
   let synced: Promise<void> | undefined;
   try {
-    const copy = new Database(partial, { fileMustExist: true });
+    const copy = openSqlite(partial, { fileMustExist: true });
     try {
       // Flushed once below, in the background, rather than by the checkpoint itself.
       copy.pragma('synchronous = OFF');

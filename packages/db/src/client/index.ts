@@ -48,6 +48,12 @@ export function createClient<N extends DatabaseName>(
   target: ClientTarget,
   options?: ClientOptionsFor<N>,
 ): ClientOf<N> {
+  if ('driver' in target && (target as { driver: unknown }).driver === 'libsql') {
+    throw new TypeError(
+      `createClient('${name}'): on libSQL the queues run (createQueue); the other operations ` +
+        'need better-sqlite3 or bun:sqlite for now',
+    );
+  }
   const own = handMadeClients.find((client) => client.name === name) as
     HandMadeClient<N, ClientOf<N>, ClientOptionsFor<N>> | undefined;
   return own
@@ -76,6 +82,9 @@ export {
   type PokecodeClient,
 };
 export type { ClientOptions, ClientTarget } from './shared/connection.ts';
+export { createQueue, type QueueOptions, type QueueTarget } from './queues.ts';
+export type { EngineWorkerQueue } from './engine/queue.ts';
+export type { PokecodeQueue } from './pokecode/queue.ts';
 export type {
   DipeoClientOptions,
   ExecutionInput,

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import { isBookkeepingTable } from '../adopt/live-schema.ts';
 import { targetSteps, type TargetStep } from '../adopt/target-schema.ts';
 import { databaseNames, type DatabaseName } from '../database-names.ts';
@@ -13,7 +13,7 @@ export interface FileContents {
   tables: string[];
 }
 
-export function readFileContents(sqlite: Database.Database): FileContents {
+export function readFileContents(sqlite: SqliteConnection): FileContents {
   const tables = (
     sqlite
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 
 /**
  * How long a TRUNCATE checkpoint may wait. It waits holding the write lock (for readers to move
@@ -29,7 +29,7 @@ interface CheckpointRow {
  * is attached: Litestream wants to be the one that restarts the WAL.
  */
 export function checkpointWithoutBlocking(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   { truncate = true }: { truncate?: boolean } = {},
 ): CheckpointResult {
   const [passive] = sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointRow[];

@@ -1,8 +1,8 @@
+import type { SqliteConnection } from '../driver/types.ts';
 import { existsSync, statSync } from 'node:fs';
 import { localTimestamps } from '@agentstate/schema';
 import { backupPathFor, createBackup, defaultBackupDir } from '../backup/backup.ts';
 import type { DatabaseName } from '../database-names.ts';
-import type Database from 'better-sqlite3';
 import { openConnection } from '../open/open-database.ts';
 import { readDatabaseFile } from '../open/read-only.ts';
 import { definitionOf, type Retention, type RetentionStep } from '@agentstate/schema';
@@ -118,7 +118,7 @@ const result = (step: RetentionStep, rows: number): PruneStepResult => ({
 
 /** The report of a dry run: what each step would remove, counted in one read snapshot. */
 function countRows(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   path: string,
   plan: PrunePlan,
   options: PruneOptions,
@@ -150,7 +150,7 @@ function countRows(
 }
 
 async function prune(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   path: string,
   plan: PrunePlan,
   counted: PruneReport,

@@ -1,3 +1,4 @@
+import { openSqlite } from '../driver/sync-driver.ts';
 import {
   chmodSync,
   closeSync,
@@ -10,7 +11,6 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { fsyncPath } from '../backup/fsync.ts';
 import type { DatabaseName } from '../database-names.ts';
 import {
@@ -198,7 +198,7 @@ function statOrUndefined(path: string): Stats | undefined {
  * leave that process writing to the moved file, so this refuses.
  */
 function checkpointOrRefuse(path: string): void {
-  const sqlite = new Database(path, { fileMustExist: true });
+  const sqlite = openSqlite(path, { fileMustExist: true });
   let busy = false;
   try {
     // Never holds other writers for long, even under a reader that keeps the WAL (checkpoint.ts).

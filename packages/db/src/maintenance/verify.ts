@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
+import { openSqlite } from '../driver/sync-driver.ts';
 
 /** Rows per table (every table in the file, bookkeeping included), in name order. */
-export function tableCounts(sqlite: Database.Database): Record<string, number> {
+export function tableCounts(sqlite: SqliteConnection): Record<string, number> {
   const names = sqlite
     .prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
@@ -19,7 +20,7 @@ export function tableCounts(sqlite: Database.Database): Record<string, number> {
 }
 
 /** `PRAGMA integrity_check` problems; empty when the file is sound. */
-export function integrityProblems(sqlite: Database.Database): string[] {
+export function integrityProblems(sqlite: SqliteConnection): string[] {
   const rows = sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>;
   return rows.map((r) => r.integrity_check).filter((line) => line !== 'ok');
 }
@@ -28,7 +29,7 @@ export function integrityProblems(sqlite: Database.Database): string[] {
  * `PRAGMA quick_check` problems: every page is read and its b-tree checked, without matching each
  * index entry to its row (integrity_check does that too, several times slower).
  */
-export function quickCheckProblems(sqlite: Database.Database): string[] {
+export function quickCheckProblems(sqlite: SqliteConnection): string[] {
   const rows = sqlite.pragma('quick_check') as Array<{ quick_check: string }>;
   return rows.map((r) => r.quick_check).filter((line) => line !== 'ok');
 }
@@ -56,14 +57,14 @@ export interface FileCheck {
  */
 export function checkDatabaseFile(
   path: string,
-  read?: (sqlite: Database.Database) => void,
+  read?: (sqlite: SqliteConnection) => void,
 ): FileCheck {
-  let sqlite: Database.Database | undefined;
+  let sqlite: SqliteConnection | undefined;
   try {
     try {
-      sqlite = new Database(path, { fileMustExist: true });
+      sqlite = openSqlite(path, { fileMustExist: true });
     } catch {
-      sqlite = new Database(path, { readonly: true, fileMustExist: true });
+      sqlite = openSqlite(path, { readonly: true, fileMustExist: true });
     }
     const integrity = integrityProblems(sqlite);
     const counts = integrity.length === 0 ? tableCounts(sqlite) : {};

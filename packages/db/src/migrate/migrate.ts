@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import {
   EditedMigrationError,
   ForeignKeyViolationError,
@@ -62,7 +62,7 @@ export interface MigrateResult {
  * When nothing is pending it only reads (the start-up check).
  */
 export async function migrate(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   migrations: readonly Migration[],
   options: MigrateOptions = {},
 ): Promise<MigrateResult> {
@@ -153,10 +153,10 @@ export function assertMigratable(path: string, plan: MigrationPlan): void {
   if (plan.unknown.length > 0) throw new NewerDatabaseError(path, plan.unknown);
 }
 
-function hasSchema(sqlite: Database.Database): boolean {
+function hasSchema(sqlite: SqliteConnection): boolean {
   return sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get() !== undefined;
 }
 
-function foreignKeyViolations(sqlite: Database.Database): ForeignKeyViolation[] {
+function foreignKeyViolations(sqlite: SqliteConnection): ForeignKeyViolation[] {
   return sqlite.prepare('PRAGMA foreign_key_check').all() as ForeignKeyViolation[];
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqliteConnection, SqliteStatement } from '../driver/types.ts';
 import type { Migration } from './load-migrations.ts';
 
 /** drizzle-orm's bookkeeping table: sharing it keeps databases interchangeable with `migrate()`. */
@@ -25,15 +25,18 @@ export interface AppliedMigration {
 }
 
 interface Statements {
-  tableExists: Statement<[], 1 | undefined>;
-  select?: Statement<[], { id: number | null; hash: string; created_at: number | string | null }>;
-  insert?: Statement<[string, number]>;
+  tableExists: SqliteStatement<[], 1 | undefined>;
+  select?: SqliteStatement<
+    [],
+    { id: number | null; hash: string; created_at: number | string | null }
+  >;
+  insert?: SqliteStatement<[string, number]>;
 }
 
 // Prepared once per connection: the start-up check runs on every open.
-const cache = new WeakMap<Database, Statements>();
+const cache = new WeakMap<SqliteConnection, Statements>();
 
-function statements(sqlite: Database): Statements {
+function statements(sqlite: SqliteConnection): Statements {
   let cached = cache.get(sqlite);
   if (!cached) {
     cached = {
@@ -49,7 +52,7 @@ function statements(sqlite: Database): Statements {
 }
 
 /** The recorded migrations, or none when the table does not exist. Never writes. */
-export function readAppliedMigrations(sqlite: Database): AppliedMigration[] {
+export function readAppliedMigrations(sqlite: SqliteConnection): AppliedMigration[] {
   const s = statements(sqlite);
   if (s.tableExists.get() === undefined) return [];
   s.select ??= sqlite.prepare(`SELECT id, hash, created_at FROM "${MIGRATIONS_TABLE}"`);
@@ -58,13 +61,13 @@ export function readAppliedMigrations(sqlite: Database): AppliedMigration[] {
     .map((row) => ({ id: row.id, hash: row.hash, createdAt: Number(row.created_at) }));
 }
 
-export function ensureMigrationsTable(sqlite: Database): void {
+export function ensureMigrationsTable(sqlite: SqliteConnection): void {
   sqlite.exec(CREATE_TABLE_SQL);
 }
 
 /** Records a migration as drizzle-orm does: hash and journal `when`, `id` left NULL. */
 export function recordMigration(
-  sqlite: Database,
+  sqlite: SqliteConnection,
   migration: Pick<Migration, 'hash' | 'when'>,
 ): void {
   const s = statements(sqlite);

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import type { EditedMigration } from './errors.ts';
 import type { Migration } from './load-migrations.ts';
 import { readAppliedMigrations, type AppliedMigration } from './migrations-table.ts';
@@ -15,7 +15,10 @@ export interface MigrationPlan {
 }
 
 /** Compares a database's recorded migrations with the known ones. Reads only. */
-export function planMigrations(sqlite: Database, migrations: readonly Migration[]): MigrationPlan {
+export function planMigrations(
+  sqlite: SqliteConnection,
+  migrations: readonly Migration[],
+): MigrationPlan {
   return planFromRecords(readAppliedMigrations(sqlite), migrations);
 }
 

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import { existsSync } from 'node:fs';
 import {
   backupPathFor,
@@ -40,7 +40,7 @@ export const defaultLog = (message: string) => console.error(`agentstate: ${mess
  * cascades to its children (drizzle-orm issue 5782).
  */
 export async function withForeignKeysOff<T>(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   change: () => Promise<T>,
 ): Promise<T> {
   const wereOn = sqlite.pragma('foreign_keys', { simple: true }) === 1;
@@ -54,7 +54,7 @@ export async function withForeignKeysOff<T>(
 
 /** `BEGIN IMMEDIATE`, waiting up to `timeoutMs` for another writer instead of the usual busy timeout. */
 export function beginImmediate(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   timeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
 ): void {
   const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../driver/types.ts';
 import { inspectDatabase, type AdoptionState, type Inspection } from '../adopt/inspect.ts';
 import { AdoptionConflictError } from '../adopt/report.ts';
 import { targetSteps } from '../adopt/target-schema.ts';
@@ -65,7 +65,7 @@ export function refuseUnusable(found: FileInspection): void {
  * True when `inspectDatabase` compares schemas: none of this project's migrations is recorded and
  * the file has tables (or views, triggers) or another tool's history. Two reads, so opening a managed file stays cheap.
  */
-function comparesSchemas(sqlite: Database.Database, migrations: readonly Migration[]): boolean {
+function comparesSchemas(sqlite: SqliteConnection, migrations: readonly Migration[]): boolean {
   const plan = planMigrations(sqlite, migrations);
   if (plan.applied.length > 0 || plan.edited.length > 0) return false;
   if (plan.unknown.length > 0) return true;

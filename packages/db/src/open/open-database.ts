@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type { SqliteConnection, SyncDriverKind } from '../driver/types.ts';
+import { driverOf, openSqlite, syncDriverKind } from '../driver/sync-driver.ts';
 import type { DatabaseName } from '../database-names.ts';
 import {
   loadMigrations,
@@ -17,6 +18,8 @@ import {
   type ResolvePathOptions,
 } from './paths.ts';
 import { configureConnection, type ConnectionOptions } from './pragmas.ts';
+import type { LibsqlHandle } from '../driver/libsql.ts';
+import { openLibsqlDatabase, type OpenLibsqlOptions } from './open-libsql.ts';
 
 export interface OpenMigrateOptions extends MigrateOptions {
   /** Default: the database's embedded migrations. */
@@ -37,8 +40,10 @@ export interface DatabaseHandle {
   readonly name: DatabaseName;
   /** Absolute file path, or `:memory:`. */
   readonly path: string;
-  /** The better-sqlite3 connection, configured by `configureConnection`. */
-  readonly sqlite: Database.Database;
+  /** Which driver the connection is: `bun:sqlite` on Bun, else `better-sqlite3`. */
+  readonly driver: SyncDriverKind;
+  /** The connection, configured by `configureConnection` (see `betterSqlite3Of` for the raw one). */
+  readonly sqlite: SqliteConnection;
   /** What the open-time migration did; undefined when it was skipped. */
   readonly migration: MigrateResult | undefined;
   /** Set when the file was made by the original tool and was adopted on this open. */
@@ -56,7 +61,7 @@ export interface DatabaseHandle {
  * `openDatabase`. A read-only connection takes part in locking, so SQLite gives a WAL file the
  * `-wal` and `-shm` it needs; to read without them, see `readDatabaseFile`.
  */
-export function openConnection(path: string, options: ConnectionOptions = {}): Database.Database {
+export function openConnection(path: string, options: ConnectionOptions = {}): SqliteConnection {
   if (path !== MEMORY_PATH) {
     const file = examineDatabaseFile(path);
     if (options.readonly) {
@@ -66,7 +71,8 @@ export function openConnection(path: string, options: ConnectionOptions = {}): D
       ensureDatabaseFile(path);
     }
   }
-  const sqlite = new Database(path, {
+  const sqlite = openSqlite(path, {
+    driver: syncDriverKind(options.driver),
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
   });
@@ -90,7 +96,25 @@ export function openConnection(path: string, options: ConnectionOptions = {}): D
  */
 export async function openDatabase(
   name: DatabaseName,
-  options: OpenDatabaseOptions = {},
+  options: OpenLibsqlOptions & ({ url: string } | { driver: 'libsql' }),
+): Promise<LibsqlHandle>;
+export async function openDatabase(
+  name: DatabaseName,
+  options?: OpenDatabaseOptions,
+): Promise<DatabaseHandle>;
+export async function openDatabase(
+  name: DatabaseName,
+  options: OpenDatabaseOptions | OpenLibsqlOptions = {},
+): Promise<DatabaseHandle | LibsqlHandle> {
+  if ('url' in options || options.driver === 'libsql') {
+    return openLibsqlDatabase(name, options as OpenLibsqlOptions, openDatabase);
+  }
+  return openSyncDatabase(name, options as OpenDatabaseOptions);
+}
+
+async function openSyncDatabase(
+  name: DatabaseName,
+  options: OpenDatabaseOptions,
 ): Promise<DatabaseHandle> {
   const path = resolveDatabasePath(name, options);
   const migrateOption = options.migrate ?? !options.readonly;
@@ -122,7 +146,7 @@ export interface UpToDate {
 
 /** Adopts a file the original tool made (when it was found adoptable), then migrates it. */
 export async function bringUpToDate(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   stateBefore: AdoptionState,
   migrations: readonly Migration[],
   options: MigrateOptions,
@@ -138,11 +162,12 @@ export async function bringUpToDate(
 function databaseHandle(
   name: DatabaseName,
   path: string,
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   outcome: UpToDate | undefined,
 ): DatabaseHandle {
   return {
     name,
+    driver: driverOf(sqlite),
     path: path === MEMORY_PATH ? MEMORY_PATH : sqlite.name,
     sqlite,
     stateBefore: outcome?.stateBefore,

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqliteConnection, SyncDriverKind } from '../driver/types.ts';
 
 /**
  * `normal`: WAL with synchronous=NORMAL; commits survive a process crash, the last ones may roll
@@ -12,6 +12,11 @@ export interface ConnectionOptions {
   readonly?: boolean;
   /** How long a statement waits for another process's lock before SQLITE_BUSY (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * The SQLite driver: `bun:sqlite` on Bun, `better-sqlite3` on Node and Electron (the default is
+   * the runtime's). Both get the same pragmas.
+   */
+  driver?: SyncDriverKind;
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -24,7 +29,10 @@ export const CACHE_SIZE_KIB = 16 * 1024;
  * The one place connection settings are made, for production and tests alike.
  * busy_timeout comes first: switching to WAL needs a lock another process may hold.
  */
-export function configureConnection(sqlite: Database, options: ConnectionOptions = {}): void {
+export function configureConnection(
+  sqlite: SqliteConnection,
+  options: ConnectionOptions = {},
+): void {
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
   if (!options.readonly) {
     sqlite.pragma('journal_mode = WAL');

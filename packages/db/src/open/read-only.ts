@@ -1,8 +1,9 @@
+import type { SqliteConnection } from '../driver/types.ts';
+import { openSqlite } from '../driver/sync-driver.ts';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import {
   assertWritable,
   DatabaseFileError,
@@ -51,7 +52,7 @@ const ATTEMPTS = 3;
  */
 export async function readDatabaseFile<T>(
   path: string,
-  read: (sqlite: Database.Database, file: DatabaseFile) => T | Promise<T>,
+  read: (sqlite: SqliteConnection, file: DatabaseFile) => T | Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const file = examineDatabaseFile(path);
@@ -73,7 +74,7 @@ export async function readDatabaseFile<T>(
 async function readWith<T>(
   mode: ReadMode,
   file: DatabaseFile,
-  read: (sqlite: Database.Database, file: DatabaseFile) => T | Promise<T>,
+  read: (sqlite: SqliteConnection, file: DatabaseFile) => T | Promise<T>,
 ): Promise<T> {
   if (mode === 'immutable' && uriFilenames) {
     try {
@@ -102,12 +103,12 @@ async function withConnection<T>(
   path: string,
   immutable: boolean,
   file: DatabaseFile,
-  read: (sqlite: Database.Database, file: DatabaseFile) => T | Promise<T>,
+  read: (sqlite: SqliteConnection, file: DatabaseFile) => T | Promise<T>,
 ): Promise<T> {
   const name = immutable ? `${pathToFileURL(path).href}?mode=ro&immutable=1` : path;
-  let sqlite: Database.Database;
+  let sqlite: SqliteConnection;
   try {
-    sqlite = new Database(name, { readonly: true, fileMustExist: true });
+    sqlite = openSqlite(name, { readonly: true, fileMustExist: true });
   } catch (error) {
     // The file is there (it was just examined): only a name read as a path fails to open.
     if (immutable && (error as { code?: string }).code === 'SQLITE_CANTOPEN') {
@@ -146,7 +147,7 @@ function fingerprint(path: string): string {
  * one, and a closed WAL file in a read-only folder is read `immutable` (a writer that cannot write
  * there either changes nothing meanwhile).
  */
-export function openReader(path: string): Database.Database {
+export function openReader(path: string): SqliteConnection {
   const file = examineDatabaseFile(path);
   if (!file.exists) throw new DatabaseFileError('MISSING', path, 'does not exist');
   let writable = true;
@@ -157,13 +158,10 @@ export function openReader(path: string): Database.Database {
     writable = false;
   }
   const immutable = !writable && readModeFor(file) === 'immutable' && uriFilenames;
-  const sqlite = new Database(
-    immutable ? `${pathToFileURL(path).href}?mode=ro&immutable=1` : path,
-    {
-      readonly: !writable,
-      fileMustExist: true,
-    },
-  );
+  const sqlite = openSqlite(immutable ? `${pathToFileURL(path).href}?mode=ro&immutable=1` : path, {
+    readonly: !writable,
+    fileMustExist: true,
+  });
   try {
     sqlite.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
     sqlite.pragma('query_only = 1');

@@ -1,3 +1,4 @@
+import { betterSqlite3Of } from '../../src/driver/better-sqlite3.ts';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -205,7 +206,7 @@ describe('DiPeO executions changed by the typed client', () => {
   it('shares the codec with the drizzle column: a Date drizzle read saves back as its text', async () => {
     const handle = await dipeoHandle('UTC');
     const before = storedExecutions(handle);
-    const db = drizzle(handle.sqlite, { schema: databaseSchemas.dipeo });
+    const db = drizzle(betterSqlite3Of(handle.sqlite), { schema: databaseSchemas.dipeo });
     const { executions } = databaseSchemas.dipeo;
     // Whatever this process's zone is, a Date drizzle read is written back as it was read.
     for (const row of db.select().from(executions).all()) {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { describe, expect, it } from 'vitest';
 import { createMcpmakerClient, SecretBox } from '../../src/index.ts';
 import { isSealed } from '../../src/client/shared/secrets.ts';
@@ -15,7 +15,7 @@ describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {
     };
   }
   /** config.anthropic_api_key as the database file holds it. */
-  const storedApiKey = (handle: { sqlite: Database.Database }) =>
+  const storedApiKey = (handle: { sqlite: SqliteConnection }) =>
     handle.sqlite
       .prepare("SELECT value FROM config WHERE key = 'anthropic_api_key'")
       .pluck()

@@ -1,7 +1,7 @@
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type Database from 'better-sqlite3';
 import { buildOriginalDatabase } from './original-tools.ts';
 
 /** test/fixtures/original-tools/dipeo-executions.json, made by dipeo-executions.py beside it. */
@@ -48,7 +48,7 @@ const access = `UPDATE executions SET access_count = access_count + 1, last_acce
   WHERE execution_id = ?`;
 
 /** Runs DiPeO's writes of the fixture executions written in `zone` on a connection. */
-export function writeAsDipeo(sqlite: Database.Database, zone: FixtureZone): void {
+export function writeAsDipeo(sqlite: SqliteConnection, zone: FixtureZone): void {
   const statements = { persist: sqlite.prepare(persist), access: sqlite.prepare(access) };
   for (const { kind, params } of dipeoFixture().executions[zone].statements) {
     statements[kind].run(params);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { buildOriginalDatabase, originalDdl } from './original-tools.ts';
 
 /**
@@ -121,7 +121,7 @@ export const executionsRows: ExecutionRow[] = [
   ],
 ];
 
-function insertExecutions(db: Database.Database, table: string, rows: ExecutionRow[]): void {
+function insertExecutions(db: SqliteConnection, table: string, rows: ExecutionRow[]): void {
   const insert = db.prepare(
     `INSERT INTO ${table} (${EXECUTION_COLUMNS}) VALUES (${EXECUTION_COLUMNS.split(', ')
       .map(() => '?')
@@ -131,7 +131,7 @@ function insertExecutions(db: Database.Database, table: string, rows: ExecutionR
 }
 
 /** The transitions and messages of the first pre-rename execution. */
-function insertEventsOfFirstExecution(db: Database.Database): void {
+function insertEventsOfFirstExecution(db: SqliteConnection): void {
   const id = executionStatesRows[0]![0];
   const transition = db.prepare(
     'INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',

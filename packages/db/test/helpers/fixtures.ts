@@ -1,3 +1,5 @@
+import { betterSqlite3Of } from '../../src/driver/better-sqlite3.ts';
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,15 +31,15 @@ export function tempDir(): string {
 }
 
 /** drizzle-orm's own migrator on a plain better-sqlite3 connection: the baseline and regression. */
-export function drizzleOrmMigrate(sqlite: Database.Database, folder: string): void {
-  drizzleMigrate(drizzle(sqlite), { migrationsFolder: folder });
+export function drizzleOrmMigrate(sqlite: SqliteConnection, folder: string): void {
+  drizzleMigrate(drizzle(betterSqlite3Of(sqlite)), { migrationsFolder: folder });
 }
 
-export function count(sqlite: Database.Database, table: string): number {
+export function count(sqlite: SqliteConnection, table: string): number {
   return sqlite.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
 }
 
-export function tableNames(sqlite: Database.Database): string[] {
+export function tableNames(sqlite: SqliteConnection): string[] {
   return sqlite
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     .pluck()
@@ -45,7 +47,7 @@ export function tableNames(sqlite: Database.Database): string[] {
 }
 
 export function columnType(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   table: string,
   column: string,
 ): string | undefined {
@@ -58,7 +60,7 @@ export function columnType(
 
 /** Parents with `childrenPerParent` ON DELETE CASCADE children each, in one transaction. */
 export function seedParents(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   parents: number,
   childrenPerParent: number,
 ): void {

@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../../src/driver/types.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ export function originalDdl(tool: OriginalTool): string {
 export function buildOriginalDatabase(
   dir: string,
   tool: OriginalTool,
-  seed: (sqlite: Database.Database) => void,
+  seed: (sqlite: SqliteConnection) => void,
   editDdl: (ddl: string) => string = (ddl) => ddl,
 ): string {
   const path = join(dir, `${tool}.db`);
@@ -58,7 +59,7 @@ export function bytesApartFromBackupCounters(bytes: Buffer): Buffer {
 
 /** Every row of every table as SQL literals keyed by table then primary key (or rowid). */
 export function snapshotRows(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
 ): Map<string, Map<string, Record<string, string>>> {
   const snapshot = new Map<string, Map<string, Record<string, string>>>();
   for (const [name, table] of readLiveSchema(sqlite).tables) {

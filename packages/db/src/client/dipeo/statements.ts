@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
 import { activeExecutionStatuses } from '@agentstate/schema/dipeo';
 import { sqlStringList } from '@agentstate/schema';
 
@@ -51,10 +51,10 @@ export const dipeoSql = {
     ORDER BY created_at, rowid`,
 } as const;
 
-export type DipeoStatements = { [K in keyof typeof dipeoSql]: Database.Statement };
+export type DipeoStatements = { [K in keyof typeof dipeoSql]: SqliteStatement };
 
-export function prepareDipeo(sqlite: Database.Database): DipeoStatements {
-  const prepared = {} as Record<string, Database.Statement>;
+export function prepareDipeo(sqlite: SqliteConnection): DipeoStatements {
+  const prepared = {} as Record<string, SqliteStatement>;
   for (const [name, sql] of Object.entries(dipeoSql)) prepared[name] = sqlite.prepare(sql);
   return prepared as DipeoStatements;
 }

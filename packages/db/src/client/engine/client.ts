@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteStatement } from '../../driver/types.ts';
 import type { Table } from 'drizzle-orm';
 import type { z } from 'zod';
 import { parseRow } from '@agentstate/schema';
@@ -44,6 +44,7 @@ import { constraintError } from '../shared/constraints.ts';
 import { columnError, NotFoundError, StateError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
+import { syncRunner } from '../../driver/sync-runner.ts';
 import { createEngineWorkerQueue } from './queue.ts';
 
 const DAY_MS = 86_400_000;
@@ -120,7 +121,7 @@ export interface EngineClientOptions extends ClientOptions {
 export function createEngineClient(target: ClientTarget, options: EngineClientOptions = {}) {
   const ctx = clientContext(target, options);
   const { clock, sqlite } = ctx;
-  const st = {} as Record<keyof typeof engineSql, Database.Statement>;
+  const st = {} as Record<keyof typeof engineSql, SqliteStatement>;
   for (const [name, sql] of Object.entries(engineSql)) {
     st[name as keyof typeof engineSql] = sqlite.prepare(sql);
   }
@@ -263,7 +264,12 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
   return {
     sqlite,
     transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
-    workers: createEngineWorkerQueue(ctx, options.backoff),
+    workers: createEngineWorkerQueue(
+      syncRunner(ctx.sqlite),
+      ctx.clock,
+      options.backoff,
+      (error, row) => constraintError(ctx.sqlite, 'workers', row, error),
+    ),
 
     createSession(
       input: Omit<

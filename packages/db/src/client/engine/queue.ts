@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { parseRow } from '@agentstate/schema';
 import {
   workerRows,
@@ -7,31 +6,28 @@ import {
   workerStatuses,
   type Worker,
 } from '@agentstate/schema/engine';
-import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
-import { countByStatus, requireInt, requireString } from '../shared/checks.ts';
-import { rowMapper, toDriverRow } from '../shared/columns.ts';
-import { immediate, type ClientContext } from '../shared/connection.ts';
-import { constraintError } from '../shared/constraints.ts';
-import { LeaseLostError } from '../shared/errors.ts';
-import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import {
-  checkBatchSize,
-  checkClaim,
-  DEFAULT_LEASE_MS,
-  createClaimer,
-  heldLease,
-  LEGACY_CLAIM_MS,
-  newLeaseToken,
-  type ClaimOptions,
-  type HeldLease,
-  UNREADABLE_ROW,
-} from '../shared/lease.ts';
+  all,
+  get,
+  run,
+  settle,
+  type Operation,
+  type Row,
+  type Runner,
+  type RunnerMode,
+} from '../../driver/operation.ts';
+import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
+import { requireString } from '../shared/checks.ts';
+import { rowMapper, toDriverRow } from '../shared/columns.ts';
+import { LeaseLostError } from '../shared/errors.ts';
+import { engineId, isPrimaryKeyConflict } from '../shared/ids.ts';
+import { LEGACY_CLAIM_MS } from '../shared/lease.ts';
 import { checkWellFormed } from '../shared/limits.ts';
+import { createLeasedQueue, type LeasedQueue, type QueueSpec } from '../shared/queue-core.ts';
 import { sqlStringList } from '@agentstate/schema';
 import { toIso, toSeconds } from '../shared/time.ts';
 
 const TABLE = 'workers';
-const DAY_MS = 86_400_000;
 /** The original keeps the first 512 characters of an error. */
 const MAX_ERROR_CHARS = 512;
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
@@ -74,12 +70,13 @@ export const engineWorkerSql = {
       completed_at = CASE WHEN retry_count + 1 > max_retries THEN @now ELSE NULL END,
       last_error = 'lease expired', updated_at = @now, ${CLEAR_LEASE}
     WHERE status = 'running' AND (lease_expires_at <= @now
-      OR (lease_expires_at IS NULL AND unixepoch(coalesce(started_at, updated_at)) <= @legacy))`,
+      OR (lease_expires_at IS NULL AND unixepoch(coalesce(started_at, updated_at)) <= @legacy))
+    RETURNING id, status`,
   heartbeat: `UPDATE workers SET lease_expires_at = ? WHERE id = ? AND status = 'running'
-    AND lease_token = ?`,
+    AND lease_token = ? RETURNING id`,
   complete: `UPDATE workers SET status = 'complete', completed_at = @now, updated_at = @now,
       last_error = NULL, retry_at = NULL, ${CLEAR_LEASE}
-    WHERE id = @id AND status = 'running' AND lease_token = @token`,
+    WHERE id = @id AND status = 'running' AND lease_token = @token RETURNING id`,
   leased: `SELECT retry_count, max_retries FROM workers WHERE id = ? AND status = 'running'
     AND lease_token = ?`,
   retry: `UPDATE workers SET status = 'pending', retry_count = retry_count + 1, retry_at = ?,
@@ -91,9 +88,9 @@ export const engineWorkerSql = {
       completed_at = @now, updated_at = @now, ${CLEAR_LEASE} WHERE id = @id`,
   cancel: `UPDATE workers SET status = 'cancelled', last_error = 'Task cancelled by user',
       completed_at = @now, updated_at = @now, ${CLEAR_LEASE}
-    WHERE id = @id AND status IN ('pending', 'running')`,
+    WHERE id = @id AND status IN ('pending', 'running') RETURNING id`,
   cleanup: `DELETE FROM workers WHERE status IN (${sqlStringList(finishedWorkerStatuses)})
-    AND coalesce(completed_at, updated_at) < ?`,
+    AND coalesce(completed_at, updated_at) < ? RETURNING id`,
   get: 'SELECT * FROM workers WHERE id = ?',
   counts: 'SELECT status, count(*) AS n FROM workers GROUP BY status',
 } as const;
@@ -115,44 +112,117 @@ export interface ScheduleWorkerInput {
 
 export type WorkerFailOutcome = { status: 'pending'; retryAt: Date } | { status: 'failed' };
 
-/**
- * The engine's background-worker queue, with the same lease, fencing and recovery rules as the
- * pokecode queue, and the original's dedupe_hash semantics.
- */
-export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOptions) {
-  const { clock, sqlite } = ctx;
-  const st = {} as Record<keyof typeof engineWorkerSql, Database.Statement>;
-  for (const [name, sql] of Object.entries(engineWorkerSql)) {
-    st[name as keyof typeof engineWorkerSql] = sqlite.prepare(sql);
-  }
-  const toWorker = rowMapper(workers);
-  const recoveryParams = (now: number) => ({
-    now: toIso(now),
-    legacy: toSeconds(now - LEGACY_CLAIM_MS),
-  });
+const sql = engineWorkerSql;
+const toWorker = rowMapper(workers);
+/** Attempts at a fresh random id when one collides (as `insertWithFreshId`). */
+const ID_ATTEMPTS = 8;
 
-  const scheduleTx = immediate(sqlite, (row: Record<string, unknown>, now: string): Worker => {
+/** The spec of engine's `workers`: ISO text times, retries counted at failure, dedupe hashes. */
+function engineWorkerSpec(
+  backoff: BackoffOptions | undefined,
+): QueueSpec<Worker, WorkerFailOutcome> {
+  return {
+    table: TABLE,
+    statuses: workerStatuses,
+    sql: {
+      claimNext: sql.claimNext,
+      recoverExpired: sql.recoverExpired,
+      heartbeat: sql.heartbeat,
+      complete: sql.complete,
+      get: sql.get,
+      counts: sql.counts,
+      cleanup: sql.cleanup,
+    },
+    claimParams: (worker, token, now, leaseMs) => ({
+      now: toIso(now),
+      owner: worker,
+      token,
+      expires: toIso(now + leaseMs),
+    }),
+    recoverParams: (now) => ({ now: toIso(now), legacy: toSeconds(now - LEGACY_CLAIM_MS) }),
+    heartbeatParams: (expires, id, token) => [toIso(expires), id, token],
+    completeParams: (now, id, token) => ({ now: toIso(now), id, token }),
+    cleanupParams: (cutoff) => [toIso(cutoff)],
+    toJob: toWorker,
+    *failUnreadable(row, message, claim) {
+      yield run(sql.failUnreadable, {
+        error: truncate(message, MAX_ERROR_CHARS),
+        id: row.id,
+        now: claim.now,
+      });
+    },
+    *fail(id, token, error, now): Operation<WorkerFailOutcome> {
+      const job = (yield get(sql.leased, [id, token])) as
+        { retry_count: number; max_retries: number } | undefined;
+      if (!job) throw new LeaseLostError(TABLE, id, 'fail');
+      const retries = job.retry_count + 1;
+      if (retries <= job.max_retries) {
+        const retryAt = new Date(now + retryDelayMs(retries, backoff));
+        yield run(sql.retry, [toIso(retryAt), error, toIso(now), id]);
+        return { status: 'pending', retryAt };
+      }
+      yield run(sql.failFinal, { error, id, now: toIso(now) });
+      return { status: 'failed' };
+    },
+    errorText: (error) => {
+      const message = truncate(error, MAX_ERROR_CHARS);
+      checkWellFormed(TABLE, 'last_error', message);
+      return message;
+    },
+    retentionDays: 30,
+  };
+}
+
+export interface EngineWorkerQueue<M extends RunnerMode = 'sync'> extends LeasedQueue<
+  M,
+  Worker,
+  WorkerFailOutcome,
+  Worker['status']
+> {
+  /**
+   * Schedules a worker. With a dedupe hash matching a pending worker, that worker's
+   * execute_at, instructions and priority are refreshed and it is returned instead; matching a
+   * running worker, that worker is returned unchanged. Never two unfinished workers per hash.
+   */
+  schedule(input: ScheduleWorkerInput): M extends 'sync' ? Worker : Promise<Worker>;
+  /** Cancels a pending or running worker; false when it had already finished. */
+  cancel(id: string): M extends 'sync' ? boolean : Promise<boolean>;
+}
+
+/**
+ * The engine's background-worker queue on any driver: the shared leased-queue core (the same
+ * lease, fencing and recovery rules as the pokecode queue) with the original's dedupe_hash
+ * semantics. `onWriteError` maps a failed schedule to a typed error.
+ */
+export function createEngineWorkerQueue<M extends RunnerMode>(
+  runner: Runner<M>,
+  clock: () => number,
+  backoff?: BackoffOptions,
+  onWriteError: (error: unknown, values: Row) => unknown = (error) => error,
+): EngineWorkerQueue<M> {
+  const core = createLeasedQueue(runner, clock, engineWorkerSpec(backoff));
+
+  function* schedule(row: Row, now: string): Operation<Worker> {
     const hash = row.dedupe_hash as string | null;
     if (hash !== null) {
-      const holder = st.activeByHash.get(hash) as Record<string, unknown> | undefined;
+      const holder = (yield get(sql.activeByHash, [hash])) as Row | undefined;
       if (holder?.status === 'pending') {
-        return toWorker(
-          st.refreshPending.get(
-            row.execute_at ?? null,
-            row.instructions,
-            row.priority ?? 0,
-            now,
-            holder.id,
-          ) as Record<string, unknown>,
-        );
+        const refreshed = (yield get(sql.refreshPending, [
+          row.execute_at ?? null,
+          row.instructions,
+          row.priority ?? 0,
+          now,
+          holder.id,
+        ])) as Row;
+        return toWorker(refreshed);
       }
       // A running worker is already doing this work (and keeps its hash should it be retried).
       if (holder) return toWorker(holder);
-      st.releaseHash.run(hash);
+      yield run(sql.releaseHash, [hash]);
     }
-    return insertWithFreshId(engineId, (id) =>
-      toWorker(
-        st.insertWorker.get({
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stored = (yield get(sql.insertWorker, {
           session_id: null,
           workspace_path: null,
           priority: 0,
@@ -160,69 +230,21 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
           execute_at: null,
           dedupe_hash: null,
           ...row,
-          id,
+          id: engineId(),
           created_at: now,
           updated_at: now,
-        }) as Record<string, unknown>,
-      ),
-    );
-  });
-
-  /** A claimed row as a Worker; one that cannot be read fails at once (see UNREADABLE_ROW). */
-  function readClaimed(row: Record<string, unknown>, claim: { now: string }): Worker | undefined {
-    try {
-      return toWorker(row);
-    } catch (error) {
-      const message = truncate(`${UNREADABLE_ROW}: ${(error as Error).message}`, MAX_ERROR_CHARS);
-      st.failUnreadable.run({ error: message, id: row.id, now: claim.now });
-      return undefined;
+        })) as Row;
+        return toWorker(stored);
+      } catch (error) {
+        if (!isPrimaryKeyConflict(error) || attempt >= ID_ATTEMPTS) throw error;
+      }
     }
   }
 
-  const claimWorkers = createClaimer({
-    recover: (now: number) => st.recoverExpired.run(recoveryParams(now)).changes,
-    claimNext: (claim: { now: string; owner: string; token: string; expires: string }) =>
-      st.claimNext.get(claim) as Record<string, unknown> | undefined,
-    read: readClaimed,
-  });
-
-  const claimTx = immediate(
-    sqlite,
-    (worker: string, leaseMs: number, limit: number, now: number): Worker[] => {
-      const claim = {
-        now: toIso(now),
-        owner: worker,
-        token: newLeaseToken(),
-        expires: toIso(now + leaseMs),
-      };
-      return claimWorkers(claim, limit, now);
-    },
-  );
-
-  const failTx = immediate(
-    sqlite,
-    (id: string, token: string, error: string, now: number): WorkerFailOutcome => {
-      const job = st.leased.get(id, token) as
-        { retry_count: number; max_retries: number } | undefined;
-      if (!job) throw new LeaseLostError(TABLE, id, 'fail');
-      const retries = job.retry_count + 1;
-      if (retries <= job.max_retries) {
-        const retryAt = new Date(now + retryDelayMs(retries, backoff));
-        st.retry.run(toIso(retryAt), error, toIso(now), id);
-        return { status: 'pending', retryAt };
-      }
-      st.failFinal.run({ error, id, now: toIso(now) });
-      return { status: 'failed' };
-    },
-  );
-
   return {
-    /**
-     * Schedules a worker. With a dedupe hash matching a pending worker, that worker's
-     * execute_at, instructions and priority are refreshed and it is returned instead; matching a
-     * running worker, that worker is returned unchanged. Never two unfinished workers per hash.
-     */
-    schedule(input: ScheduleWorkerInput): Worker {
+    ...core,
+
+    schedule(input) {
       const now = new Date(clock());
       const parsed = parseRow(workers, workerRows.insert, {
         ...input,
@@ -240,80 +262,22 @@ export function createEngineWorkerQueue(ctx: ClientContext, backoff?: BackoffOpt
         executeAt: parsed.executeAt,
         dedupeHash: parsed.dedupeHash ?? null,
       });
-      try {
-        return scheduleTx(row, toIso(now));
-      } catch (error) {
-        throw constraintError(sqlite, TABLE, row, error);
-      }
-    },
-
-    /**
-     * Claims the most urgent runnable worker (recovering expired leases first). A due worker whose
-     * row cannot be read (a timestamp that is not one) is failed (`last_error` starts with
-     * "unreadable row") and the next one claimed.
-     */
-    claim(options: ClaimOptions): Worker | undefined {
-      const { worker, leaseMs } = checkClaim(TABLE, options);
-      return claimTx(worker, leaseMs, 1, clock())[0];
-    },
-
-    /** Claims up to `limit` runnable workers in one transaction. */
-    claimBatch(limit: number, options: ClaimOptions): Worker[] {
-      const { worker, leaseMs } = checkClaim(TABLE, options);
-      return claimTx(worker, leaseMs, checkBatchSize(TABLE, limit), clock());
-    },
-
-    heartbeat(job: HeldLease, leaseMs = DEFAULT_LEASE_MS): Date {
-      const { id, token } = heldLease(TABLE, job, 'heartbeat');
-      const expires = clock() + requireInt(TABLE, 'lease_expires_at', leaseMs, 1);
-      if (st.heartbeat.run(toIso(expires), id, token).changes === 0) {
-        throw new LeaseLostError(TABLE, id, 'heartbeat');
-      }
-      return new Date(expires);
-    },
-
-    complete(job: HeldLease): void {
-      const { id, token } = heldLease(TABLE, job, 'complete');
-      if (st.complete.run({ now: toIso(clock()), id, token }).changes === 0) {
-        throw new LeaseLostError(TABLE, id, 'complete');
-      }
-    },
-
-    /** retry_count + 1, then back to pending after a backoff, or failed past max_retries. */
-    fail(job: HeldLease, error: string): WorkerFailOutcome {
-      const { id, token } = heldLease(TABLE, job, 'fail');
-      const message = truncate(requireString(TABLE, 'last_error', error), MAX_ERROR_CHARS);
-      checkWellFormed(TABLE, 'last_error', message);
-      return failTx(id, token, message, clock());
-    },
-
-    /** Cancels a pending or running worker; false when it had already finished. */
-    cancel(id: string): boolean {
-      return st.cancel.run({ now: toIso(clock()), id }).changes > 0;
-    },
-
-    recoverExpired(): number {
-      return st.recoverExpired.run(recoveryParams(clock())).changes;
-    },
-
-    /** Deletes finished (complete, failed, cancelled) workers older than `retentionDays`. */
-    cleanup(retentionDays = 30): number {
-      const days = requireInt(TABLE, 'completed_at', retentionDays, 0);
-      return st.cleanup.run(toIso(clock() - days * DAY_MS)).changes;
-    },
-
-    get(id: string): Worker | undefined {
-      const row = st.get.get(id) as Record<string, unknown> | undefined;
-      return row && toWorker(row);
-    },
-
-    counts(): Record<Worker['status'], number> {
-      return countByStatus(
-        workerStatuses,
-        st.counts.all() as Array<{ status: Worker['status']; n: number }>,
+      return settle(
+        runner,
+        () => runner.run(() => schedule(row, toIso(now)), { write: true }),
+        (error) => onWriteError(error, row),
       );
     },
-  };
-}
 
-export type EngineWorkerQueue = ReturnType<typeof createEngineWorkerQueue>;
+    cancel(id) {
+      const key = requireString(TABLE, 'id', id);
+      const now = toIso(clock());
+      return runner.run(
+        function* () {
+          return ((yield all(sql.cancel, { now, id: key })) as Row[]).length > 0;
+        },
+        { write: true, single: true },
+      ) as never;
+    },
+  } as EngineWorkerQueue<M>;
+}

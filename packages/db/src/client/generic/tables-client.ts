@@ -1,3 +1,4 @@
+import type { SqliteConnection } from '../../driver/types.ts';
 import {
   definitionOf,
   parseRow,
@@ -7,8 +8,7 @@ import {
   type RowSchemas,
   type SecretColumn,
 } from '@agentstate/schema';
-import { getTableColumns, getTableName } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
+import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
 import type { z } from 'zod';
 import { clientContext, type ClientOptions, type ClientTarget } from '../shared/connection.ts';
 import { constraintError } from '../shared/constraints.ts';
@@ -59,7 +59,7 @@ export type TablesClient<N extends DatabaseName> = {
     : never;
 } & {
   /** The connection, for a transaction spanning several operations (`sqlite.transaction`). */
-  readonly sqlite: Database.Database;
+  readonly sqlite: SqliteConnection;
 };
 
 /** A client for every table of a database, from its definition alone. */
@@ -82,7 +82,7 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 function tableClient(
   database: DatabaseName,
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   schemas: RowSchemas,
   secrets: readonly SecretColumn[],
   box: SecretBox,

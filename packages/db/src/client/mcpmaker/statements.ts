@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
 
 export const mcpmakerSql = {
   // The original takes the first workflow of that name (names are not unique).
@@ -33,10 +33,10 @@ export const mcpmakerSql = {
     ORDER BY timestamp DESC, rowid DESC LIMIT 10`,
 } as const;
 
-export type McpmakerStatements = { [K in keyof typeof mcpmakerSql]: Database.Statement };
+export type McpmakerStatements = { [K in keyof typeof mcpmakerSql]: SqliteStatement };
 
-export function prepareMcpmaker(sqlite: Database.Database): McpmakerStatements {
-  const prepared = {} as Record<string, Database.Statement>;
+export function prepareMcpmaker(sqlite: SqliteConnection): McpmakerStatements {
+  const prepared = {} as Record<string, SqliteStatement>;
   for (const [name, sql] of Object.entries(mcpmakerSql)) prepared[name] = sqlite.prepare(sql);
   return prepared as McpmakerStatements;
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteStatement } from '../../driver/types.ts';
 import { parseRow } from '@agentstate/schema';
 import {
   agentStatuses,
@@ -106,7 +106,7 @@ const toOutputLog = (r: Row): OutputLog => ({
 export function createMultishotClient(target: ClientTarget, options: ClientOptions = {}) {
   const ctx = clientContext(target, options);
   const { clock, secrets, sqlite } = ctx;
-  const st = {} as Record<keyof typeof multishotSql, Database.Statement>;
+  const st = {} as Record<keyof typeof multishotSql, SqliteStatement>;
   for (const [name, sql] of Object.entries(multishotSql)) {
     st[name as keyof typeof multishotSql] = sqlite.prepare(sql);
   }

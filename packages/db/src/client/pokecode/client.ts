@@ -29,6 +29,7 @@ import {
   PAYLOAD_MAX_BYTES,
 } from '../shared/limits.ts';
 import { toSeconds } from '../shared/time.ts';
+import { syncRunner } from '../../driver/sync-runner.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
 import { toDevice, toMessage, toSession } from './rows.ts';
 import { preparePokecode } from './statements.ts';
@@ -90,7 +91,9 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
     sqlite: ctx.sqlite,
     /** Runs `fn` in one `BEGIN IMMEDIATE` transaction (client calls inside become savepoints). */
     transaction: <R>(fn: () => R): R => immediate(ctx.sqlite, fn)(),
-    jobs: createPokecodeQueue(ctx, st, options),
+    jobs: createPokecodeQueue(syncRunner(ctx.sqlite), clock, options, (error, values) =>
+      constraintError(ctx.sqlite, 'job_queue', values, error),
+    ),
 
     createSession(input: CreateSessionInput): Session {
       const now = new Date(toSeconds(clock()) * 1000);
@@ -141,7 +144,7 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
 
     /** Records that a session was opened now. */
     touchSession(id: string): boolean {
-      return st.touchSession.run(toSeconds(clock()), id).changes > 0;
+      return st.touchSession.get(toSeconds(clock()), id) !== undefined;
     },
 
     /**

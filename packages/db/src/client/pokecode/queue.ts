@@ -7,44 +7,39 @@ import {
   type PromptJobData,
   type Provider,
 } from '@agentstate/schema/pokecode';
+import {
+  all,
+  run,
+  settle,
+  type Operation,
+  type Row,
+  type Runner,
+  type RunnerMode,
+} from '../../driver/operation.ts';
 import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
 import {
   checkShape,
-  countByStatus,
   requireEnum,
   requireInt,
   requireString,
   toJsonText,
 } from '../shared/checks.ts';
-import { immediate, type ClientContext } from '../shared/connection.ts';
 import { LeaseLostError } from '../shared/errors.ts';
-import { constraintError } from '../shared/constraints.ts';
 import { pokecodeId } from '../shared/ids.ts';
-import {
-  checkBatchSize,
-  checkClaim,
-  createClaimer,
-  DEFAULT_LEASE_MS,
-  heldLease,
-  LEGACY_CLAIM_MS,
-  newLeaseToken,
-  type ClaimOptions,
-  type HeldLease,
-  UNREADABLE_ROW,
-} from '../shared/lease.ts';
+import { LEGACY_CLAIM_MS } from '../shared/lease.ts';
 import {
   checkByteSize,
   checkSize,
   DEFAULT_MAX_BYTES,
   PAYLOAD_MAX_BYTES,
 } from '../shared/limits.ts';
+import { createLeasedQueue, type LeasedQueue, type QueueSpec } from '../shared/queue-core.ts';
 import { toSeconds } from '../shared/time.ts';
 import { toJob } from './rows.ts';
-import type { PokecodeStatements } from './statements.ts';
+import { pokecodeSql as sql } from './statements.ts';
 
 const TABLE = 'job_queue';
 const providerSet: ReadonlySet<string> = new Set(providers);
-const DAY_MS = 86_400_000;
 
 export interface EnqueueJobInput {
   sessionId: string;
@@ -72,128 +67,122 @@ export interface PokecodeQueueOptions {
   trackSessions?: boolean;
 }
 
-type Row = Record<string, unknown>;
-
-/**
- * PokéCode's prompt job queue. Claims are leases: inside one immediate transaction a job goes to
- * exactly one worker with a fencing token; a heartbeat extends the lease; an expired lease is
- * recovered by a claim (within a second, at once when no other job is due) and counts as an
- * attempt.
- */
-export function createPokecodeQueue(
-  ctx: ClientContext,
-  st: PokecodeStatements,
-  options: PokecodeQueueOptions = {},
-) {
-  const { clock } = ctx;
+/** The spec of pokecode's `job_queue`: Unix seconds, attempts counted at claim, session tracking. */
+function pokecodeJobSpec(options: PokecodeQueueOptions): QueueSpec<Job, FailOutcome> {
   const trackSessions = options.trackSessions ?? true;
-
-  const enqueueTx = immediate(ctx.sqlite, (args: unknown[], sessionId: string, now: number) => {
-    st.insertJob.run(args);
-    if (trackSessions) {
-      st.markSessionWorking.run({ job: args[0], now: toSeconds(now), session: sessionId });
-    }
-  });
-
-  /** Recovers expired leases; the sessions of jobs that ran out of attempts stop working. */
-  function recover(now: number): number {
-    const recovered = st.recoverExpired.all({
+  function* markIdle(status: string, seconds: number, session: unknown, job: unknown) {
+    if (trackSessions) yield run(sql.markSessionIdle, [status, seconds, session, job]);
+  }
+  return {
+    table: TABLE,
+    statuses: jobStatuses,
+    sql: {
+      claimNext: sql.claimNext,
+      recoverExpired: sql.recoverExpired,
+      heartbeat: sql.heartbeat,
+      complete: sql.completeJob,
+      get: sql.getJob,
+      counts: sql.countJobs,
+      cleanup: sql.cleanupJobs,
+    },
+    claimParams: (worker, token, now, leaseMs) => ({
+      now: toSeconds(now),
+      worker,
+      token,
+      expires: now + leaseMs,
+    }),
+    recoverParams: (now) => ({
       seconds: toSeconds(now),
       now,
       legacy: toSeconds(now - LEGACY_CLAIM_MS),
-    }) as Array<{
-      id: string;
-      session_id: string;
-      status: string;
-    }>;
-    for (const job of recovered) {
-      if (trackSessions && job.status === 'failed') {
-        st.markSessionIdle.run('failed', toSeconds(now), job.session_id, job.id);
-      }
-    }
-    return recovered.length;
-  }
-
-  /**
-   * A claimed row as a Job. A row whose `data` is not JSON (an outside writer's) can never run:
-   * it fails at once, in the claim's transaction, so it cannot stop every claim after it.
-   */
-  function readClaimed(row: Row, claim: { now: number }): Job | undefined {
-    try {
-      return toJob(row);
-    } catch (error) {
-      st.failJob.run(claim.now, `${UNREADABLE_ROW}: ${(error as Error).message}`, row.id);
-      if (trackSessions) st.markSessionIdle.run('failed', claim.now, row.session_id, row.id);
-      return undefined;
-    }
-  }
-
-  const claimJobs = createClaimer({
-    recover,
-    claimNext: (claim: { now: number; worker: string; token: string; expires: number }) =>
-      st.claimNext.get(claim) as Row | undefined,
-    read: readClaimed,
-  });
-
-  const claimTx = immediate(
-    ctx.sqlite,
-    (worker: string, leaseMs: number, limit: number, now: number): Job[] => {
-      const seconds = toSeconds(now);
-      const claim = { now: seconds, worker, token: newLeaseToken(), expires: now + leaseMs };
-      const jobs = claimJobs(claim, limit, now);
+    }),
+    heartbeatParams: (expires, id, token) => [expires, id, token],
+    completeParams: (now, id, token) => [toSeconds(now), id, token],
+    cleanupParams: (cutoff) => [toSeconds(cutoff)],
+    toJob,
+    *failUnreadable(row, message, claim) {
+      yield run(sql.failJob, [claim.now, message, row.id]);
+      yield* markIdle('failed', claim.now as number, row.session_id, row.id);
+    },
+    *afterClaim(jobs, claim) {
       for (const job of jobs) {
         if (job.nextRetryAt !== null) {
-          st.clearRetry.run(job.id);
+          yield run(sql.clearRetry, [job.id]);
           job.nextRetryAt = null;
         }
       }
-      if (trackSessions) {
-        // A session ends up showing its newest claimed job: one write per session, not per job.
-        const newest = new Map<string, string>();
-        for (const job of jobs) newest.set(job.sessionId, job.id);
-        for (const [session, job] of newest) {
-          st.markSessionWorking.run({ job, now: seconds, session });
-        }
+      if (!trackSessions) return;
+      // A session ends up showing its newest claimed job: one write per session, not per job.
+      const newest = new Map<string, string>();
+      for (const job of jobs) newest.set(job.sessionId, job.id);
+      for (const [session, job] of newest) {
+        yield run(sql.markSessionWorking, { job, now: claim.now, session });
       }
-      return jobs;
     },
-  );
-
-  const completeTx = immediate(ctx.sqlite, (id: string, token: string, now: number) => {
-    const row = st.completeJob.get(toSeconds(now), id, token) as { session_id: string } | undefined;
-    if (!row) throw new LeaseLostError(TABLE, id, 'complete');
-    if (trackSessions) st.markSessionIdle.run('completed', toSeconds(now), row.session_id, id);
-  });
-
-  const failTx = immediate(
-    ctx.sqlite,
-    (id: string, token: string, error: string, now: number): FailOutcome => {
-      const job = st.leasedJob.get(id, token) as
+    afterRecover: trackSessions
+      ? function* (rows, now) {
+          for (const job of rows) {
+            if (job.status === 'failed') {
+              yield* markIdle('failed', toSeconds(now), job.session_id, job.id);
+            }
+          }
+        }
+      : undefined,
+    afterComplete: trackSessions
+      ? (row, now) => markIdle('completed', toSeconds(now), row.session_id, row.id)
+      : undefined,
+    *fail(id, token, error, now): Operation<FailOutcome> {
+      const job = (yield { sql: sql.leasedJob, params: [id, token], mode: 'get' }) as
         { attempts: number; max_attempts: number; session_id: string } | undefined;
       if (!job) throw new LeaseLostError(TABLE, id, 'fail');
       if (job.attempts < job.max_attempts) {
         // next_retry_at holds whole seconds: rounded up, so the retry never comes early.
         const retrySeconds = Math.ceil((now + retryDelayMs(job.attempts, options.backoff)) / 1000);
-        st.retryJob.run(retrySeconds, error, id);
+        yield run(sql.retryJob, [retrySeconds, error, id]);
         return { status: 'pending', nextRetryAt: new Date(retrySeconds * 1000) };
       }
-      st.failJob.run(toSeconds(now), error, id);
-      if (trackSessions) st.markSessionIdle.run('failed', toSeconds(now), job.session_id, id);
+      yield run(sql.failJob, [toSeconds(now), error, id]);
+      yield* markIdle('failed', toSeconds(now), job.session_id, id);
       return { status: 'failed' };
     },
-  );
+    errorText: (error) => {
+      checkSize(TABLE, 'error', error, DEFAULT_MAX_BYTES);
+      return error;
+    },
+    retentionDays: jobRetentionDays,
+  };
+}
 
-  const cancelTx = immediate(ctx.sqlite, (sessionId: string, now: number): number => {
-    const cancelled = st.cancelSessionJobs.run(toSeconds(now), sessionId).changes;
-    if (cancelled > 0) st.idleSession.run('cancelled', toSeconds(now), sessionId);
-    return cancelled;
-  });
+export interface PokecodeQueue<M extends RunnerMode = 'sync'> extends LeasedQueue<
+  M,
+  Job,
+  FailOutcome,
+  Job['status']
+> {
+  /** Adds a prompt job and marks its session working; returns the stored job. */
+  enqueue(input: EnqueueJobInput): M extends 'sync' ? Job : Promise<Job>;
+  /** Cancels every pending or processing job of a session; returns how many. */
+  cancelSession(sessionId: string): M extends 'sync' ? number : Promise<number>;
+}
 
-  const recoverTx = immediate(ctx.sqlite, recover);
+/**
+ * PokéCode's prompt job queue on any driver: the shared leased-queue core with pokecode's spec,
+ * and its own enqueue and cancel. `onWriteError` maps a failed enqueue to a typed error.
+ */
+export function createPokecodeQueue<M extends RunnerMode>(
+  runner: Runner<M>,
+  clock: () => number,
+  options: PokecodeQueueOptions = {},
+  onWriteError: (error: unknown, values: Row) => unknown = (error) => error,
+): PokecodeQueue<M> {
+  const trackSessions = options.trackSessions ?? true;
+  const core = createLeasedQueue(runner, clock, pokecodeJobSpec(options));
+  const write = { write: true };
 
   return {
-    /** Adds a prompt job and marks its session working; returns the stored job. */
-    enqueue(input: EnqueueJobInput): Job {
+    ...core,
+
+    enqueue(input) {
       const sessionId = requireString(TABLE, 'session_id', input.sessionId);
       const promptId = requireString(TABLE, 'prompt_id', input.promptId);
       const provider = requireEnum<Provider>(TABLE, 'provider', input.provider, providerSet);
@@ -207,16 +196,7 @@ export function createPokecodeQueue(
       checkByteSize(TABLE, 'data', dataText, PAYLOAD_MAX_BYTES);
       const now = clock();
       const createdAt = toSeconds(now);
-      try {
-        enqueueTx(
-          [id, sessionId, promptId, provider, dataText, maxAttempts, createdAt],
-          sessionId,
-          now,
-        );
-      } catch (error) {
-        throw constraintError(ctx.sqlite, TABLE, { id }, error);
-      }
-      return {
+      const job: Job = {
         id,
         sessionId,
         promptId,
@@ -234,80 +214,36 @@ export function createPokecodeQueue(
         leaseToken: null,
         leaseExpiresAt: null,
       };
-    },
-
-    /**
-     * Claims the oldest due job (recovering expired leases); undefined when none is due. A due
-     * job whose stored `data` is not JSON is failed (`error` starts with "unreadable row") and
-     * the next one claimed.
-     */
-    claim(options: ClaimOptions): Job | undefined {
-      const { worker, leaseMs } = checkClaim(TABLE, options);
-      return claimTx(worker, leaseMs, 1, clock())[0];
-    },
-
-    /** Claims up to `limit` due jobs in one transaction, oldest first. */
-    claimBatch(limit: number, options: ClaimOptions): Job[] {
-      const { worker, leaseMs } = checkClaim(TABLE, options);
-      return claimTx(worker, leaseMs, checkBatchSize(TABLE, limit), clock());
-    },
-
-    /** Extends a held lease; returns the new expiry. Throws LeaseLostError if it is not held. */
-    heartbeat(job: HeldLease, leaseMs = DEFAULT_LEASE_MS): Date {
-      const { id, token } = heldLease(TABLE, job, 'heartbeat');
-      const expires = clock() + requireInt(TABLE, 'lease_expires_at', leaseMs, 1);
-      if (st.heartbeat.run(expires, id, token).changes === 0) {
-        throw new LeaseLostError(TABLE, id, 'heartbeat');
-      }
-      return new Date(expires);
-    },
-
-    /** Marks a held job completed and its session idle. Throws LeaseLostError if not held. */
-    complete(job: HeldLease): void {
-      const { id, token } = heldLease(TABLE, job, 'complete');
-      completeTx(id, token, clock());
-    },
-
-    /**
-     * Fails a held job: back to pending after a capped, jittered exponential backoff while
-     * attempts remain, else failed. Throws LeaseLostError if not held.
-     */
-    fail(job: HeldLease, error: string): FailOutcome {
-      const { id, token } = heldLease(TABLE, job, 'fail');
-      const message = requireString(TABLE, 'error', error);
-      checkSize(TABLE, 'error', message, DEFAULT_MAX_BYTES);
-      return failTx(id, token, message, clock());
-    },
-
-    /** Cancels every pending or processing job of a session; returns how many. */
-    cancelSession(sessionId: string): number {
-      return cancelTx(requireString(TABLE, 'session_id', sessionId), clock());
-    },
-
-    /** Puts jobs whose lease expired back in the queue (or fails them); returns how many. */
-    recoverExpired(): number {
-      return recoverTx(clock());
-    },
-
-    /** Deletes completed, failed and cancelled jobs older than the retention (default 30 days). */
-    cleanup(retentionDays: number = jobRetentionDays): number {
-      const cutoff = clock() - requireInt(TABLE, 'completed_at', retentionDays, 0) * DAY_MS;
-      return st.cleanupJobs.run(toSeconds(cutoff)).changes;
-    },
-
-    get(id: string): Job | undefined {
-      const row = st.getJob.get(id) as Record<string, unknown> | undefined;
-      return row && toJob(row);
-    },
-
-    /** Number of jobs per status. */
-    counts(): Record<Job['status'], number> {
-      return countByStatus(
-        jobStatuses,
-        st.countJobs.all() as Array<{ status: Job['status']; n: number }>,
+      const operation = function* () {
+        yield run(sql.insertJob, [
+          id,
+          sessionId,
+          promptId,
+          provider,
+          dataText,
+          maxAttempts,
+          createdAt,
+        ]);
+        if (trackSessions) {
+          yield run(sql.markSessionWorking, { job: id, now: createdAt, session: sessionId });
+        }
+        return job;
+      };
+      return settle(
+        runner,
+        () => runner.run(operation, write),
+        (error) => onWriteError(error, { id }),
       );
     },
-  };
-}
 
-export type PokecodeQueue = ReturnType<typeof createPokecodeQueue>;
+    cancelSession(sessionId) {
+      const session = requireString(TABLE, 'session_id', sessionId);
+      const seconds = toSeconds(clock());
+      return runner.run(function* () {
+        const cancelled = ((yield all(sql.cancelSessionJobs, [seconds, session])) as Row[]).length;
+        if (cancelled > 0) yield run(sql.idleSession, ['cancelled', seconds, session]);
+        return cancelled;
+      }, write) as never;
+    },
+  } as PokecodeQueue<M>;
+}

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
 import { finishedJobStatuses } from '@agentstate/schema/pokecode';
 import { sqlStringList } from '@agentstate/schema';
 
@@ -11,7 +11,7 @@ export const pokecodeSql = {
       claude_directory_path, metadata, created_at, updated_at, last_accessed_at, state)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   getSession: 'SELECT * FROM sessions WHERE id = ?',
-  touchSession: 'UPDATE sessions SET last_accessed_at = ? WHERE id = ?',
+  touchSession: 'UPDATE sessions SET last_accessed_at = ? WHERE id = ? RETURNING id',
 
   insertMessage: `INSERT INTO session_messages (id, session_id, provider, type, content_data,
       provider_session_id, token_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -54,10 +54,10 @@ export const pokecodeSql = {
       OR (lease_expires_at IS NULL AND coalesce(started_at, created_at) <= @legacy))
     RETURNING id, session_id, status`,
   heartbeat: `UPDATE job_queue SET lease_expires_at = ?
-    WHERE id = ? AND status = 'processing' AND lease_token = ?`,
+    WHERE id = ? AND status = 'processing' AND lease_token = ? RETURNING id`,
   completeJob: `UPDATE job_queue SET status = 'completed', completed_at = ?, error = NULL,
       lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-    WHERE id = ? AND status = 'processing' AND lease_token = ? RETURNING session_id`,
+    WHERE id = ? AND status = 'processing' AND lease_token = ? RETURNING id, session_id`,
   leasedJob: `SELECT attempts, max_attempts, session_id FROM job_queue
     WHERE id = ? AND status = 'processing' AND lease_token = ?`,
   retryJob: `UPDATE job_queue SET status = 'pending', next_retry_at = ?, error = ?,
@@ -66,11 +66,11 @@ export const pokecodeSql = {
       lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = ?`,
   cancelSessionJobs: `UPDATE job_queue SET status = 'cancelled', completed_at = ?,
       lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-    WHERE session_id = ? AND status IN ('pending', 'processing')`,
+    WHERE session_id = ? AND status IN ('pending', 'processing') RETURNING id`,
   idleSession: `UPDATE sessions SET is_working = 0, current_job_id = NULL, last_job_status = ?,
       updated_at = ? WHERE id = ?`,
   cleanupJobs: `DELETE FROM job_queue WHERE status IN (${sqlStringList(finishedJobStatuses)})
-    AND coalesce(completed_at, created_at) < ?`,
+    AND coalesce(completed_at, created_at) < ? RETURNING id`,
   countJobs: 'SELECT status, count(*) AS n FROM job_queue GROUP BY status',
 
   upsertDevice: `INSERT INTO devices (device_id, device_name, platform, app_version, created_at,
@@ -82,11 +82,11 @@ export const pokecodeSql = {
   listDevices: 'SELECT * FROM devices ORDER BY last_connected_at DESC',
 } as const;
 
-export type PokecodeStatements = { [K in keyof typeof pokecodeSql]: Database.Statement };
+export type PokecodeStatements = { [K in keyof typeof pokecodeSql]: SqliteStatement };
 
 /** Prepares every statement once for a connection. */
-export function preparePokecode(sqlite: Database.Database): PokecodeStatements {
-  const prepared = {} as Record<string, Database.Statement>;
+export function preparePokecode(sqlite: SqliteConnection): PokecodeStatements {
+  const prepared = {} as Record<string, SqliteStatement>;
   for (const [name, sql] of Object.entries(pokecodeSql)) prepared[name] = sqlite.prepare(sql);
   return prepared as PokecodeStatements;
 }

@@ -1,6 +1,6 @@
+import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
 import type { DatabaseName } from '@agentstate/schema';
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
 import { constraintError } from './constraints.ts';
 import { checkRowSizes } from './limits.ts';
 
@@ -58,9 +58,9 @@ export function toDriverRow(
  * `INSERT ... RETURNING *` for exactly the columns given, prepared once per column set and
  * connection.
  */
-export function inserter(sqlite: Database.Database, table: Table) {
+export function inserter(sqlite: SqliteConnection, table: Table) {
   const name = getTableName(table);
-  const cache = new Map<string, Database.Statement>();
+  const cache = new Map<string, SqliteStatement>();
   return (row: Record<string, unknown>): Record<string, unknown> => {
     const columns = Object.keys(row);
     const key = columns.join(',');

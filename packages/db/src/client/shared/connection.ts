@@ -1,10 +1,10 @@
-import type Database from 'better-sqlite3';
+import type { RunResult, SqliteConnection } from '../../driver/types.ts';
 import type { DatabaseHandle } from '../../open/open-database.ts';
 import { SecretBox, type SecretOptions } from './secrets.ts';
 import { systemClock, type Clock } from './time.ts';
 
 /** What a client is built over: a handle from `openDatabase`, or a configured connection. */
-export type ClientTarget = Pick<DatabaseHandle, 'sqlite'> | Database.Database;
+export type ClientTarget = Pick<DatabaseHandle, 'sqlite'> | SqliteConnection;
 
 export interface ClientOptions {
   /** Milliseconds since the epoch; tests pass a fake clock to move time. */
@@ -13,19 +13,12 @@ export interface ClientOptions {
   secrets?: SecretOptions | SecretBox;
 }
 
-/**
- * The connection a client works on: better-sqlite3's, under a name of this package, so that the
- * type declarations of each client (whose `sqlite` is this) can name it.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a name, not a new shape
-export interface ClientConnection extends Database.Database {}
-
-export function sqliteOf(target: ClientTarget): ClientConnection {
+export function sqliteOf(target: ClientTarget): SqliteConnection {
   return 'sqlite' in target ? target.sqlite : target;
 }
 
 export interface ClientContext {
-  sqlite: ClientConnection;
+  sqlite: SqliteConnection;
   clock: Clock;
   secrets: SecretBox;
 }
@@ -53,7 +46,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * BUSY_RETRY_MS, and the caller never sees a transient lock.
  */
 export function immediate<A extends unknown[], R>(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   fn: (...args: A) => R,
 ): (...args: A) => R {
   const transaction = sqlite.transaction(fn);
@@ -75,4 +68,4 @@ export function immediate<A extends unknown[], R>(
 }
 
 /** The change count of a run, as a number. */
-export const changes = (result: Database.RunResult): number => result.changes;
+export const changes = (result: RunResult): number => result.changes;

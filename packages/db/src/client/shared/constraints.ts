@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from '../../driver/types.ts';
 import { RowValidationError, type ColumnIssue } from './errors.ts';
 
 interface ForeignKey {
@@ -7,9 +7,9 @@ interface ForeignKey {
   to: string;
 }
 
-const foreignKeysOf = new WeakMap<Database.Database, Map<string, ForeignKey[]>>();
+const foreignKeysOf = new WeakMap<SqliteConnection, Map<string, ForeignKey[]>>();
 
-function foreignKeys(sqlite: Database.Database, table: string): ForeignKey[] {
+function foreignKeys(sqlite: SqliteConnection, table: string): ForeignKey[] {
   let byTable = foreignKeysOf.get(sqlite);
   if (!byTable) foreignKeysOf.set(sqlite, (byTable = new Map<string, ForeignKey[]>()));
   let keys = byTable.get(table);
@@ -29,7 +29,7 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * error is not one of those, or when the columns cannot be told.
  */
 function constraintIssues(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   table: string,
   values: Readonly<Record<string, unknown>>,
   error: unknown,
@@ -74,7 +74,7 @@ function constraintIssues(
  * Used as `catch (error) { throw constraintError(...) }`: no cost until a write fails.
  */
 export function constraintError(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   table: string,
   values: Readonly<Record<string, unknown>>,
   error: unknown,

@@ -1,0 +1,119 @@
+// The queue's hot paths on one driver beside that driver used raw with the same SQL, in the same
+// run. Runs under Node (libSQL file:) and under Bun (bun:sqlite, through bun-drivers.ts); imports
+// nothing Node-only beyond node:fs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Comparison } from '../lib/types.ts';
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+/** Alternating rounds of both sides (awaited: works for value and promise APIs alike). */
+export async function interleaveAsync(
+  rounds: number,
+  ops: number,
+  ours: () => unknown,
+  baseline: () => unknown,
+): Promise<{ ours: number; baseline: number; ratio: number; iterations: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let k = 0; k < Math.min(ops, 50); k++) {
+    await ours();
+    await baseline();
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const start = performance.now();
+      for (let k = 0; k < ops; k++) await (side === 0 ? ours() : baseline());
+      (side === 0 ? a : b).push(((performance.now() - start) * 1000) / ops);
+    }
+  }
+  return {
+    ours: median(a),
+    baseline: median(b),
+    ratio: median(a.map((us, round) => b[round]! / us)),
+    iterations: rounds * ops,
+  };
+}
+
+/** One hot path: ours and the raw driver's version of it, each a function of no arguments. */
+export interface HotPath {
+  name: string;
+  ours: () => unknown;
+  raw: () => unknown;
+}
+
+export async function measureHotPaths(
+  driver: string,
+  paths: HotPath[],
+  quick: boolean,
+  target = 0.9,
+): Promise<Comparison[]> {
+  const out: Comparison[] = [];
+  for (const path of paths) {
+    const m = await interleaveAsync(quick ? 2 : 15, quick ? 5 : 200, path.ours, path.raw);
+    out.push({
+      name: `${driver}: ${path.name}`,
+      unit: 'us',
+      agentstate: m.ours,
+      baseline: m.baseline,
+      baselineName: `raw ${driver}, same SQL`,
+      ratio: m.ratio,
+      iterations: m.iterations,
+      target: { description: `ratio >= ${target}`, met: m.ratio >= target },
+    });
+  }
+  return out;
+}
+
+export function scratchDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'agentstate-bench-drivers-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The bare pokecode queue's SQL (no session tracking) as the raw side runs it. */
+export interface RawQueue {
+  enqueue(id: string): unknown;
+  claim(): unknown;
+  complete(row: Record<string, unknown>): unknown;
+  get(id: string): unknown;
+}
+
+/** ours: the client's queue (values or promises); raw: the same statements on the raw driver. */
+export function queueHotPaths(
+  ours: {
+    enqueue(input: object): unknown;
+    claim(options: { worker: string }): unknown;
+    complete(job: { id: string; leaseToken: string | null }): unknown;
+    get(id: string): unknown;
+  },
+  raw: RawQueue,
+): HotPath[] {
+  const job = (n: number) => ({
+    sessionId: 's1',
+    promptId: `p${n}`,
+    provider: 'claude-code',
+    data: { prompt: 'refactor the parser', projectPath: '/home/me/project' },
+  });
+  let n = 0;
+  let lastId = '';
+  return [
+    {
+      name: 'job cycle (enqueue, claim, complete)',
+      ours: async () => {
+        await ours.enqueue(job(n++));
+        const claimed = (await ours.claim({ worker: 'bench' })) as {
+          id: string;
+          leaseToken: string;
+        };
+        lastId = claimed.id;
+        await ours.complete(claimed);
+      },
+      raw: async () => {
+        await raw.enqueue(`raw${n++}`);
+        await raw.complete((await raw.claim()) as Record<string, unknown>);
+      },
+    },
+    { name: 'point get (job by id)', ours: () => ours.get(lastId), raw: () => raw.get(lastId) },
+  ];
+}

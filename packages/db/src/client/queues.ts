@@ -1,0 +1,74 @@
+import type { LibsqlHandle } from '../driver/libsql.ts';
+import type { Runner, RunnerMode } from '../driver/operation.ts';
+import { syncRunner } from '../driver/sync-runner.ts';
+import type { BackoffOptions } from './shared/backoff.ts';
+import { sqliteOf, type ClientTarget } from './shared/connection.ts';
+import { constraintError } from './shared/constraints.ts';
+import { systemClock, type Clock } from './shared/time.ts';
+import { createEngineWorkerQueue, type EngineWorkerQueue } from './engine/queue.ts';
+import {
+  createPokecodeQueue,
+  type PokecodeQueue,
+  type PokecodeQueueOptions,
+} from './pokecode/queue.ts';
+
+/** A queue's database: a synchronous handle or connection, or a libSQL handle. */
+export type QueueTarget = ClientTarget | LibsqlHandle;
+type ModeOf<T extends QueueTarget> = T extends LibsqlHandle ? 'async' : 'sync';
+
+export interface QueueOptions extends PokecodeQueueOptions {
+  clock?: Clock;
+  backoff?: BackoffOptions;
+}
+
+const isLibsql = (target: QueueTarget): target is LibsqlHandle =>
+  'driver' in target && target.driver === 'libsql';
+
+/**
+ * The runner of a target. A libSQL embedded replica (`syncUrl`) is refused: Turso's offline-first
+ * sync replays rows by primary key and the last push wins, so a claim would succeed on both
+ * replicas and a lease would fence nothing.
+ */
+function runnerOf(target: QueueTarget, table: string): Runner<RunnerMode> {
+  if (!isLibsql(target)) return syncRunner(sqliteOf(target));
+  if (target.replica) {
+    throw new TypeError(
+      `${table}: a queue cannot run on a libSQL sync replica (${target.url}): replicas merge ` +
+        'by last push, so a job would be claimed on both; open the primary (url without syncUrl)',
+    );
+  }
+  return target.runner;
+}
+
+/**
+ * A database's leased queue on any driver: pokecode's `job_queue` or engine's `workers`. On
+ * better-sqlite3 and bun:sqlite its operations return values; on libSQL, promises (code that
+ * awaits works on all three).
+ */
+export function createQueue<T extends QueueTarget>(
+  name: 'pokecode',
+  target: T,
+  options?: QueueOptions,
+): PokecodeQueue<ModeOf<T>>;
+export function createQueue<T extends QueueTarget>(
+  name: 'engine',
+  target: T,
+  options?: QueueOptions,
+): EngineWorkerQueue<ModeOf<T>>;
+export function createQueue(
+  name: 'pokecode' | 'engine',
+  target: QueueTarget,
+  options: QueueOptions = {},
+): PokecodeQueue<RunnerMode> | EngineWorkerQueue<RunnerMode> {
+  const table = name === 'pokecode' ? 'job_queue' : 'workers';
+  const runner = runnerOf(target, table);
+  const clock = options.clock ?? systemClock;
+  // Constraint errors are explained from the live schema where the connection can be read at once.
+  const explain = isLibsql(target)
+    ? undefined
+    : (error: unknown, values: Record<string, unknown>) =>
+        constraintError(sqliteOf(target), table, values, error);
+  return name === 'pokecode'
+    ? createPokecodeQueue(runner, clock, options, explain)
+    : createEngineWorkerQueue(runner, clock, options.backoff, explain);
+}

@@ -1,0 +1,141 @@
+import type { SqliteConnection, SqliteStatement } from './types.ts';
+
+/**
+ * One implementation of each client operation for every driver: an operation is a generator that
+ * yields the statements it runs and receives their results. A synchronous runner (better-sqlite3,
+ * bun:sqlite) runs it to the end at once and returns its value; the libSQL runner awaits each
+ * statement and returns a promise. Validation, row codecs and decisions between statements are the
+ * same code on both.
+ */
+
+/** `get`: the first row or undefined; `all`: the rows; `run`: rows written; `pluck`: first column. */
+export type StepMode = 'get' | 'all' | 'run' | 'pluck';
+
+export interface Step {
+  readonly sql: string;
+  readonly params: readonly unknown[] | Readonly<Record<string, unknown>>;
+  readonly mode: StepMode;
+}
+
+/** What a yielded step gives back, by mode (rows are untyped until a codec reads them). */
+export type Row = Record<string, unknown>;
+
+export type Operation<R> = Generator<Step, R, unknown>;
+
+const step =
+  (mode: StepMode) =>
+  (sql: string, params: Step['params'] = []) =>
+    ({ sql, params, mode }) as Step;
+
+/** Builders used as `const row = (yield get(sql, params)) as Row | undefined`. */
+export const get = step('get');
+export const all = step('all');
+export const run = step('run');
+export const pluck = step('pluck');
+
+/** How an operation runs: a write is one immediate transaction, a read is plain statements. */
+export interface OperationKind {
+  write: boolean;
+  /**
+   * The write is one statement: on a synchronous driver it runs as SQLite's own autocommit
+   * transaction, with no BEGIN and COMMIT around it.
+   */
+  single?: boolean;
+}
+
+/** Whether the runner's results are values (`sync`) or promises (`async`). */
+export type RunnerMode = 'sync' | 'async';
+export type Result<M extends RunnerMode, R> = M extends 'sync' ? R : Promise<R>;
+
+export interface Runner<M extends RunnerMode> {
+  readonly mode: M;
+  run<R>(operation: () => Operation<R>, kind: OperationKind): Result<M, R>;
+}
+
+/**
+ * Runs every step of an operation on a synchronous connection, preparing each SQL text once per
+ * connection (the statements of a client are a fixed set).
+ */
+export function syncStepper(sqlite: SqliteConnection): (step: Step) => unknown {
+  const prepared = new Map<string, SqliteStatement>();
+  const plucked = new Map<string, SqliteStatement>();
+  const statement = (sql: string, pluckMode: boolean) => {
+    const cache = pluckMode ? plucked : prepared;
+    let found = cache.get(sql);
+    if (!found) {
+      found = sqlite.prepare(sql);
+      if (pluckMode) found.pluck();
+      cache.set(sql, found);
+    }
+    return found;
+  };
+  return ({ sql, params, mode }) => {
+    const args = Array.isArray(params) ? params : [params];
+    switch (mode) {
+      case 'get':
+        return statement(sql, false).get(...args);
+      case 'all':
+        return statement(sql, false).all(...args);
+      case 'run':
+        return statement(sql, false).run(...args).changes;
+      case 'pluck':
+        return statement(sql, true).get(...args);
+    }
+  };
+}
+
+/**
+ * Drives an operation with a synchronous step function. A step that throws is thrown into the
+ * operation, so it can catch a conflict and try again (`insertWithFreshId`).
+ */
+export function drive<R>(operation: Operation<R>, execute: (step: Step) => unknown): R {
+  let next = operation.next();
+  while (!next.done) {
+    let result: unknown;
+    try {
+      result = execute(next.value);
+    } catch (error) {
+      next = operation.throw(error);
+      continue;
+    }
+    next = operation.next(result);
+  }
+  return next.value;
+}
+
+/** Drives an operation with an asynchronous step function. */
+export async function driveAsync<R>(
+  operation: Operation<R>,
+  execute: (step: Step) => Promise<unknown>,
+): Promise<R> {
+  let next = operation.next();
+  while (!next.done) {
+    let result: unknown;
+    try {
+      result = await execute(next.value);
+    } catch (error) {
+      next = operation.throw(error);
+      continue;
+    }
+    next = operation.next(result);
+  }
+  return next.value;
+}
+
+/** Runs `attempt`, mapping a thrown or rejected error with `mapError`, on either kind of runner. */
+export function settle<M extends RunnerMode, R>(
+  runner: Runner<M>,
+  attempt: () => unknown,
+  mapError: (error: unknown) => unknown,
+): M extends 'sync' ? R : Promise<R> {
+  if (runner.mode === 'async') {
+    return (attempt() as Promise<R>).catch((error: unknown) => {
+      throw mapError(error);
+    }) as never;
+  }
+  try {
+    return attempt() as never;
+  } catch (error) {
+    throw mapError(error);
+  }
+}

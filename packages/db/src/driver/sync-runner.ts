@@ -1,0 +1,34 @@
+import { immediate } from '../client/shared/connection.ts';
+import {
+  drive,
+  syncStepper,
+  type Operation,
+  type OperationKind,
+  type Runner,
+} from './operation.ts';
+import type { SqliteConnection } from './types.ts';
+
+const runners = new WeakMap<SqliteConnection, Runner<'sync'>>();
+
+/**
+ * The runner of a synchronous connection (better-sqlite3, bun:sqlite): a write operation is one
+ * `BEGIN IMMEDIATE` transaction with the busy retry of `immediate` (a savepoint inside the
+ * caller's transaction), a read runs its statements as they come. One per connection, so every
+ * client on it shares its prepared statements.
+ */
+export function syncRunner(sqlite: SqliteConnection): Runner<'sync'> {
+  let runner = runners.get(sqlite);
+  if (!runner) {
+    const execute = syncStepper(sqlite);
+    const write = immediate(sqlite, (operation: () => Operation<unknown>) =>
+      drive(operation(), execute),
+    );
+    runner = {
+      mode: 'sync',
+      run: <R>(operation: () => Operation<R>, kind: OperationKind): R =>
+        kind.write && !kind.single ? (write(operation) as R) : drive(operation(), execute),
+    };
+    runners.set(sqlite, runner);
+  }
+  return runner;
+}
