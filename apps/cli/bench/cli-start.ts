@@ -70,7 +70,7 @@ function compare(
 export const cliStartSuite: Suite = {
   name: 'cli-start',
   description: `wall time of the built agentstate status --db dipeo vs node -e '' and vs tsx (target: under ${TARGET_MS} ms)`,
-  async run({ quick }: BenchOptions): Promise<SuiteResult> {
+  run({ quick }: BenchOptions): Promise<SuiteResult> {
     const build = spawnSync(
       process.execPath,
       ['--import', tsxLoader, 'scripts/build.ts', '--outdir', benchBuild],
@@ -107,7 +107,7 @@ export const cliStartSuite: Suite = {
         quick ? 1 : 5,
         dir,
       );
-      return { comparisons: [built, fromSources], skipped: [] };
+      return Promise.resolve({ comparisons: [built, fromSources], skipped: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -36,9 +36,7 @@ describe('pnpm bench --suite cli-start --quick', () => {
         expect(Number.isFinite(figure) && figure > 0, c.name).toBe(true);
       }
     }
-    expect(comparisons[0]!.target).toEqual({
-      description: 'under 500 ms wall',
-      met: expect.any(Boolean),
-    });
+    expect(comparisons[0]?.target?.description).toBe('under 500 ms wall');
+    expect(typeof comparisons[0]?.target?.met).toBe('boolean');
   });
 });
