@@ -40,6 +40,17 @@ export {
   type MigrateResult,
 } from './migrate/migrate.ts';
 export {
+  acknowledgementProblems,
+  formatFinding,
+  LINT_RULES,
+  lintMigration,
+  lintMigrations,
+  readAcknowledgements,
+  type Acknowledgement,
+  type LintFinding,
+  type LintRule,
+} from './migrate/lint.ts';
+export {
   EditedMigrationError,
   ForeignKeyViolationError,
   InvalidMigrationsError,

@@ -19,6 +19,16 @@ export interface EmbeddedMigration {
   sql: string;
   /** sha256 (hex) of `sql`. */
   hash: string;
+  /**
+   * The step's down migration (`<tag>.down.sql`): drizzle-kit's statements from this step's schema
+   * back to the previous one, editable. Absent when the step has none (it cannot be rolled back).
+   */
+  down?: string;
+  /**
+   * `<tag>.acknowledge`: lint findings acknowledged for a step whose text can no longer change
+   * (it is recorded by hash wherever it was applied), one `-- agentstate:acknowledge` line each.
+   */
+  acknowledge?: string;
 }
 
 /** Every database's migrations as data (each definition's `migrations.generated.ts`). */

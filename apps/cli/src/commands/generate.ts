@@ -3,6 +3,7 @@ import { databaseNames, type DatabaseName } from '@agentstate/schema';
 import { runDrizzleKit, writeEmbeddedModule } from '@agentstate/schema/kit';
 import type { Command } from 'commander';
 import { databaseNameValue } from '../databases-option.ts';
+import { lintFolder } from '../migration-lint.ts';
 
 /**
  * `db:generate`: drizzle-kit generate for each database (or one), then its embedded copy of the
@@ -23,7 +24,7 @@ export function registerGenerate(program: Command): void {
     )
     .option('--name <name>', 'descriptive migration name, e.g. add_devices (needs --db)')
     .option('--custom', 'create an empty migration for hand-written SQL (needs --db and --name)')
-    .action((options: { db?: DatabaseName; name?: string; custom?: boolean }) => {
+    .action(async (options: { db?: DatabaseName; name?: string; custom?: boolean }) => {
       if ((options.name || options.custom) && !options.db) {
         throw new UsageError('--name and --custom apply to one database: add --db <name>');
       }
@@ -49,6 +50,9 @@ export function registerGenerate(program: Command): void {
         console.log(
           `[${database}] embedded migrations written to ${writeEmbeddedModule(database)}`,
         );
+        // The step is written either way: its hazards are for its author to acknowledge or change.
+        for (const problem of (await lintFolder(database)).problems)
+          console.error(`warning: ${problem}`);
       }
     });
 }

@@ -17,7 +17,8 @@ export const migrations: readonly EmbeddedMigration[] = [
     "when": 1795317474524,
     "breakpoints": true,
     "sql": "CREATE TABLE `conversation_notifications` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`conversation_id` text NOT NULL,\n\t`notification_type` text NOT NULL,\n\t`entity_id` text NOT NULL,\n\t`notified_at` text DEFAULT (datetime('now')) NOT NULL,\n\t`session_id` text,\n\tFOREIGN KEY (`session_id`) REFERENCES `sessions`(`id`) ON UPDATE no action ON DELETE set null\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `ux_conversation_notifications_entity` ON `conversation_notifications` (`conversation_id`,`notification_type`,`entity_id`);--> statement-breakpoint\nCREATE INDEX `idx_conversation_notifications_notified_at` ON `conversation_notifications` (`notified_at`);--> statement-breakpoint\n-- Carry every session-scoped notification over: a conversation is the session's conversation_id,\n-- or the session itself when it has none. The earliest notification of a kind wins.\nINSERT OR IGNORE INTO `conversation_notifications` (`id`, `conversation_id`, `notification_type`, `entity_id`, `notified_at`, `session_id`)\nSELECT n.`id`, COALESCE(s.`conversation_id`, n.`session_id`), n.`notification_type`, n.`entity_id`, n.`notified_at`, s.`id`\nFROM `session_notifications` n LEFT JOIN `sessions` s ON s.`id` = n.`session_id`\nORDER BY n.`notified_at`, n.`id`;",
-    "hash": "1d78631b87f59eee003a572665ba384babb290238876bb433e5938821c16df56"
+    "hash": "1d78631b87f59eee003a572665ba384babb290238876bb433e5938821c16df56",
+    "acknowledge": "-- agentstate:acknowledge lossy-copy: each conversation keeps its earliest notification of a kind (the unique key); a later duplicate of the same entity is the same notification, not a lost one\n"
   },
   {
     "idx": 2,
@@ -33,7 +34,8 @@ export const migrations: readonly EmbeddedMigration[] = [
     "when": 1795317480789,
     "breakpoints": true,
     "sql": "-- Copy what older writers added to session_notifications since 0001, then drop it: nothing in it\n-- is lost, and conversation_notifications is the only table still read.\nINSERT OR IGNORE INTO `conversation_notifications` (`id`, `conversation_id`, `notification_type`, `entity_id`, `notified_at`, `session_id`)\nSELECT n.`id`, COALESCE(s.`conversation_id`, n.`session_id`), n.`notification_type`, n.`entity_id`, n.`notified_at`, s.`id`\nFROM `session_notifications` n LEFT JOIN `sessions` s ON s.`id` = n.`session_id`\nORDER BY n.`notified_at`, n.`id`;\n--> statement-breakpoint\nDROP TABLE `session_notifications`;",
-    "hash": "5ec69ae6e4b1b5989f5ff2ac2858815b4938ecc155e70efe54cca4fb71346733"
+    "hash": "5ec69ae6e4b1b5989f5ff2ac2858815b4938ecc155e70efe54cca4fb71346733",
+    "acknowledge": "-- agentstate:acknowledge lossy-copy: the same copy as 0001: only rows an older writer added since are new, duplicates of a conversation's notification are skipped\n-- agentstate:acknowledge drop-table: every row was copied into conversation_notifications by the statement before; nothing reads session_notifications any more\n"
   },
   {
     "idx": 4,

@@ -34,8 +34,32 @@ export function readMigrationFolder(folder: string): EmbeddedMigration[] {
       breakpoints: entry.breakpoints,
       sql,
       hash: createHash('sha256').update(sql).digest('hex'),
+      ...stepSidecars(folder, entry.tag),
     };
   });
+}
+
+/** A step's down migration file (`<tag>.down.sql`), beside its up step. */
+export function downPathOf(folder: string, tag: string): string {
+  return join(folder, `${tag}.down.sql`);
+}
+
+/** A step's acknowledged lint findings (`<tag>.acknowledge`), for a step whose text is final. */
+export function acknowledgePathOf(folder: string, tag: string): string {
+  return join(folder, `${tag}.acknowledge`);
+}
+
+/** The files beside a step's SQL that travel with it: its down migration and acknowledgements. */
+export function stepSidecars(
+  folder: string,
+  tag: string,
+): Pick<EmbeddedMigration, 'down' | 'acknowledge'> {
+  const sidecars: Pick<EmbeddedMigration, 'down' | 'acknowledge'> = {};
+  const down = downPathOf(folder, tag);
+  if (existsSync(down)) sidecars.down = readFileSync(down, 'utf8');
+  const acknowledge = acknowledgePathOf(folder, tag);
+  if (existsSync(acknowledge)) sidecars.acknowledge = readFileSync(acknowledge, 'utf8');
+  return sidecars;
 }
 
 /** The source of a database's `migrations.generated.ts`. */
