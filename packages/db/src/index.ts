@@ -40,6 +40,14 @@ export {
   type MigrateResult,
 } from './migrate/migrate.ts';
 export {
+  DryRunFailedError,
+  dryRunMigrations,
+  type DryRunOptions,
+  type DryRunReport,
+  type DryRunStep,
+  type DryRunTable,
+} from './migrate/dry-run.ts';
+export {
   acknowledgementProblems,
   formatFinding,
   LINT_RULES,

@@ -4,6 +4,9 @@ import {
   adoptAndMigrate,
   type AdoptAndMigrateResult,
   AdoptionConflictError,
+  dryRunMigrations,
+  type DryRunReport,
+  formatFinding,
   formatOutsideTables,
   resolveDatabasePath,
 } from '@agentstate/db';
@@ -21,19 +24,25 @@ export function registerMigrate(program: Command): void {
       .command('migrate')
       .description(
         'Create, adopt (databases the original tools made) and migrate the databases, with a backup before any change.',
+      )
+      .option(
+        '--dry-run',
+        'rehearse on a temporary copy of each file: rows per table before and after each step, ' +
+          'its time and lint findings; the file itself is not changed',
       ),
     false,
-  ).action(async (options: { db?: string; path?: string }) => {
+  ).action(async (options: { db?: string; path?: string; dryRun?: boolean }) => {
     const selected = selectDatabases(options);
+    const run = options.dryRun ? dryRunOne : migrateOne;
     if (selected.length === 1) {
       const [{ name, path }] = selected as [(typeof selected)[number]];
-      await migrateOne(name, path);
+      await run(name, path);
       return;
     }
     const failed: string[] = [];
     for (const { name, path } of selected) {
       try {
-        await migrateOne(name, path);
+        await run(name, path);
       } catch (error) {
         failed.push(name);
         reportError(error);
@@ -57,6 +66,36 @@ async function migrateOne(name: DatabaseName, path: string | undefined): Promise
     if (error instanceof AdoptionConflictError) console.log(`${name}: ${file}`);
     throw error;
   }
+}
+
+async function dryRunOne(name: DatabaseName, path: string | undefined): Promise<void> {
+  const file = resolveDatabasePath(name, { path, cwd: invocationDir() });
+  const report = await atFile(file, () => dryRunMigrations(name, { path: file }));
+  for (const line of describeDryRun(report)) console.log(line);
+}
+
+function describeDryRun(report: DryRunReport): string[] {
+  const lines = [`${report.name}: ${report.path} (dry run on a copy: the file is not changed)`];
+  if (report.adoptedAt) lines.push(`  would adopt at ${report.adoptedAt}`);
+  if (report.steps.length === 0) lines.push('  up to date: nothing to apply');
+  const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
+  for (const step of report.steps) {
+    lines.push(`  ${step.tag}: ${step.ms.toFixed(1)} ms`);
+    for (const t of step.tables) {
+      const change =
+        t.before === t.after
+          ? ''
+          : t.after === null
+            ? ' (dropped)'
+            : t.before === null
+              ? ' (created)'
+              : ' (changed)';
+      lines.push(`    ${t.table}: ${count(t.before)} -> ${count(t.after)} rows${change}`);
+    }
+    for (const finding of step.findings) lines.push(`    lint: ${formatFinding(finding)}`);
+  }
+  lines.push(`  total ${report.ms.toFixed(1)} ms on the copy`);
+  return lines;
 }
 
 function describe(result: AdoptAndMigrateResult): string[] {
