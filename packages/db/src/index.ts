@@ -39,6 +39,7 @@ export {
   type MigrateOptions,
   type MigrateResult,
 } from './migrate/migrate.ts';
+export { DriftError, formatDrift, schemaDrift, type Drift } from './migrate/drift.ts';
 export {
   DryRunFailedError,
   dryRunMigrations,

@@ -4,6 +4,7 @@ import {
   adoptAndMigrate,
   type AdoptAndMigrateResult,
   AdoptionConflictError,
+  DriftError,
   dryRunMigrations,
   type DryRunReport,
   formatFinding,
@@ -29,41 +30,56 @@ export function registerMigrate(program: Command): void {
         '--dry-run',
         'rehearse on a temporary copy of each file: rows per table before and after each step, ' +
           'its time and lint findings; the file itself is not changed',
+      )
+      .option(
+        '--accept-drift',
+        'migrate a file whose schema differs from what its applied migrations produce ' +
+          '(db:status shows the difference), keeping the difference',
       ),
     false,
-  ).action(async (options: { db?: string; path?: string; dryRun?: boolean }) => {
-    const selected = selectDatabases(options);
-    const run = options.dryRun ? dryRunOne : migrateOne;
-    if (selected.length === 1) {
-      const [{ name, path }] = selected as [(typeof selected)[number]];
-      await run(name, path);
-      return;
-    }
-    const failed: string[] = [];
-    for (const { name, path } of selected) {
-      try {
+  ).action(
+    async (options: { db?: string; path?: string; dryRun?: boolean; acceptDrift?: boolean }) => {
+      const selected = selectDatabases(options);
+      const run = options.dryRun
+        ? dryRunOne
+        : (name: DatabaseName, path: string | undefined) =>
+            migrateOne(name, path, options.acceptDrift ?? false);
+      if (selected.length === 1) {
+        const [{ name, path }] = selected as [(typeof selected)[number]];
         await run(name, path);
-      } catch (error) {
-        failed.push(name);
-        reportError(error);
+        return;
       }
-    }
-    if (failed.length > 0) {
-      throw new CliError(
-        `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
-      );
-    }
-  });
+      const failed: string[] = [];
+      for (const { name, path } of selected) {
+        try {
+          await run(name, path);
+        } catch (error) {
+          failed.push(name);
+          reportError(error);
+        }
+      }
+      if (failed.length > 0) {
+        throw new CliError(
+          `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
+        );
+      }
+    },
+  );
 }
 
-async function migrateOne(name: DatabaseName, path: string | undefined): Promise<void> {
+async function migrateOne(
+  name: DatabaseName,
+  path: string | undefined,
+  acceptDrift: boolean,
+): Promise<void> {
   const file = resolveDatabasePath(name, { path, cwd: invocationDir() });
   try {
-    const result = await atFile(file, () => adoptAndMigrate(name, { path: file }));
+    const result = await atFile(file, () => adoptAndMigrate(name, { path: file, acceptDrift }));
     for (const line of describe(result)) console.log(line);
   } catch (error) {
     // Its difference report follows on stdout, under the database like any other result.
-    if (error instanceof AdoptionConflictError) console.log(`${name}: ${file}`);
+    if (error instanceof AdoptionConflictError || error instanceof DriftError)
+      console.log(`${name}: ${file}`);
     throw error;
   }
 }
