@@ -10,6 +10,7 @@ import { migrate, type MigrateOptions, type MigrateResult } from '../migrate/mig
 import type { AdoptionState } from '../adopt/inspect.ts';
 import { assertWritable, DatabaseFileError, examineDatabaseFile } from './database-file.ts';
 import { inspectDatabaseFile, refuseUnusable } from './inspect-file.ts';
+import { openReader } from './read-only.ts';
 import {
   ensureDatabaseFile,
   MEMORY_PATH,
@@ -31,6 +32,13 @@ export interface OpenDatabaseOptions
    * migrations to use.
    */
   migrate?: boolean | OpenMigrateOptions;
+  /**
+   * A file a newer build migrated (it records steps this build does not know): `'refuse'` (the
+   * default) throws NewerDatabaseError; `'read-only'` opens it for reading instead (`openReader`:
+   * every write refused), unmigrated, with `stateBefore` `'newer'`, so an older build can still
+   * read what it knows of it.
+   */
+  ifNewer?: 'refuse' | 'read-only';
 }
 
 export interface DatabaseHandle {
@@ -103,6 +111,11 @@ export async function openDatabase(
     ? (source as readonly Migration[])
     : loadMigrations(source as MigrationSource);
   const before = path === MEMORY_PATH ? undefined : await inspectDatabaseFile(path, migrations);
+  if (before?.state === 'newer' && options.ifNewer === 'read-only') {
+    // openReader: writes refused (query_only), and no -wal or -shm left beside the file once closed.
+    const reader = openReader(path);
+    return databaseHandle(name, path, reader, undefined, 'newer');
+  }
   if (before) refuseUnusable(before);
   const sqlite = openConnection(path, options);
   try {
@@ -140,12 +153,13 @@ function databaseHandle(
   path: string,
   sqlite: Database.Database,
   outcome: UpToDate | undefined,
+  stateBefore = outcome?.stateBefore,
 ): DatabaseHandle {
   return {
     name,
     path: path === MEMORY_PATH ? MEMORY_PATH : sqlite.name,
     sqlite,
-    stateBefore: outcome?.stateBefore,
+    stateBefore,
     migration: outcome?.migration,
     adoption: outcome?.adoption,
     close: () => {
