@@ -39,6 +39,14 @@ export {
   type MigrateOptions,
   type MigrateResult,
 } from './migrate/migrate.ts';
+export {
+  BEFORE_FIRST_STEP,
+  IrreversibleStepError,
+  rollback,
+  type RollbackEvent,
+  type RollbackOptions,
+  type RollbackResult,
+} from './migrate/rollback.ts';
 export { DriftError, formatDrift, schemaDrift, type Drift } from './migrate/drift.ts';
 export {
   DryRunFailedError,

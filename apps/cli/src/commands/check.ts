@@ -10,7 +10,12 @@ import {
 import { join, relative } from 'node:path';
 import { CliError } from '@agentstate/cli-kit';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
-import { embeddedModuleIsCurrent, runDrizzleKit, schemaPackageDir } from '@agentstate/schema/kit';
+import {
+  embeddedModuleIsCurrent,
+  runDrizzleKit,
+  schemaPackageDir,
+  stepsWithoutDown,
+} from '@agentstate/schema/kit';
 import { migrationsFolder } from '@agentstate/schema/migrations';
 import type { Command } from 'commander';
 import { docsPath, staleSchemaDocs } from '../docs/docs-files.ts';
@@ -97,6 +102,11 @@ export function registerCheck(program: Command): void {
       const problems = targets.flatMap((database) => findDrift(database));
       let acknowledged = 0;
       for (const database of targets) {
+        const missing = stepsWithoutDown(database);
+        if (missing.length > 0)
+          problems.push(
+            `${database}: no down migration for ${missing.join(', ')}: run \`pnpm db:generate --db ${database}\``,
+          );
         const lint = await lintFolder(database);
         problems.push(...lint.problems);
         acknowledged += lint.findings.filter((f) => f.acknowledged !== undefined).length;

@@ -1,6 +1,6 @@
 import { CliError, UsageError } from '@agentstate/cli-kit';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
-import { runDrizzleKit, writeEmbeddedModule } from '@agentstate/schema/kit';
+import { runDrizzleKit, writeEmbeddedModule, writeMissingDowns } from '@agentstate/schema/kit';
 import type { Command } from 'commander';
 import { databaseNameValue } from '../databases-option.ts';
 import { lintFolder } from '../migration-lint.ts';
@@ -14,6 +14,7 @@ export function registerGenerate(program: Command): void {
     .command('generate')
     .description(
       'Generate SQL migrations with drizzle-kit from the Drizzle schema, for all databases or one, ' +
+        "each new step's down migration (drizzle-kit's statements back to the previous schema), " +
         'and refresh the embedded copy of the migrations. Never prompts: a question drizzle-kit ' +
         'would ask (a rename, a data-loss warning) fails the command instead.',
     )
@@ -47,6 +48,8 @@ export function registerGenerate(program: Command): void {
         if (result.failure) {
           throw new CliError(`${database}: ${result.failure}; nothing more was generated`);
         }
+        for (const down of writeMissingDowns(database))
+          console.log(`[${database}] down migration written to ${down}`);
         console.log(
           `[${database}] embedded migrations written to ${writeEmbeddedModule(database)}`,
         );

@@ -10,6 +10,7 @@ import { registerPush } from './push.ts';
 import { registerReplicasCommand } from './replicas.ts';
 import { registerReplicateCommand } from './replicate.ts';
 import { registerRestoreCommand } from './restore.ts';
+import { registerRollback } from './rollback.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerStatus } from './status.ts';
 
@@ -20,6 +21,7 @@ export const commands: Array<(program: Command) => void> = [
   registerCheck,
   registerMigrate,
   registerStatus,
+  registerRollback,
   registerPush,
   registerDocsCommand,
   registerSeedCommand,
