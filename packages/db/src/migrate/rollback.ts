@@ -194,7 +194,7 @@ export async function rollback(
     throw new NotMigratableError(`${path}: rollback() cannot run inside a transaction`, path);
 
   // Refuse before taking the lock or a backup when a step cannot be reversed at all.
-  const plans = await removalPlans(migrations, steps);
+  const plans = await removalPlans(migrations, steps, path);
   const refuse = (tag: string, reason: string) =>
     new IrreversibleStepError(
       path,
@@ -237,14 +237,14 @@ export async function rollback(
         tag = step.tag;
         emit({ type: 'rollback-start', tag });
         // Checked again under the lock: a writer may have filled a column since.
-        const removal = plans.get(tag) ?? (await removalPlans(migrations, [step])).get(tag)!;
+        const removal = plans.get(tag) ?? (await removalPlans(migrations, [step], path)).get(tag)!;
         const why = irreversible(step) ?? dataLoss(sqlite, removal);
         if (why) throw refuse(tag, why);
         const counts = rowCounts(sqlite);
         try {
           for (const statement of migrationStatements({ sql: step.down! })) sqlite.exec(statement);
         } catch (cause) {
-          throw new MigrationFailedError(path, `the down migration of ${tag}`, backupPath, cause);
+          throw new MigrationFailedError(path, `${tag} (down)`, backupPath, cause);
         }
         // A down that drops rows of a table it keeps (a lossy rebuild) is refused too.
         for (const [table, before] of counts) {
@@ -296,6 +296,7 @@ function irreversible(step: Migration): string | undefined {
 async function removalPlans(
   migrations: readonly Migration[],
   steps: readonly Migration[],
+  path: string,
 ): Promise<Map<string, Removal>> {
   const plans = new Map<string, Removal>();
   for (const step of steps) {
@@ -306,7 +307,12 @@ async function removalPlans(
       const upTo = migrations.slice(0, migrations.indexOf(step) + 1);
       for (const m of upTo) for (const s of migrationStatements(m)) scratch.exec(s);
       const before = readLiveSchema(scratch);
-      for (const s of migrationStatements({ sql: step.down })) scratch.exec(s);
+      try {
+        for (const s of migrationStatements({ sql: step.down })) scratch.exec(s);
+      } catch (cause) {
+        // It fails on the step's bare schema: it cannot run on the file either.
+        throw new MigrationFailedError(path, `${step.tag} (down)`, undefined, cause);
+      }
       plans.set(step.tag, removals(before, readLiveSchema(scratch)));
     } finally {
       scratch.close();
