@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { DataMigrationRun } from './data-migration.ts';
 import { databases, type DatabaseName } from './registry.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface EmbeddedMigration {
    * (it is recorded by hash wherever it was applied), one `-- agentstate:acknowledge` line each.
    */
   acknowledge?: string;
+  /** A TypeScript data migration's function (`<tag>.ts`); its `sql` is then only the marker. */
+  data?: DataMigrationRun;
 }
 
 /** Every database's migrations as data (each definition's `migrations.generated.ts`). */

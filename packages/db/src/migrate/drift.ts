@@ -3,6 +3,7 @@ import { compareSchemas } from '../adopt/compare.ts';
 import { readLiveSchema, type LiveSchema } from '../adopt/live-schema.ts';
 import { tablesOutsideSchema } from '../adopt/outside-schema.ts';
 import { targetSteps } from '../adopt/target-schema.ts';
+import { withoutDataWork } from './apply-step.ts';
 import { MigrationError } from './errors.ts';
 import type { Migration } from './load-migrations.ts';
 import { planMigrations } from './plan.ts';
@@ -43,12 +44,12 @@ export async function schemaDrift(
   const key = plan.applied.map((m) => m.hash).join();
   let expected = schemas.get(key);
   if (!expected) {
-    expected = schemaOf(plan.applied);
+    expected = schemaOf(withoutDataWork(plan.applied));
     schemas.set(key, expected);
   }
   const target = await expected;
   const live = readLiveSchema(sqlite);
-  const outside = tablesOutsideSchema(live, await targetSteps(migrations));
+  const outside = tablesOutsideSchema(live, await targetSteps(withoutDataWork(migrations)));
   return compareSchemas(sqlite, live, target, outside).map((d) => ({
     subject: d.subject,
     expected: d.expected,

@@ -1,5 +1,6 @@
 import type { LiveSchema, TableSchema } from '../adopt/live-schema.ts';
 import { targetSteps } from '../adopt/target-schema.ts';
+import { withoutDataWork } from './apply-step.ts';
 import type { Migration } from './load-migrations.ts';
 import { STATEMENT_BREAKPOINT } from './statements.ts';
 
@@ -318,7 +319,7 @@ export async function lintMigrations(
   migrations: readonly Migration[],
   only?: readonly string[],
 ): Promise<LintFinding[]> {
-  const steps = await targetSteps(migrations);
+  const steps = await targetSteps(withoutDataWork(migrations));
   return migrations.flatMap((migration, i) =>
     only && !only.includes(migration.tag)
       ? []
