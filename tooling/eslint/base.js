@@ -41,7 +41,8 @@ export default function agentstateConfig(tsconfigRootDir, ...extra) {
       rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
     },
     {
-      files: ['eslint.config.js'],
+      // Plain Node scripts (child-process entries, configs) belong to no tsconfig.
+      files: ['eslint.config.js', '**/*.mjs', '**/*.cjs'],
       ...disableTypeChecked,
     },
     ...extra,

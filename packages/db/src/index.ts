@@ -52,6 +52,34 @@ export {
   type MigrateResult,
 } from './migrate/migrate.ts';
 export {
+  BEFORE_FIRST_STEP,
+  IrreversibleStepError,
+  rollback,
+  type RollbackEvent,
+  type RollbackOptions,
+  type RollbackResult,
+} from './migrate/rollback.ts';
+export { DriftError, formatDrift, schemaDrift, type Drift } from './migrate/drift.ts';
+export {
+  DryRunFailedError,
+  dryRunMigrations,
+  type DryRunOptions,
+  type DryRunReport,
+  type DryRunStep,
+  type DryRunTable,
+} from './migrate/dry-run.ts';
+export {
+  acknowledgementProblems,
+  formatFinding,
+  LINT_RULES,
+  lintMigration,
+  lintMigrations,
+  readAcknowledgements,
+  type Acknowledgement,
+  type LintFinding,
+  type LintRule,
+} from './migrate/lint.ts';
+export {
   EditedMigrationError,
   ForeignKeyViolationError,
   InvalidMigrationsError,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { DataMigrationRun } from './data-migration.ts';
 import { databases, type DatabaseName } from './registry.ts';
 
 /**
@@ -19,6 +20,18 @@ export interface EmbeddedMigration {
   sql: string;
   /** sha256 (hex) of `sql`. */
   hash: string;
+  /**
+   * The step's down migration (`<tag>.down.sql`): drizzle-kit's statements from this step's schema
+   * back to the previous one, editable. Absent when the step has none (it cannot be rolled back).
+   */
+  down?: string;
+  /**
+   * `<tag>.acknowledge`: lint findings acknowledged for a step whose text can no longer change
+   * (it is recorded by hash wherever it was applied), one `-- agentstate:acknowledge` line each.
+   */
+  acknowledge?: string;
+  /** A TypeScript data migration's function (`<tag>.ts`); its `sql` is then only the marker. */
+  data?: DataMigrationRun;
 }
 
 /** Every database's migrations as data (each definition's `migrations.generated.ts`). */

@@ -10,11 +10,17 @@ import {
 import { join, relative } from 'node:path';
 import { CliError } from '@agentstate/cli-kit';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
-import { embeddedModuleIsCurrent, runDrizzleKit, schemaPackageDir } from '@agentstate/schema/kit';
+import {
+  embeddedModuleIsCurrent,
+  runDrizzleKit,
+  schemaPackageDir,
+  stepsWithoutDown,
+} from '@agentstate/schema/kit';
 import { migrationsFolder } from '@agentstate/schema/migrations';
 import type { Command } from 'commander';
 import { docsPath, staleSchemaDocs } from '../docs/docs-files.ts';
 import { databaseNameValue } from '../databases-option.ts';
+import { lintFolder } from '../migration-lint.ts';
 
 function listFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
@@ -82,17 +88,29 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description(
-      'Fail when a Drizzle schema and its committed migrations disagree, when the embedded copy of ' +
-        'the migrations is stale, or when docs/schema/ is stale.',
+      'Fail when a Drizzle schema and its committed migrations disagree, when a migration step has ' +
+        'a lint finding not acknowledged, when the embedded copy of the migrations is stale, or ' +
+        'when docs/schema/ is stale.',
     )
     .option(
       '--db <name>',
       `only this database: one of ${databaseNames.join(', ')}`,
       databaseNameValue,
     )
-    .action((options: { db?: DatabaseName }) => {
+    .action(async (options: { db?: DatabaseName }) => {
       const targets = options.db ? [options.db] : databaseNames;
       const problems = targets.flatMap((database) => findDrift(database));
+      let acknowledged = 0;
+      for (const database of targets) {
+        const missing = stepsWithoutDown(database);
+        if (missing.length > 0)
+          problems.push(
+            `${database}: no down migration for ${missing.join(', ')}: run \`pnpm db:generate --db ${database}\``,
+          );
+        const lint = await lintFolder(database);
+        problems.push(...lint.problems);
+        acknowledged += lint.findings.filter((f) => f.acknowledged !== undefined).length;
+      }
       for (const database of targets) {
         if (!embeddedModuleIsCurrent(database)) {
           problems.push(
@@ -108,7 +126,8 @@ export function registerCheck(program: Command): void {
         throw new CliError(problems.at(-1) ?? '');
       }
       console.log(
-        `schema, migrations, embedded migrations and docs agree for ${targets.join(', ')}`,
+        `schema, migrations, embedded migrations and docs agree for ${targets.join(', ')}; ` +
+          `every migration step passes the lint (${acknowledged} finding(s) acknowledged)`,
       );
     });
 }

@@ -16,6 +16,7 @@ export const commandNames = [
   'check',
   'migrate',
   'status',
+  'rollback',
   'push',
   'docs',
   'seed',

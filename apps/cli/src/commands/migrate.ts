@@ -4,6 +4,10 @@ import {
   adoptAndMigrate,
   type AdoptAndMigrateResult,
   AdoptionConflictError,
+  DriftError,
+  dryRunMigrations,
+  type DryRunReport,
+  formatFinding,
   formatOutsideTables,
   resolveDatabasePath,
 } from '@agentstate/db';
@@ -21,42 +25,93 @@ export function registerMigrate(program: Command): void {
       .command('migrate')
       .description(
         'Create, adopt (databases the original tools made) and migrate the databases, with a backup before any change.',
+      )
+      .option(
+        '--dry-run',
+        'rehearse on a temporary copy of each file: rows per table before and after each step, ' +
+          'its time and lint findings; the file itself is not changed',
+      )
+      .option(
+        '--accept-drift',
+        'migrate a file whose schema differs from what its applied migrations produce ' +
+          '(db:status shows the difference), keeping the difference',
       ),
     false,
-  ).action(async (options: { db?: string; path?: string }) => {
-    const selected = selectDatabases(options);
-    if (selected.length === 1) {
-      const [{ name, path }] = selected as [(typeof selected)[number]];
-      await migrateOne(name, path);
-      return;
-    }
-    const failed: string[] = [];
-    for (const { name, path } of selected) {
-      try {
-        await migrateOne(name, path);
-      } catch (error) {
-        failed.push(name);
-        reportError(error);
+  ).action(
+    async (options: { db?: string; path?: string; dryRun?: boolean; acceptDrift?: boolean }) => {
+      const selected = selectDatabases(options);
+      const run = options.dryRun
+        ? dryRunOne
+        : (name: DatabaseName, path: string | undefined) =>
+            migrateOne(name, path, options.acceptDrift ?? false);
+      if (selected.length === 1) {
+        const [{ name, path }] = selected as [(typeof selected)[number]];
+        await run(name, path);
+        return;
       }
-    }
-    if (failed.length > 0) {
-      throw new CliError(
-        `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
-      );
-    }
-  });
+      const failed: string[] = [];
+      for (const { name, path } of selected) {
+        try {
+          await run(name, path);
+        } catch (error) {
+          failed.push(name);
+          reportError(error);
+        }
+      }
+      if (failed.length > 0) {
+        throw new CliError(
+          `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
+        );
+      }
+    },
+  );
 }
 
-async function migrateOne(name: DatabaseName, path: string | undefined): Promise<void> {
+async function migrateOne(
+  name: DatabaseName,
+  path: string | undefined,
+  acceptDrift: boolean,
+): Promise<void> {
   const file = resolveDatabasePath(name, { path, cwd: invocationDir() });
   try {
-    const result = await atFile(file, () => adoptAndMigrate(name, { path: file }));
+    const result = await atFile(file, () => adoptAndMigrate(name, { path: file, acceptDrift }));
     for (const line of describe(result)) console.log(line);
   } catch (error) {
     // Its difference report follows on stdout, under the database like any other result.
-    if (error instanceof AdoptionConflictError) console.log(`${name}: ${file}`);
+    if (error instanceof AdoptionConflictError || error instanceof DriftError)
+      console.log(`${name}: ${file}`);
     throw error;
   }
+}
+
+async function dryRunOne(name: DatabaseName, path: string | undefined): Promise<void> {
+  const file = resolveDatabasePath(name, { path, cwd: invocationDir() });
+  const report = await atFile(file, () => dryRunMigrations(name, { path: file }));
+  for (const line of describeDryRun(report)) console.log(line);
+}
+
+function describeDryRun(report: DryRunReport): string[] {
+  const lines = [`${report.name}: ${report.path} (dry run on a copy: the file is not changed)`];
+  if (report.adoptedAt) lines.push(`  would adopt at ${report.adoptedAt}`);
+  if (report.steps.length === 0) lines.push('  up to date: nothing to apply');
+  const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
+  for (const step of report.steps) {
+    lines.push(`  ${step.tag}: ${step.ms.toFixed(1)} ms`);
+    for (const t of step.tables) {
+      const change =
+        t.before === t.after
+          ? ''
+          : t.after === null
+            ? ' (dropped)'
+            : t.before === null
+              ? ' (created)'
+              : ' (changed)';
+      lines.push(`    ${t.table}: ${count(t.before)} -> ${count(t.after)} rows${change}`);
+    }
+    for (const finding of step.findings) lines.push(`    lint: ${formatFinding(finding)}`);
+  }
+  lines.push(`  total ${report.ms.toFixed(1)} ms on the copy`);
+  return lines;
 }
 
 function describe(result: AdoptAndMigrateResult): string[] {

@@ -4,6 +4,7 @@ import type { LoadCommand, PortableCommandName } from './index.ts';
 export const portableCommands: Record<PortableCommandName, LoadCommand> = {
   migrate: async () => (await import('./migrate.ts')).registerMigrate,
   status: async () => (await import('./status.ts')).registerStatus,
+  rollback: async () => (await import('./rollback.ts')).registerRollback,
   seed: async () => (await import('./seed.ts')).registerSeedCommand,
   backup: async () => (await import('./backup.ts')).registerBackupCommand,
   restore: async () => (await import('./restore.ts')).registerRestoreCommand,

@@ -78,7 +78,7 @@ function printTable(rows: StatusRow[]): void {
       ? [row.name, 'error', '-', '-', '-', '-', row.path]
       : [
           row.name,
-          row.state,
+          row.drift.length > 0 ? 'drifted' : row.state,
           String(row.applied.length),
           String(row.pending.length),
           row.exists ? formatBytes(row.sizeBytes) : '-',
@@ -104,10 +104,15 @@ function printTable(rows: StatusRow[]): void {
     }
     const hint = hints()[row.state];
     if (hint) notes.push(hint);
+    if (row.drift.length > 0)
+      notes.push(
+        `schema differs from its applied migrations (${row.drift.length}); pnpm db:migrate refuses it without --accept-drift`,
+      );
     const outside = formatOutsideTables(row.outsideSchema);
-    if (notes.length > 0 || outside.length > 0) {
+    if (notes.length > 0 || outside.length > 0 || row.drift.length > 0) {
       console.log(`\n${row.name}:${notes.length > 0 ? ` ${notes.join('; ')}` : ''}`);
     }
+    for (const line of row.drift) console.log(`  drift: ${line}`);
     for (const line of outside) console.log(`  ${line}`);
   }
 }

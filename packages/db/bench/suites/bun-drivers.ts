@@ -22,7 +22,7 @@ try {
   }
   const queue = createQueue('pokecode', ours, { trackSessions: false });
   // The raw side: bun:sqlite's own Database under the same pragmas, the same statements.
-  const { Database } = (await import('bun:sqlite' as string)) as {
+  const { Database } = (await import('bun:sqlite')) as {
     Database: new (
       path: string,
       options: object,
@@ -70,7 +70,7 @@ try {
   );
   const rows = await measureHotPaths(
     'bun:sqlite',
-    queueHotPaths(queue as never, {
+    queueHotPaths(queue, {
       enqueue: (id) => enqueue.immediate(id),
       claim: () => claim.immediate(),
       complete: (row) => st.completeJob!.get(seconds(), row.id, row.lease_token),

@@ -55,7 +55,7 @@ async function libsqlRows(quick: boolean): Promise<Comparison[]> {
     let lastRecovery = -Infinity;
     const rows = await measureHotPaths(
       'libSQL file:',
-      queueHotPaths(createQueue('pokecode', ours, { trackSessions: false }) as never, {
+      queueHotPaths(createQueue('pokecode', ours, { trackSessions: false }), {
         enqueue: (id) =>
           write((tx) =>
             tx.execute({

@@ -1,7 +1,9 @@
 import type { DatabaseName } from '../database-names.ts';
 import { loadMigrations, type Migration } from '../migrate/load-migrations.ts';
 import type { BackupOptions, MigrateResult } from '../migrate/migrate.ts';
+import { DriftError, schemaDrift } from '../migrate/drift.ts';
 import { inspectDatabaseFile, refuseUnusable } from '../open/inspect-file.ts';
+import { readDatabaseFile } from '../open/read-only.ts';
 import { bringUpToDate, openConnection } from '../open/open-database.ts';
 import { MEMORY_PATH, resolveDatabasePath, type ResolvePathOptions } from '../open/paths.ts';
 import type { AdoptResult } from './adopt.ts';
@@ -15,6 +17,11 @@ export interface AdoptAndMigrateOptions extends Pick<
   migrations?: readonly Migration[];
   backup?: BackupOptions | false;
   log?: (message: string) => void;
+  /**
+   * Migrate a managed file whose schema is not what its applied migrations produce (default:
+   * refuse with DriftError, changing nothing). The difference is kept as it is.
+   */
+  acceptDrift?: boolean;
 }
 
 export interface AdoptAndMigrateResult {
@@ -46,6 +53,10 @@ export async function adoptAndMigrate(
     if (before.state === 'managed' && before.plan?.pending.length === 0) {
       const migration = { path, applied: [], backupPath: undefined };
       return { name, path, stateBefore: 'managed', adoption: undefined, migration };
+    }
+    if (before.state === 'managed' && !options.acceptDrift) {
+      const drift = await readDatabaseFile(path, (reader) => schemaDrift(reader, migrations));
+      if (drift.length > 0) throw new DriftError(path, drift);
     }
   }
   const sqlite = openConnection(path);

@@ -1,5 +1,7 @@
 import type { DatabaseName } from '../database-names.ts';
+import { formatDrift, schemaDrift } from '../migrate/drift.ts';
 import { loadMigrations, type Migration } from '../migrate/load-migrations.ts';
+import { readDatabaseFile } from '../open/read-only.ts';
 import { inspectDatabaseFile } from '../open/inspect-file.ts';
 import { MEMORY_PATH, resolveDatabasePath, type ResolvePathOptions } from '../open/paths.ts';
 import type { AdoptionState } from './inspect.ts';
@@ -22,6 +24,11 @@ export interface DatabaseStatus {
   differences: string[];
   /** Tables outside the schema, which adoption keeps untouched (with its index renames, if any). */
   outsideSchema: OutsideTable[];
+  /**
+   * For a managed database: how its schema differs from what its applied migrations produce
+   * (a hand-made index, a dropped column), one line each; empty when it does not.
+   */
+  drift: string[];
 }
 
 /**
@@ -48,6 +55,7 @@ export async function databaseStatus(
     baseline: undefined,
     differences: [],
     outsideSchema: [],
+    drift: [],
   };
   if (path === MEMORY_PATH) return status;
   const { file, inspection } = await inspectDatabaseFile(path, migrations, {
@@ -64,5 +72,11 @@ export async function databaseStatus(
     baseline: inspection.baseline?.tag,
     differences: formatDifferences(inspection.differences),
     outsideSchema: inspection.outsideSchema,
+    drift:
+      inspection.state === 'managed'
+        ? (await readDatabaseFile(path, (reader) => schemaDrift(reader, migrations))).map(
+            formatDrift,
+          )
+        : [],
   };
 }

@@ -6,7 +6,10 @@ export type MigrationErrorCode =
   | 'NEWER_DATABASE'
   | 'FOREIGN_KEY_VIOLATION'
   | 'MIGRATION_FAILED'
-  | 'NOT_MIGRATABLE';
+  | 'NOT_MIGRATABLE'
+  | 'DRIFT'
+  | 'IRREVERSIBLE'
+  | 'ROLLBACK_FAILED';
 
 /** Every refusal or failure of the migrator; `code` tells which, the message says what and where. */
 export class MigrationError extends Error {

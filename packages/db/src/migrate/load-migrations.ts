@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stepSidecars } from '@agentstate/schema/kit';
 import { embeddedMigrations, type EmbeddedMigration } from '@agentstate/schema/migrations';
 import type { DatabaseName } from '../database-names.ts';
 import { InvalidMigrationsError } from './errors.ts';
@@ -64,6 +65,7 @@ function readFolder(folder: string): Migration[] {
       breakpoints: entry.breakpoints,
       sql,
       hash: hashMigration(sql),
+      ...stepSidecars(folder, entry.tag),
     };
   });
 }

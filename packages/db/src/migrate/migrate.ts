@@ -19,7 +19,7 @@ import {
   withForeignKeysOff,
   type BackupOptions,
 } from './schema-change.ts';
-import { migrationStatements } from './statements.ts';
+import { applyStep } from './apply-step.ts';
 
 export { DEFAULT_LOCK_TIMEOUT_MS, type BackupOptions };
 
@@ -119,7 +119,7 @@ export async function migrate(
         tag = migration.tag;
         emit({ type: 'migration-start', tag });
         try {
-          for (const statement of migrationStatements(migration)) sqlite.exec(statement);
+          applyStep(sqlite, migration);
         } catch (cause) {
           throw new MigrationFailedError(path, tag, backupPath, cause);
         }

@@ -11,6 +11,7 @@ import { migrate, type MigrateOptions, type MigrateResult } from '../migrate/mig
 import type { AdoptionState } from '../adopt/inspect.ts';
 import { assertWritable, DatabaseFileError, examineDatabaseFile } from './database-file.ts';
 import { inspectDatabaseFile, refuseUnusable } from './inspect-file.ts';
+import { openReader } from './read-only.ts';
 import {
   ensureDatabaseFile,
   MEMORY_PATH,
@@ -34,6 +35,13 @@ export interface OpenDatabaseOptions
    * migrations to use.
    */
   migrate?: boolean | OpenMigrateOptions;
+  /**
+   * A file a newer build migrated (it records steps this build does not know): `'refuse'` (the
+   * default) throws NewerDatabaseError; `'read-only'` opens it for reading instead (`openReader`:
+   * every write refused), unmigrated, with `stateBefore` `'newer'`, so an older build can still
+   * read what it knows of it.
+   */
+  ifNewer?: 'refuse' | 'read-only';
 }
 
 export interface DatabaseHandle {
@@ -107,7 +115,7 @@ export async function openDatabase(
   options: OpenDatabaseOptions | OpenLibsqlOptions = {},
 ): Promise<DatabaseHandle | LibsqlHandle> {
   if ('url' in options || options.driver === 'libsql') {
-    return openLibsqlDatabase(name, options as OpenLibsqlOptions, openDatabase);
+    return openLibsqlDatabase(name, options, openDatabase);
   }
   return openSyncDatabase(name, options as OpenDatabaseOptions);
 }
@@ -127,6 +135,11 @@ async function openSyncDatabase(
     ? (source as readonly Migration[])
     : loadMigrations(source as MigrationSource);
   const before = path === MEMORY_PATH ? undefined : await inspectDatabaseFile(path, migrations);
+  if (before?.state === 'newer' && options.ifNewer === 'read-only') {
+    // openReader: writes refused (query_only), and no -wal or -shm left beside the file once closed.
+    const reader = openReader(path);
+    return databaseHandle(name, path, reader, undefined, 'newer');
+  }
   if (before) refuseUnusable(before);
   const sqlite = openConnection(path, options);
   try {
@@ -164,13 +177,14 @@ function databaseHandle(
   path: string,
   sqlite: SqliteConnection,
   outcome: UpToDate | undefined,
+  stateBefore = outcome?.stateBefore,
 ): DatabaseHandle {
   return {
     name,
     driver: driverOf(sqlite),
     path: path === MEMORY_PATH ? MEMORY_PATH : sqlite.name,
     sqlite,
-    stateBefore: outcome?.stateBefore,
+    stateBefore,
     migration: outcome?.migration,
     adoption: outcome?.adoption,
     close: () => {

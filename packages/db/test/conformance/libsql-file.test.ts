@@ -25,7 +25,7 @@ async function holdWriteLock(path: string, ms: number) {
     ],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   const released = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return { released };
 }

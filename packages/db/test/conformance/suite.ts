@@ -381,7 +381,7 @@ export function defineConformance(t: TestApi, driver: DriverUnderTest): void {
         (await open('mcpmaker')).target as never,
         {
           secrets: { key: Buffer.alloc(32, 7) },
-        } as never,
+        },
       );
       mcpmaker.setConfig('theme', 'dark');
       expect(mcpmaker.getConfig('theme')).toBe('dark');

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { packageDir } from './fixtures.ts';
 
 const childScript = fileURLToPath(new URL('./migrate-child.ts', import.meta.url));
+const rollbackScript = fileURLToPath(new URL('./rollback-child.ts', import.meta.url));
 
 /** A running migrate-child.ts process and the lines it printed so far. */
 export interface MigrateChild {
@@ -16,7 +17,16 @@ export interface MigrateChild {
 }
 
 export function spawnMigrateChild(dbPath: string, folder: string): MigrateChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, dbPath, folder], {
+  return spawnChild([childScript, dbPath, folder]);
+}
+
+/** A rollback-child.ts process rolling `dbPath` back to `to`, driven like a MigrateChild. */
+export function spawnRollbackChild(dbPath: string, name: string, to: string): MigrateChild {
+  return spawnChild([rollbackScript, dbPath, name, to]);
+}
+
+function spawnChild(args: string[]): MigrateChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: packageDir,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

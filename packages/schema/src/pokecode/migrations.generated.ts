@@ -9,7 +9,8 @@ export const migrations: readonly EmbeddedMigration[] = [
     "when": 1795317452691,
     "breakpoints": true,
     "sql": "CREATE TABLE `job_queue` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`session_id` text NOT NULL,\n\t`prompt_id` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`status` text DEFAULT 'pending' NOT NULL,\n\t`data` text NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`max_attempts` integer DEFAULT 3 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`started_at` integer,\n\t`completed_at` integer,\n\t`error` text,\n\t`next_retry_at` integer\n);\n--> statement-breakpoint\nCREATE INDEX `idx_job_queue_status` ON `job_queue` (`status`);--> statement-breakpoint\nCREATE INDEX `idx_job_queue_next_retry` ON `job_queue` (`next_retry_at`);--> statement-breakpoint\nCREATE INDEX `idx_job_queue_session_id` ON `job_queue` (`session_id`);--> statement-breakpoint\nCREATE INDEX `idx_job_queue_created_at` ON `job_queue` (`created_at`);--> statement-breakpoint\nCREATE INDEX `idx_job_queue_provider` ON `job_queue` (`provider`);--> statement-breakpoint\nCREATE TABLE `session_messages` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`session_id` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`type` text NOT NULL,\n\t`content_data` text,\n\t`provider_session_id` text,\n\t`token_count` integer,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`session_id`) REFERENCES `sessions`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `idx_session_messages_session_id` ON `session_messages` (`session_id`);--> statement-breakpoint\nCREATE INDEX `idx_session_messages_type` ON `session_messages` (`type`);--> statement-breakpoint\nCREATE INDEX `idx_session_messages_created_at` ON `session_messages` (`created_at`);--> statement-breakpoint\nCREATE INDEX `idx_session_messages_provider` ON `session_messages` (`provider`);--> statement-breakpoint\nCREATE INDEX `idx_session_messages_provider_session_id` ON `session_messages` (`provider_session_id`);--> statement-breakpoint\nCREATE TABLE `sessions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`provider` text NOT NULL,\n\t`project_path` text NOT NULL,\n\t`name` text NOT NULL,\n\t`context` text,\n\t`claude_directory_path` text,\n\t`metadata` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`last_accessed_at` integer NOT NULL,\n\t`is_working` integer DEFAULT false NOT NULL,\n\t`current_job_id` text,\n\t`last_job_status` text,\n\t`message_count` integer DEFAULT 0 NOT NULL,\n\t`token_count` integer DEFAULT 0 NOT NULL,\n\t`state` text DEFAULT 'active' NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `idx_sessions_last_accessed` ON `sessions` (`last_accessed_at`);--> statement-breakpoint\nCREATE INDEX `idx_sessions_is_working` ON `sessions` (`is_working`);",
-    "hash": "7db5c4020ad80351c234c110c630d3067ca22669b7124bf9f68eb312f512dad0"
+    "hash": "7db5c4020ad80351c234c110c630d3067ca22669b7124bf9f68eb312f512dad0",
+    "down": "-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.\n-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.\nDROP TABLE `job_queue`;\n--> statement-breakpoint\nDROP TABLE `session_messages`;\n--> statement-breakpoint\nDROP TABLE `sessions`;\n"
   },
   {
     "idx": 1,
@@ -17,7 +18,8 @@ export const migrations: readonly EmbeddedMigration[] = [
     "when": 1795317455710,
     "breakpoints": true,
     "sql": "CREATE TABLE `devices` (\n\t`device_id` text PRIMARY KEY NOT NULL,\n\t`device_name` text NOT NULL,\n\t`platform` text,\n\t`app_version` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`last_connected_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `idx_devices_last_connected_at` ON `devices` (`last_connected_at`);--> statement-breakpoint\nALTER TABLE `sessions` ADD `last_message_sent_at` integer;--> statement-breakpoint\nCREATE INDEX `idx_sessions_last_message_sent` ON `sessions` (`last_message_sent_at`);",
-    "hash": "26c42967a55ab9d5519d31c96b4800a9f43127f539f6771d0b34ba6714d8910a"
+    "hash": "26c42967a55ab9d5519d31c96b4800a9f43127f539f6771d0b34ba6714d8910a",
+    "down": "-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.\n-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.\nDROP TABLE `devices`;\n--> statement-breakpoint\nDROP INDEX `idx_sessions_last_message_sent`;\n--> statement-breakpoint\nALTER TABLE `sessions` DROP COLUMN `last_message_sent_at`;\n"
   },
   {
     "idx": 2,
@@ -25,7 +27,8 @@ export const migrations: readonly EmbeddedMigration[] = [
     "when": 1795317959269,
     "breakpoints": true,
     "sql": "ALTER TABLE `job_queue` ADD `lease_owner` text;--> statement-breakpoint\nALTER TABLE `job_queue` ADD `lease_token` text;--> statement-breakpoint\nALTER TABLE `job_queue` ADD `lease_expires_at` integer;--> statement-breakpoint\nCREATE INDEX `idx_job_queue_claim` ON `job_queue` (`created_at`,`next_retry_at`) WHERE \"job_queue\".\"status\" = 'pending';--> statement-breakpoint\nCREATE INDEX `idx_job_queue_lease` ON `job_queue` (`lease_expires_at`) WHERE \"job_queue\".\"status\" = 'processing';",
-    "hash": "4a6ade559bc0b1fb3c78c1f752b1b849dbd90f1239c39c09742fde4a53428c04"
+    "hash": "4a6ade559bc0b1fb3c78c1f752b1b849dbd90f1239c39c09742fde4a53428c04",
+    "down": "-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.\n-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.\nDROP INDEX `idx_job_queue_claim`;\n--> statement-breakpoint\nDROP INDEX `idx_job_queue_lease`;\n--> statement-breakpoint\nALTER TABLE `job_queue` DROP COLUMN `lease_owner`;\n--> statement-breakpoint\nALTER TABLE `job_queue` DROP COLUMN `lease_token`;\n--> statement-breakpoint\nALTER TABLE `job_queue` DROP COLUMN `lease_expires_at`;\n"
   },
   {
     "idx": 3,
@@ -33,7 +36,8 @@ export const migrations: readonly EmbeddedMigration[] = [
     "when": 1795325481381,
     "breakpoints": true,
     "sql": "DROP INDEX `idx_job_queue_claim`;--> statement-breakpoint\nDROP INDEX `idx_job_queue_lease`;",
-    "hash": "4987cb1675dc7be31d2935d4abc14dd7f6b2c6e262133cc1b9119c5936363c62"
+    "hash": "4987cb1675dc7be31d2935d4abc14dd7f6b2c6e262133cc1b9119c5936363c62",
+    "down": "-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.\n-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.\nCREATE INDEX `idx_job_queue_claim` ON `job_queue` (`created_at`,`next_retry_at`) WHERE \"job_queue\".\"status\" = 'pending';\n--> statement-breakpoint\nCREATE INDEX `idx_job_queue_lease` ON `job_queue` (`lease_expires_at`) WHERE \"job_queue\".\"status\" = 'processing';\n"
   },
   {
     "idx": 4,
@@ -41,6 +45,7 @@ export const migrations: readonly EmbeddedMigration[] = [
     "when": 1795334566229,
     "breakpoints": true,
     "sql": "DROP INDEX `idx_job_queue_provider`;",
-    "hash": "03eca2cdeb8eab23415b6bd89f0e90331133815b56a6c5d119030555c3627f65"
+    "hash": "03eca2cdeb8eab23415b6bd89f0e90331133815b56a6c5d119030555c3627f65",
+    "down": "-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.\n-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.\nCREATE INDEX `idx_job_queue_provider` ON `job_queue` (`provider`);\n"
   }
 ];

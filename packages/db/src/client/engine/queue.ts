@@ -277,7 +277,7 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
           return ((yield all(sql.cancel, { now, id: key })) as Row[]).length > 0;
         },
         { write: true, single: true },
-      ) as never;
+      );
     },
-  } as EngineWorkerQueue<M>;
+  };
 }

@@ -243,7 +243,7 @@ export function createPokecodeQueue<M extends RunnerMode>(
         const cancelled = ((yield all(sql.cancelSessionJobs, [seconds, session])) as Row[]).length;
         if (cancelled > 0) yield run(sql.idleSession, ['cancelled', seconds, session]);
         return cancelled;
-      }, write) as never;
+      }, write);
     },
-  } as PokecodeQueue<M>;
+  };
 }
