@@ -100,6 +100,13 @@ export {
   SecretError,
   StateError,
 } from './shared/errors.ts';
+export {
+  SEARCH_LIMIT_MAX,
+  SearchQueryError,
+  type SearchHit,
+  type SearchOptions,
+} from './shared/fts-query.ts';
+export type { SearchMessagesOptions } from './pokecode/search.ts';
 export { DEFAULT_LEASE_MS, type ClaimOptions, type HeldLease } from './shared/lease.ts';
 export {
   SECRET_KEY_ENV,

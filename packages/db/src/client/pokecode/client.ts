@@ -31,6 +31,7 @@ import {
 import { toSeconds } from '../shared/time.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
 import { toDevice, toMessage, toSession } from './rows.ts';
+import { createMessageSearch } from './search.ts';
 import { preparePokecode } from './statements.ts';
 
 const MESSAGES = 'session_messages';
@@ -91,6 +92,8 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
     /** Runs `fn` in one `BEGIN IMMEDIATE` transaction (client calls inside become savepoints). */
     transaction: <R>(fn: () => R): R => immediate(ctx.sqlite, fn)(),
     jobs: createPokecodeQueue(ctx, st, options),
+    /** Full-text search of the messages' text, best first, with snippets (search.ts). */
+    searchMessages: createMessageSearch(ctx.sqlite),
 
     createSession(input: CreateSessionInput): Session {
       const now = new Date(toSeconds(clock()) * 1000);
