@@ -88,6 +88,7 @@ describe('engine history', () => {
       '0004_add_worker_leases',
       '0005_recover_leases_through_status_index',
       '0006_drop_redundant_status_index',
+      '0007_full_text_search',
     ]);
   });
 

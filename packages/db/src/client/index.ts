@@ -107,6 +107,10 @@ export {
   type SearchOptions,
 } from './shared/fts-query.ts';
 export type { SearchMessagesOptions } from './pokecode/search.ts';
+export type { SearchDipeoMessagesOptions } from './dipeo/search.ts';
+export type { SearchInsightsOptions } from './mcpmaker/search.ts';
+export type { SearchOutputLogsOptions } from './multishot/search.ts';
+export type { SearchStagedContentOptions } from './engine/search.ts';
 export { DEFAULT_LEASE_MS, type ClaimOptions, type HeldLease } from './shared/lease.ts';
 export {
   SECRET_KEY_ENV,

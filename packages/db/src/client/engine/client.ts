@@ -45,6 +45,7 @@ import { columnError, NotFoundError, StateError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
 import { createEngineWorkerQueue } from './queue.ts';
+import { createStagedContentSearch } from './search.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -264,6 +265,8 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     sqlite,
     transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
     workers: createEngineWorkerQueue(ctx, options.backoff),
+    /** Full-text search of staged content's titles and content, best first (search.ts). */
+    searchStagedContent: createStagedContentSearch(sqlite, map.staged),
 
     createSession(
       input: Omit<

@@ -51,8 +51,11 @@ export interface SearchSpec {
   table: string;
   /** Equality filters: option name to SQL column. */
   filters: Record<string, string>;
-  /** The column `before` compares with, and how a Date is written in it. */
-  time: { column: string; toSql: (date: Date) => unknown };
+  /**
+   * The column `before` compares with, and how a Date is written in it; `datetime` compares
+   * through SQLite's datetime(), for text columns holding both `YYYY-MM-DD HH:MM:SS` and ISO.
+   */
+  time: { column: string; toSql: (date: Date) => unknown; datetime?: boolean };
 }
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -101,10 +104,16 @@ export function createSearch<R, F extends string>(
       const where = [
         `${fts} MATCH @query`,
         ...filters.map((f) => `t.${quoteId(spec.filters[f])} = @${f}`),
-        ...(before ? [`t.${quoteId(spec.time.column)} < @before`] : []),
+        ...(before
+          ? [
+              spec.time.datetime
+                ? `datetime(t.${quoteId(spec.time.column)}) < datetime(@before)`
+                : `t.${quoteId(spec.time.column)} < @before`,
+            ]
+          : []),
       ];
       statement = sqlite.prepare(
-        `SELECT t.*, snippet(${fts}, 0, @open, @close, '…', 16) AS "__snippet", ${fts}.rank AS "__rank"
+        `SELECT t.*, snippet(${fts}, -1, @open, @close, '…', 16) AS "__snippet", ${fts}.rank AS "__rank"
          FROM ${fts} JOIN ${quoteId(spec.table)} t ON t.rowid = ${fts}.rowid
          WHERE ${where.join(' AND ')}
          ORDER BY ${fts}.rank LIMIT @limit`,
