@@ -83,7 +83,13 @@ export type {
   MessageInput,
   TransitionInput,
 } from './dipeo/client.ts';
-export type { DueMissionClaim, EngineClientOptions } from './engine/client.ts';
+export type {
+  ClaimDueMissionOptions,
+  DueMissionClaim,
+  EngineClientOptions,
+  NextRunChoice,
+} from './engine/client.ts';
+export { nextRunAfter, type OverlapPolicy, type Schedule } from './engine/schedule.ts';
 export type { ScheduleWorkerInput, WorkerFailOutcome } from './engine/queue.ts';
 export type { PlaybackLogInput, RecordSessionInput } from './mcpmaker/client.ts';
 export type {
