@@ -113,6 +113,11 @@ export {
   type SearchOptions,
 } from './shared/fts-query.ts';
 export type { SearchMessagesOptions } from './pokecode/search.ts';
+export {
+  DEAD_LETTER_LIMIT_MAX,
+  type DeadLetter,
+  type DeadLetterListOptions,
+} from './shared/dead-letters.ts';
 export type { SearchDipeoMessagesOptions } from './dipeo/search.ts';
 export type { SearchInsightsOptions } from './mcpmaker/search.ts';
 export type { SearchOutputLogsOptions } from './multishot/search.ts';

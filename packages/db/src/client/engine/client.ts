@@ -53,6 +53,7 @@ import {
   nextRunAfter,
   type OverlapPolicy,
 } from './schedule.ts';
+import { createEngineDeadLetters } from './dead-letters.ts';
 import { createStagedContentSearch } from './search.ts';
 
 const DAY_MS = 86_400_000;
@@ -315,6 +316,8 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     workers: createEngineWorkerQueue(ctx, options.backoff),
     /** Full-text search of staged content's titles and content, best first (search.ts). */
     searchStagedContent: createStagedContentSearch(sqlite, map.staged),
+    /** Failed workers with their last error; retry one or all (dead-letters.ts). */
+    deadLetters: createEngineDeadLetters(sqlite, clock),
 
     createSession(
       input: Omit<

@@ -31,6 +31,7 @@ import {
 import { toSeconds } from '../shared/time.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
 import { toDevice, toMessage, toSession } from './rows.ts';
+import { createPokecodeDeadLetters } from './dead-letters.ts';
 import { createMessageSearch } from './search.ts';
 import { preparePokecode } from './statements.ts';
 
@@ -94,6 +95,8 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
     jobs: createPokecodeQueue(ctx, st, options),
     /** Full-text search of the messages' text, best first, with snippets (search.ts). */
     searchMessages: createMessageSearch(ctx.sqlite),
+    /** Failed jobs with their last error; retry one or all (dead-letters.ts). */
+    deadLetters: createPokecodeDeadLetters(ctx.sqlite, clock),
 
     createSession(input: CreateSessionInput): Session {
       const now = new Date(toSeconds(clock()) * 1000);
