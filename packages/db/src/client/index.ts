@@ -107,12 +107,15 @@ export {
   StateError,
 } from './shared/errors.ts';
 export {
+  createSearch,
   SEARCH_LIMIT_MAX,
   SearchQueryError,
   type SearchHit,
   type SearchOptions,
 } from './shared/fts-query.ts';
 export type { SearchMessagesOptions } from './pokecode/search.ts';
+export { createPokecodeDeadLetters } from './pokecode/dead-letters.ts';
+export { createEngineDeadLetters } from './engine/dead-letters.ts';
 export {
   DEAD_LETTER_LIMIT_MAX,
   type DeadLetter,
