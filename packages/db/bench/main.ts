@@ -12,6 +12,7 @@ import { clientOpsSuite } from './suites/client-ops.ts';
 import { clientQueueSuite } from './suites/client-queue.ts';
 import { migrateSuite } from './suites/migrate.ts';
 import { replicationSuite } from './suites/replication.ts';
+import { searchSuite } from './suites/search.ts';
 import { seedSuite } from './suites/seed.ts';
 
 const suites: Suite[] = [
@@ -21,6 +22,7 @@ const suites: Suite[] = [
   clientOpsSuite,
   clientQueueSuite,
   replicationSuite,
+  searchSuite,
 ];
 
 const options = new Command('bench')
