@@ -265,6 +265,27 @@ describe('the index follows every write, the original tool’s too', () => {
   });
 });
 
+describe('the index after VACUUM', () => {
+  it('still points at the right messages: the rowids it keys on survive the rebuild', async () => {
+    const { client, handle, ids } = await clientWithFixtures('file');
+    const sqlite = handle.sqlite;
+    // Holes in the rowids, then a VACUUM (what db:prune --vacuum runs) that could renumber them.
+    sqlite
+      .prepare('DELETE FROM session_messages WHERE id IN (?, ?, ?)')
+      .run(ids[0], ids[2], ids[7]);
+    const before = client.searchMessages('subtotal OR Flyway OR gradlew').map((h) => h.row.id);
+    sqlite.exec('VACUUM');
+    const after = client.searchMessages('subtotal OR Flyway OR gradlew');
+    expect(after.map((h) => h.row.id)).toEqual(before);
+    for (const hit of after) {
+      expect(hit.snippet.replace(/<\/?mark>/g, '').length).toBeGreaterThan(0);
+      expect(hit.row.contentData).toMatch(/subtotal|Flyway|gradlew/);
+    }
+    expect(before).not.toContain(ids[2]);
+    integrity(sqlite);
+  });
+});
+
 describe('a file PokéCode made, adopted', () => {
   it('gains the index over the messages it already holds', async () => {
     const path = buildOriginalDatabase(tempDir(), 'pokecode', (db) => {
