@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createClient, databaseStatus, openDatabase, SearchQueryError } from '../../src/index.ts';
 import { buildOriginalDatabase, tempDir } from '../helpers/index.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { databaseNames, databases, fullTextTable, type DatabaseName } from '@agentstate/schema';
 import { seedDatabase } from '@agentstate/schema/seed-kit';
 import { describe, expect, it } from 'vitest';

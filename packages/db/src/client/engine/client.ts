@@ -378,7 +378,10 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
         now,
         timeZone,
       );
-      if (input.scheduleType === 'relative' && input.nextRun == null) {
+      if (
+        input.scheduleType === 'relative' &&
+        (input.nextRun === undefined || input.nextRun === null)
+      ) {
         columnError('scheduled_missions', 'next_run', 'a relative schedule needs next_run');
       }
       return map.scheduledMission(
