@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { databaseNames, databases, fullTextTable, type DatabaseName } from '@agentstate/schema';
@@ -66,6 +67,38 @@ describe('dipeo searchMessages', () => {
       dipeo.searchMessages('iterations', { before: new Date('2000-01-01T00:00:00Z') }),
     ).toEqual([]);
     integrity(handle.sqlite, 'messages');
+  });
+
+  it('indexes what DiPeO’s own Python writes through its sqlite3 (the triggers run there too)', async () => {
+    const handle = await freshDatabase('dipeo', 'file');
+    const path = handle.sqlite.name;
+    handle.close();
+    // DiPeO's message store: Python's sqlite3 in autocommit, its pragmas, a plain INSERT.
+    const script = `
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("PRAGMA synchronous=NORMAL")
+db.execute(
+    "INSERT INTO messages (id, execution_id, node_id, person_id, content, token_count) VALUES (?, ?, ?, ?, ?, ?)",
+    ("exec_py:node_9:2026-12-01T08:07:37.696235", "exec_py", "node_9", "analyst",
+     json.dumps({"role": "assistant", "content": "Übersicht der Quartalszahlen", "name": None}), 7),
+)
+db.execute("DELETE FROM messages WHERE id = ?", ("missing",))
+print(sqlite3.sqlite_version)
+`;
+    const python = spawnSync('python3', ['-c', script, path], { encoding: 'utf8' });
+    expect(python.stderr).toBe('');
+    expect(python.status).toBe(0);
+    const reopened = await openDatabase('dipeo', { path, ...quiet });
+    try {
+      const hits = createClient('dipeo', reopened).searchMessages('ubersicht');
+      expect(hits.map((h) => h.row.personId)).toEqual(['analyst']);
+      expect(hits[0]!.snippet).toBe('<mark>Übersicht</mark> der Quartalszahlen');
+      integrity(reopened.sqlite, 'messages');
+    } finally {
+      reopened.close();
+    }
   });
 
   it('an adopted DiPeO file gains the index over the messages it holds', async () => {
