@@ -27,4 +27,7 @@ export default defineConfig({
   // still ask, and the command reports that as a failure).
   strict: process.env.AGENTSTATE_DRIZZLE_LENIENT !== '1',
   verbose: true,
+  // The full-text indexes (`<table>_fts` and the shadow tables FTS5 keeps beside it) are made by
+  // hand-written migrations, not by the Drizzle schema: push and studio leave them alone.
+  tablesFilter: ['!*_fts', '!*_fts_*'],
 });

@@ -283,7 +283,7 @@ describe('db:push', () => {
     const refused = cli(['push', '--db', 'mcpmaker', '--path', 'managed.db'], d);
     expect(refused.status).toBe(1);
     expect(refused.stderr.trimEnd()).toMatch(
-      /^error: .*managed\.db has a migration history \(1 migration\(s\) recorded\).*--force/,
+      /^error: .*managed\.db has a migration history \(2 migration\(s\) recorded\).*--force/,
     );
     expect(sha256File(managed)).toBe(before);
     expect(existsSync(join(d.cwd, 'backups'))).toBe(false);

@@ -2,6 +2,7 @@ import { openDatabase } from '@agentstate/db';
 import { databaseNames } from '@agentstate/schema';
 import { describe, expect, it } from 'vitest';
 import { renderErDiagram } from '../src/browser/er-diagram.ts';
+import { searchableTables } from '../src/browser/search-and-dead-letters.ts';
 import { describeDatabase } from '../src/browser/metadata.ts';
 
 interface ForeignKeyRow {
@@ -17,13 +18,24 @@ describe.each(databaseNames)('%s metadata', (name) => {
     const handle = await openDatabase(name, { path: ':memory:', migrate: { log: () => {} } });
     try {
       const sqlite = handle.sqlite;
+      // Ordinary tables; the full-text indexes (virtual tables and their shadow tables) are the
+      // search's, listed by the definition.
       const tables = sqlite
         .prepare(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' ORDER BY name",
+          "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' ORDER BY name",
         )
         .pluck()
         .all() as string[];
       expect(meta.tables.map((table) => table.name)).toEqual(tables);
+      const virtual = sqlite
+        .prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'virtual'")
+        .pluck()
+        .all() as string[];
+      expect(virtual.sort()).toEqual(
+        searchableTables(name)
+          .map((s) => s.fts)
+          .sort(),
+      );
       for (const table of meta.tables) {
         const columns = sqlite
           .prepare('SELECT name FROM pragma_table_info(?)')

@@ -26,11 +26,19 @@ function dumpFile(path: string): Record<string, unknown[]> {
   const sqlite = new Database(path, { readonly: true });
   try {
     const tables = sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-      .pluck()
-      .all() as string[];
+      .prepare(
+        "SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type != 'view' ORDER BY name",
+      )
+      .all() as Array<{ name: string; wr: number }>;
+    // A WITHOUT ROWID table (FTS5's _config) reads in its primary key's order.
     return Object.fromEntries(
-      tables.map((t) => [t, sqlite.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().all()]),
+      tables.map(({ name, wr }) => [
+        name,
+        sqlite
+          .prepare(`SELECT * FROM "${name}"${wr ? '' : ' ORDER BY rowid'}`)
+          .raw()
+          .all(),
+      ]),
     );
   } finally {
     sqlite.close();

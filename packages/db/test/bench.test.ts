@@ -41,6 +41,7 @@ describe('pnpm bench --quick', () => {
       'client-queue',
       'drivers',
       'replication',
+      'search',
     ]);
     for (const [suite, { comparisons, skipped }] of Object.entries(report.suites)) {
       // Nothing skipped: liteque included, which needs the better-sqlite3 bench/peers/ gives it.
@@ -57,5 +58,6 @@ describe('pnpm bench --quick', () => {
     const names = Object.values(report.suites).flatMap((s) => s.comparisons.map((c) => c.name));
     expect(names).toContain('job cycle (bare queue) vs liteque');
     expect(names).toContain('dipeo: execution upsert');
+    expect(names).toContain('pokecode: saveMessage with the full-text triggers');
   });
 });

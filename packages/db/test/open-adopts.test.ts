@@ -27,9 +27,10 @@ describe('openDatabase on a file the original tool created', () => {
       ).toEqual([
         { id: 'w1', created_at: '2026-01-01T10:00:00.000Z', updated_at: '2026-01-01 10:00:00' },
       ]);
+      // 0000_initial_schema and 0001_full_text_search.
       expect(handle.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get()).toEqual(
         {
-          n: 1,
+          n: 2,
         },
       );
     } finally {

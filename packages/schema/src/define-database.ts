@@ -63,6 +63,23 @@ export type Retention =
       none: string;
     };
 
+/**
+ * A full-text index: the FTS5 table `<table>_fts` (rowid = the row's rowid) and the triggers that
+ * keep it in step with every writer. Drizzle cannot express them, so a hand-written migration
+ * (`pnpm db:generate --custom`) creates and backfills them, with its `.down.sql` beside it.
+ */
+export interface FullTextIndex {
+  /** The table searched. */
+  table: string;
+  /** What of a row is indexed, in a sentence (for the docs). */
+  text: string;
+  /** The tag of the migration that creates it. */
+  migration: string;
+}
+
+/** The FTS5 table of a full-text index. */
+export const fullTextTable = (index: Pick<FullTextIndex, 'table'>) => `${index.table}_fts`;
+
 /** Everything about one database, in one place: `defineDatabase({...})` in its folder. */
 export interface DatabaseConfig<
   Name extends string,
@@ -84,6 +101,8 @@ export interface DatabaseConfig<
   /** Columns stored encrypted. */
   secrets?: readonly SecretColumn[];
   retention: Retention;
+  /** Full-text indexes made by its migrations. */
+  fullText?: readonly FullTextIndex[];
   /** Realistic rows for `pnpm db:seed`. */
   seeder: DatabaseSeeder;
   /** The drizzle-kit output folder (its `meta/_journal.json` and `.sql` files). */
@@ -139,6 +158,14 @@ export function defineDatabase<
       throw new Error(`${where}: ${what} ${ref}: no such column`);
   };
   for (const ref of config.payloadColumns ?? []) checkColumn(ref, 'payloadColumns');
+  for (const index of config.fullText ?? []) {
+    if (!columnsOf.has(index.table)) {
+      throw new Error(`${where}: fullText ${index.table}: no such table`);
+    }
+    if (!config.migrations.some((m) => m.tag === index.migration)) {
+      throw new Error(`${where}: fullText ${index.table}: no migration ${index.migration}`);
+    }
+  }
   for (const s of config.secrets ?? []) {
     checkColumn(`${s.table}.${s.column}`, 'secrets');
     if (s.keys) checkColumn(`${s.table}.${s.keys.column}`, 'secrets');

@@ -72,7 +72,18 @@ export function listTables(db: Database.Database): string[] {
   return (
     db
       .prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name",
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name",
+      )
+      .all() as Array<{ name: string }>
+  ).map((row) => row.name);
+}
+
+/** The virtual tables (FTS5 indexes), which the seed does not describe; their shadow tables aside. */
+export function listVirtualTables(db: Database.Database): string[] {
+  return (
+    db
+      .prepare(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'virtual' ORDER BY name",
       )
       .all() as Array<{ name: string }>
   ).map((row) => row.name);

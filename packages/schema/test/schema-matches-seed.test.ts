@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { databaseNames, type DatabaseName } from '../src/registry.ts';
+import { fullTextTable } from '../src/define-database.ts';
+import { databaseNames, databases, type DatabaseName } from '../src/registry.ts';
 import { migratedFile } from './helpers.ts';
-import { listTables, readTableSpec } from './live-schema.ts';
+import { listTables, listVirtualTables, readTableSpec } from './live-schema.ts';
 import { seedSpecs } from './seed-specs.ts';
 
 const sortFks = (fks: NonNullable<ReturnType<typeof readTableSpec>['foreignKeys']>) =>
@@ -17,9 +18,12 @@ it('every database a seed document specifies is registered', () => {
 describe.each(specified)('%s migrations produce the seed schema', (name) => {
   const spec = seedSpecs[name] ?? {};
 
-  it('creates exactly the seed tables', () => {
+  it('creates exactly the seed tables, and the full-text indexes its definition declares', () => {
     const db = migratedFile(name);
     expect(listTables(db)).toEqual(Object.keys(spec).sort());
+    expect(listVirtualTables(db)).toEqual(
+      (databases[name].fullText ?? []).map((index) => fullTextTable(index)).sort(),
+    );
     db.close();
   });
 

@@ -1,4 +1,4 @@
-import type { DatabaseName } from '@agentstate/schema';
+import { databases, fullTextTable, type DatabaseName } from '@agentstate/schema';
 import { embeddedMigrations } from '@agentstate/schema/migrations';
 import { getTableColumns, is, SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
@@ -33,6 +33,7 @@ export function renderDatabaseDocs(name: DatabaseName): string {
   const zodSchemas = tableZodSchemas(name);
   const migrations = embeddedMigrations[name] ?? [];
   const latest = migrations.at(-1);
+  const fullText = databases[name].fullText ?? [];
 
   const out: string[] = [
     DO_NOT_EDIT,
@@ -44,6 +45,11 @@ export function renderDatabaseDocs(name: DatabaseName): string {
     '',
     `- Tables: ${tables.map((t) => `[${code(t.name)}](#${t.name})`).join(', ')}`,
     `- Migrations: ${migrations.length}${latest ? ` (latest ${code(latest.tag)})` : ''}`,
+    ...(fullText.length > 0
+      ? [
+          `- Full-text search: ${fullText.map((f) => `[${code(fullTextTable(f))}](#full-text-search)`).join(', ')}`,
+        ]
+      : []),
     '',
     '## Diagram',
     '',
@@ -62,7 +68,31 @@ export function renderDatabaseDocs(name: DatabaseName): string {
     const select = zodSchemas.get(info.table)?.select;
     out.push('', ...renderTable(info, relationships, select?.shape ?? {}));
   }
+  if (fullText.length > 0) out.push('', ...renderFullText(fullText));
   return `${out.join('\n')}\n`;
+}
+
+/** The FTS5 tables, which the Drizzle definitions cannot hold: their migrations make them. */
+function renderFullText(
+  indexes: NonNullable<(typeof databases)[DatabaseName]['fullText']>,
+): string[] {
+  const out = [
+    '## Full-text search',
+    '',
+    'FTS5 tables made by hand-written migrations (Drizzle cannot express them), kept in step with ' +
+      'every writer by triggers on insert, update and delete. SQLite adds their shadow tables ' +
+      '(`<name>_data`, `_idx`, `_content`, `_docsize`, `_config`).',
+    '',
+    '| FTS5 table | over | rowid | indexed text | tokenizer | migration |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const index of indexes) {
+    out.push(
+      `| ${code(fullTextTable(index))} | ${code(index.table)} | the row's rowid | ${cell(index.text)} | ` +
+        `unicode61, diacritics removed | ${code(index.migration)} |`,
+    );
+  }
+  return out;
 }
 
 function renderTable(

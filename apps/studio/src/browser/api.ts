@@ -16,6 +16,12 @@ import {
   type Row,
   type ViewRequest,
 } from './rows.ts';
+import {
+  deadLetterTable,
+  listDeadLetters,
+  searchableTables,
+  searchTable,
+} from './search-and-dead-letters.ts';
 import { isAborted, type SqlBox } from './sql-box.ts';
 import { quoteIdentifier } from './sql.ts';
 
@@ -293,6 +299,8 @@ async function route(
       ...summary,
       tables: catalog.tables(name).map((table) => tableSummary(catalog, name, table)),
       links: meta.links,
+      search: searchableTables(name),
+      deadLetters: deadLetterTable(name) ?? null,
       sqlLimits: { timeLimitMs: context.sqlBox.timeLimitMs, rowLimit: context.sqlBox.rowLimit },
     });
   }
@@ -307,6 +315,19 @@ async function route(
   if (parts.length === 3 && parts[2] === 'sql') {
     const params = new QueryParameters(query, ['q', 'offset', 'limit']);
     return sqlResponse(context.sqlBox, summary.path, params, signal);
+  }
+  if (parts.length === 3 && parts[2] === 'search') {
+    const params = new QueryParameters(query, ['table', 'q', 'limit']);
+    const q = params.one('q');
+    if (q === undefined) throw new BadRequestError('q', 'missing: the words to search for');
+    const table = params.one('table') ?? searchableTables(name)[0]?.table ?? '';
+    const limit = params.integer('limit', 1, 1000, 50);
+    return json(searchTable(catalog.connection(name), name, { table, query: q, limit }));
+  }
+  if (parts.length === 3 && parts[2] === 'dead-letters') {
+    const params = new QueryParameters(query, ['limit']);
+    const limit = params.integer('limit', 1, 1000, 100);
+    return json(listDeadLetters(catalog.connection(name), name, limit));
   }
   if (parts[2] !== 'tables' || parts[3] === undefined) throw new NotFoundError('no such endpoint');
   const table = requireTable(catalog, name, parts[3]);

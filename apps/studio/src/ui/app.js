@@ -58,6 +58,9 @@ const sqlHref = (db, sql, offset) => {
   return `${dbHref(db)}/sql?${query}`;
 };
 
+/** @param {string} db @param {string} table @param {string} q */
+const searchHref = (db, table, q) => `${dbHref(db)}/search?${new URLSearchParams({ table, q })}`;
+
 /** Database details are fetched once per visit to a database and reused by its views. */
 /** @type {Map<string, Promise<any>>} */
 const databaseCache = new Map();
@@ -185,7 +188,18 @@ async function databaseView(db) {
       h('a', { href: `${dbHref(db)}/er`, 'data-testid': 'er-link' }, 'ER diagram'),
       ' · ',
       h('a', { href: `${dbHref(db)}/sql`, 'data-testid': 'sql-link' }, 'SQL'),
+      database.deadLetters
+        ? [
+            ' · ',
+            h(
+              'a',
+              { href: `${dbHref(db)}/dead-letters`, 'data-testid': 'dead-letters-link' },
+              'dead letters',
+            ),
+          ]
+        : null,
     ),
+    database.search.length > 0 ? searchForm(db, database.search, undefined, '') : null,
     h(
       'table',
       { className: 'grid', 'data-testid': 'tables' },
@@ -769,6 +783,159 @@ async function rowView(db, tableName, selector) {
 }
 
 /**
+ * The search box: words in a table with a full-text index (FTS5 syntax: AND, OR, NOT, "a phrase",
+ * prefix*).
+ * @param {string} db @param {Array<{ table: string }>} searchable
+ * @param {string | undefined} table @param {string} q
+ */
+function searchForm(db, searchable, table, q) {
+  const input = /** @type {HTMLInputElement} */ (
+    h('input', {
+      type: 'search',
+      className: 'search-input',
+      'aria-label': 'search',
+      placeholder: `search ${searchable.map((s) => s.table).join(', ')}`,
+      'data-testid': 'search-input',
+    })
+  );
+  input.value = q;
+  const select = /** @type {HTMLSelectElement} */ (
+    h(
+      'select',
+      { 'aria-label': 'table searched', 'data-testid': 'search-table' },
+      searchable.map((s) => h('option', { value: s.table }, s.table)),
+    )
+  );
+  if (table) select.value = table;
+  return h(
+    'form',
+    {
+      className: 'search-form',
+      'data-testid': 'search-form',
+      onsubmit: (/** @type {Event} */ event) => {
+        event.preventDefault();
+        if (input.value.trim() === '') return;
+        location.hash = searchHref(db, select.value, input.value);
+      },
+    },
+    input,
+    searchable.length > 1 ? select : null,
+    h('button', { type: 'submit' }, 'Search'),
+  );
+}
+
+/**
+ * A snippet's text with its matched terms (between U+0002 and U+0003, which the API uses as
+ * marks) in <mark>, all of it as text.
+ * @param {string} text
+ */
+function snippetNodes(text) {
+  return text.split('\u0002').flatMap((part, index) => {
+    if (index === 0) return [part];
+    const [matched = '', rest = ''] = part.split('\u0003');
+    return [h('mark', null, matched), rest];
+  });
+}
+
+/** @param {string} db @param {URLSearchParams} query */
+async function searchView(db, query) {
+  const { signal } = navigation;
+  const database = await loadDatabase(db);
+  if (signal.aborted) return;
+  renderSidebar(database, undefined);
+  const q = query.get('q') ?? '';
+  const table = query.get('table') ?? database.search[0]?.table ?? '';
+  const result = await api(
+    `databases/${enc(db)}/search?${new URLSearchParams({ table, q, limit: '50' })}`,
+  );
+  if (signal.aborted) return;
+  render(
+    main,
+    h('h1', null, `${db}: search ${table}`),
+    searchForm(db, database.search, table, q),
+    h(
+      'p',
+      { className: 'muted', 'data-testid': 'search-count' },
+      result.hits.length === 0
+        ? 'No match.'
+        : `${result.hits.length} best match${result.hits.length === 1 ? '' : 'es'}, best first.`,
+    ),
+    h(
+      'ol',
+      { className: 'search-hits', 'data-testid': 'search-hits' },
+      result.hits.map((/** @type {any} */ hit) => {
+        const id = hit.row.id;
+        return h(
+          'li',
+          { 'data-testid': 'search-hit' },
+          h(
+            'a',
+            { href: id === undefined ? undefined : matchHref(db, table, { id }) },
+            String(id ?? ''),
+          ),
+          hit.row.type ? h('span', { className: 'muted' }, ` ${hit.row.type}`) : null,
+          h('div', { className: 'snippet' }, snippetNodes(hit.snippet ?? '')),
+        );
+      }),
+    ),
+  );
+}
+
+/** The queue's failed jobs with their last error (read only). @param {string} db */
+async function deadLettersView(db) {
+  const { signal } = navigation;
+  const database = await loadDatabase(db);
+  if (signal.aborted) return;
+  renderSidebar(database, undefined);
+  const result = await api(`databases/${enc(db)}/dead-letters?limit=100`);
+  if (signal.aborted) return;
+  render(
+    main,
+    h('h1', null, `${db}: dead letters`),
+    h(
+      'p',
+      { className: 'muted', 'data-testid': 'dead-letters-count' },
+      `${formatCount(result.total)} failed in ${result.table} (out of attempts), newest first. ` +
+        'The browser only reads: retry them with the client (deadLetters.retry(id), retryAll()).',
+    ),
+    h(
+      'table',
+      { className: 'grid', 'data-testid': 'dead-letters' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'job'),
+          h('th', null, 'failed at'),
+          h('th', null, 'attempts'),
+          h('th', null, 'last error'),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        result.deadLetters.map((/** @type {any} */ letter) =>
+          h(
+            'tr',
+            { 'data-testid': `dead-letter-${letter.job.id}` },
+            h(
+              'td',
+              null,
+              h('a', { href: matchHref(db, result.table, { id: letter.job.id }) }, letter.job.id),
+            ),
+            h('td', null, letter.failedAt ?? ''),
+            h('td', { className: 'num' }, String(letter.attempts)),
+            h('td', { className: 'error-text' }, letter.error ?? ''),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
  * The SQL box: one read-only statement, its result paged by offset like a table. The statement
  * and the page are in the address, so Back returns to the previous query.
  * @param {string} db @param {URLSearchParams} query
@@ -984,6 +1151,8 @@ function crumbsFor(parts) {
     trail.push([db, dbHref(db)]);
     if (section === 'er') trail.push(['ER diagram', `${dbHref(db)}/er`]);
     if (section === 'sql') trail.push(['SQL', `${dbHref(db)}/sql`]);
+    if (section === 'search') trail.push(['search', undefined]);
+    if (section === 'dead-letters') trail.push(['dead letters', undefined]);
     if (section === 't' && table) {
       trail.push([table, tableHref(db, table)]);
       if (rowPart === 'row') trail.push([rowid ? `row ${rowid}` : 'row', undefined]);
@@ -1014,6 +1183,10 @@ async function route() {
     else if (parts[0] === 'db' && parts[1] && parts[2] === 'er') await erView(parts[1]);
     else if (parts[0] === 'db' && parts[1] && parts[2] === 'sql' && parts.length === 3)
       await sqlView(parts[1], query);
+    else if (parts[0] === 'db' && parts[1] && parts[2] === 'search' && parts.length === 3)
+      await searchView(parts[1], query);
+    else if (parts[0] === 'db' && parts[1] && parts[2] === 'dead-letters' && parts.length === 3)
+      await deadLettersView(parts[1]);
     else if (parts[0] === 'db' && parts[1] && parts[2] === 't' && parts[3] && parts.length === 4)
       await tableView(parts[1], parts[3], query);
     else if (parts[0] === 'db' && parts[1] && parts[2] === 't' && parts[3] && parts[4] === 'row') {

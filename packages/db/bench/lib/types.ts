@@ -2,8 +2,11 @@
 export interface Comparison {
   /** What was measured, e.g. `pokecode: start-up check`. */
   name: string;
-  /** Time per operation, or (`pages`) database pages written per operation. */
-  unit: 'ms' | 'us' | 'pages';
+  /**
+   * Time per operation, (`pages`) database pages written per operation, or (`MB`) the size of
+   * what was built.
+   */
+  unit: 'ms' | 'us' | 'pages' | 'MB';
   /** agentstate's time (median) or pages per operation. */
   agentstate: number;
   /** The baseline's time (median) or pages per operation. */

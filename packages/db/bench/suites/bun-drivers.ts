@@ -22,7 +22,9 @@ try {
   }
   const queue = createQueue('pokecode', ours, { trackSessions: false });
   // The raw side: bun:sqlite's own Database under the same pragmas, the same statements.
-  const { Database } = (await import('bun:sqlite')) as {
+  // A specifier in a variable: bun:sqlite's types ship with Bun, not with this package.
+  const bunSqlite = 'bun:sqlite';
+  const { Database } = (await import(bunSqlite)) as {
     Database: new (
       path: string,
       options: object,

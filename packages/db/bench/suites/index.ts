@@ -5,6 +5,7 @@ import { clientQueueSuite } from './client-queue.ts';
 import { driversSuite } from './drivers.ts';
 import { migrateSuite } from './migrate.ts';
 import { replicationSuite } from './replication.ts';
+import { searchSuite } from './search.ts';
 import { seedSuite } from './seed.ts';
 
 /** This package's suites, in the order `pnpm bench` runs them. */
@@ -16,4 +17,5 @@ export const suites: Suite[] = [
   clientQueueSuite,
   driversSuite,
   replicationSuite,
+  searchSuite,
 ];

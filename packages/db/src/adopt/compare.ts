@@ -1,6 +1,7 @@
 import type { SqliteConnection } from '../driver/types.ts';
 import {
   describeForeignKey,
+  normalizeSql,
   type ColumnSchema,
   type ForeignKeySchema,
   type IndexSchema,
@@ -125,14 +126,33 @@ export function compareSchemas(
       conflict: 'the table is not part of the schema',
     });
   }
+  const targetObjects = new Map(target.otherObjects.map((o) => [`${o.type} ${o.name}`, o]));
   for (const object of live.otherObjects) {
+    const own = targetObjects.get(`${object.type} ${object.name}`);
+    if (own && normalizeSql(own.sql) === normalizeSql(object.sql)) continue;
     // Triggers and views would be dropped by a table rebuild or act on rows behind the schema's back.
     differences.push({
       table: '',
       subject: `${object.type} ${object.name}`,
-      expected: `no ${object.type}`,
+      expected: own
+        ? `the ${object.type} as the schema's migrations write it`
+        : `no ${object.type}`,
       found: object.type,
-      conflict: `the ${object.type} is not part of the schema`,
+      conflict: own
+        ? `the ${object.type} differs from the schema's`
+        : `the ${object.type} is not part of the schema`,
+    });
+  }
+  const liveObjects = new Set(live.otherObjects.map((o) => `${o.type} ${o.name}`));
+  for (const object of target.otherObjects) {
+    if (liveObjects.has(`${object.type} ${object.name}`)) continue;
+    // The migration that makes it (a full-text index's triggers, with its backfill) runs instead.
+    differences.push({
+      table: '',
+      subject: `${object.type} ${object.name}`,
+      expected: object.type,
+      found: 'missing',
+      conflict: `the ${object.type} is made by a migration, which runs after adoption`,
     });
   }
   return differences;

@@ -56,8 +56,11 @@ export interface TableSchema {
 export interface LiveSchema {
   /** User tables by name, in name order. */
   tables: Map<string, TableSchema>;
-  /** Views and triggers: objects adoption does not manage. */
-  otherObjects: Array<{ type: string; name: string }>;
+  /**
+   * Views and triggers: objects adoption does not create or change. Those of the schema (the
+   * triggers that keep a full-text index) compare by their statement.
+   */
+  otherObjects: Array<{ type: string; name: string; sql: string }>;
 }
 
 /** The tables Litestream adds to a database it replicates (and so to every restore of it). */
@@ -95,13 +98,22 @@ export function readLiveSchema(sqlite: SqliteConnection): LiveSchema {
       'SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name',
     )
     .all() as Array<{ type: string; name: string; tbl_name: string; sql: string }>;
+  // A virtual table's shadow tables (FTS5's `<name>_data`, `_idx`...) are its storage, made and
+  // read by the virtual table alone: the virtual table's statement stands for them.
+  const shadows = new Set(
+    (sqlite.pragma('table_list') as Array<{ schema: string; name: string; type: string }>)
+      .filter((t) => t.schema === 'main' && t.type === 'shadow')
+      .map((t) => t.name),
+  );
   const tables = new Map<string, TableSchema>();
   const otherObjects: LiveSchema['otherObjects'] = [];
   for (const object of objects) {
     if (object.type === 'table' && !isBookkeepingTable(object.name)) {
-      tables.set(object.name, readTable(sqlite, object.name, object.sql));
+      if (!shadows.has(object.name)) {
+        tables.set(object.name, readTable(sqlite, object.name, object.sql));
+      }
     } else if (object.type === 'view' || object.type === 'trigger') {
-      otherObjects.push({ type: object.type, name: object.name });
+      otherObjects.push({ type: object.type, name: object.name, sql: object.sql });
     }
   }
   return { tables, otherObjects };

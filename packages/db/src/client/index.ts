@@ -92,7 +92,13 @@ export type {
   MessageInput,
   TransitionInput,
 } from './dipeo/client.ts';
-export type { DueMissionClaim, EngineClientOptions } from './engine/client.ts';
+export type {
+  ClaimDueMissionOptions,
+  DueMissionClaim,
+  EngineClientOptions,
+  NextRunChoice,
+} from './engine/client.ts';
+export { nextRunAfter, type OverlapPolicy, type Schedule } from './engine/schedule.ts';
 export type { ScheduleWorkerInput, WorkerFailOutcome } from './engine/queue.ts';
 export type { PlaybackLogInput, RecordSessionInput } from './mcpmaker/client.ts';
 export type {
@@ -109,6 +115,25 @@ export {
   SecretError,
   StateError,
 } from './shared/errors.ts';
+export {
+  createSearch,
+  SEARCH_LIMIT_MAX,
+  SearchQueryError,
+  type SearchHit,
+  type SearchOptions,
+} from './shared/fts-query.ts';
+export type { SearchMessagesOptions } from './pokecode/search.ts';
+export { createPokecodeDeadLetters } from './pokecode/dead-letters.ts';
+export { createEngineDeadLetters } from './engine/dead-letters.ts';
+export {
+  DEAD_LETTER_LIMIT_MAX,
+  type DeadLetter,
+  type DeadLetterListOptions,
+} from './shared/dead-letters.ts';
+export type { SearchDipeoMessagesOptions } from './dipeo/search.ts';
+export type { SearchInsightsOptions } from './mcpmaker/search.ts';
+export type { SearchOutputLogsOptions } from './multishot/search.ts';
+export type { SearchStagedContentOptions } from './engine/search.ts';
 export { DEFAULT_LEASE_MS, type ClaimOptions, type HeldLease } from './shared/lease.ts';
 export {
   SECRET_KEY_ENV,

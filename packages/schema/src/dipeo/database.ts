@@ -20,6 +20,13 @@ export const dipeo = defineDatabase({
     'messages.content',
   ],
   retention,
+  fullText: [
+    {
+      table: 'messages',
+      text: "the turn's text inside content (its `content`, or `text` in older rows); content that is not JSON as it is",
+      migration: '0001_full_text_search',
+    },
+  ],
   seeder: dipeoSeeder,
   migrationsFolder: new URL('../../migrations/dipeo/', import.meta.url),
   migrations,

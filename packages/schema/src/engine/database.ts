@@ -35,6 +35,13 @@ export const engine = defineDatabase({
   },
   payloadColumns: ['staged_content.content'],
   retention,
+  fullText: [
+    {
+      table: 'staged_content',
+      text: 'title and content of each portal item',
+      migration: '0007_full_text_search',
+    },
+  ],
   seeder: engineSeeder,
   migrationsFolder: new URL('../../migrations/engine/', import.meta.url),
   migrations,

@@ -37,6 +37,13 @@ export const mcpmaker = defineDatabase({
   retention: {
     none: 'mcpmaker has no retention rule: the original keeps recordings, workflows and playback logs until the user deletes them',
   },
+  fullText: [
+    {
+      table: 'playback_logs',
+      text: 'insights (what the model wrote after a run) and site_pattern',
+      migration: '0001_full_text_search',
+    },
+  ],
   seeder: mcpmakerSeeder,
   migrationsFolder: new URL('../../migrations/mcpmaker/', import.meta.url),
   migrations,

@@ -21,6 +21,13 @@ export const multishot = defineDatabase({
   // The desktop app keeps a reference to the OS keychain; the plaintext never reaches the file.
   secrets: [{ table: 'credentials', column: 'value' }],
   retention: { none: 'multishot has no retention rule: runs are kept until the user deletes them' },
+  fullText: [
+    {
+      table: 'output_logs',
+      text: 'content: what the agents printed',
+      migration: '0001_full_text_search',
+    },
+  ],
   seeder: multishotSeeder,
   migrationsFolder: new URL('../../migrations/multishot/', import.meta.url),
   migrations,

@@ -18,6 +18,16 @@ export const pokecode = defineDatabase({
   },
   payloadColumns: ['session_messages.content_data', 'job_queue.data'],
   retention,
+  fullText: [
+    {
+      table: 'session_messages',
+      text:
+        'the text inside content_data, the provider event: user and assistant text, thinking, ' +
+        'tool names, tool inputs and results (Claude Code), reasoning, commands and their output, ' +
+        'changed paths and agent messages (Codex CLI); content_data that is not JSON as it is',
+      migration: '0005_full_text_search',
+    },
+  ],
   seeder: pokecodeSeeder,
   migrationsFolder: new URL('../../migrations/pokecode/', import.meta.url),
   migrations,

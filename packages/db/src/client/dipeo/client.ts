@@ -48,6 +48,7 @@ import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.t
 import { jsonColumn } from '../shared/json-column.ts';
 import { checkColumnSize } from '../shared/limits.ts';
 import { toLocalText, toSqliteDateTime } from '../shared/time.ts';
+import { createMessageSearch } from './search.ts';
 import { executionReader, toMessage, toTransition } from './rows.ts';
 import { prepareDipeo } from './statements.ts';
 
@@ -196,6 +197,8 @@ export function createDipeoClient(target: ClientTarget, options: DipeoClientOpti
   return {
     sqlite: ctx.sqlite,
     transaction: <R>(fn: () => R): R => immediate(ctx.sqlite, fn)(),
+    /** Full-text search of the messages' text, best first, with snippets (search.ts). */
+    searchMessages: createMessageSearch(ctx.sqlite),
 
     /** Persists an execution: inserts it, or updates every mutable column of the stored one. */
     saveExecution(input: ExecutionInput): void {

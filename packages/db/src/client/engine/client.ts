@@ -46,6 +46,16 @@ import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
 import { syncRunner } from '../../driver/sync-runner.ts';
 import { createEngineWorkerQueue } from './queue.ts';
+import {
+  checkTimeZone,
+  isRecurring,
+  localTimeZone,
+  missionScheduleSql,
+  nextRunAfter,
+  type OverlapPolicy,
+} from './schedule.ts';
+import { createEngineDeadLetters } from './dead-letters.ts';
+import { createStagedContentSearch } from './search.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -59,8 +69,7 @@ export const engineSql = {
   getSession: 'SELECT * FROM sessions WHERE id = ?',
 
   // Due = enabled and next_run <= now, oldest first (idx_scheduled_missions_next_run).
-  dueMission: `SELECT * FROM scheduled_missions WHERE enabled = 1 AND next_run IS NOT NULL
-    AND next_run <= ? ORDER BY next_run LIMIT 1`,
+  dueMissions: missionScheduleSql.dueMissions,
   advanceMission: `UPDATE scheduled_missions SET next_run = ?, last_run = ?, updated_at = ?
     WHERE id = ? AND next_run = ?`,
   finishRun: `UPDATE missions SET status = ?, ended_at = ?, duration_seconds = ?,
@@ -112,6 +121,19 @@ export interface DueMissionClaim {
 
 export interface EngineClientOptions extends ClientOptions {
   backoff?: BackoffOptions;
+  /** The IANA zone schedules are read in (default: the process's zone). */
+  timeZone?: string;
+  /** A due mission whose previous run still runs: skipped (default) or started anyway. */
+  overlap?: OverlapPolicy;
+}
+
+/** How the next run is chosen at a claim: computed from the schedule, or the caller's. */
+export type NextRunChoice = (mission: ScheduledMission) => Date | null;
+
+export interface ClaimDueMissionOptions {
+  /** Instead of the schedule's own next run. */
+  nextRun?: NextRunChoice;
+  sessionId?: string | null;
 }
 
 /**
@@ -121,6 +143,14 @@ export interface EngineClientOptions extends ClientOptions {
 export function createEngineClient(target: ClientTarget, options: EngineClientOptions = {}) {
   const ctx = clientContext(target, options);
   const { clock, sqlite } = ctx;
+  const timeZone = checkTimeZone(options.timeZone ?? localTimeZone());
+  const overlap = options.overlap ?? 'skip';
+  if (overlap !== 'skip' && overlap !== 'allow') {
+    throw new RangeError(`overlap: expected "skip" or "allow", got ${JSON.stringify(overlap)}`);
+  }
+  const scheduleSt = Object.fromEntries(
+    Object.entries(missionScheduleSql).map(([name, text]) => [name, sqlite.prepare(text)]),
+  ) as Record<keyof typeof missionScheduleSql, SqliteStatement>;
   const st = {} as Record<keyof typeof engineSql, SqliteStatement>;
   for (const [name, sql] of Object.entries(engineSql)) {
     st[name as keyof typeof engineSql] = sqlite.prepare(sql);
@@ -163,38 +193,58 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     sqlite,
     (
       now: number,
-      nextRun: (mission: ScheduledMission) => Date | null,
+      nextRun: NextRunChoice | undefined,
       sessionId: string | null,
     ): DueMissionClaim | undefined => {
-      const due = st.dueMission.get(toIso(now)) as Row | undefined;
-      if (!due) return undefined;
-      const mission = map.scheduledMission(due);
-      const next = optionalDate('scheduled_missions', 'next_run', nextRun(mission));
-      // A next run at or before now would make the mission due again at once: run twice.
-      if (next !== null && next.getTime() <= now) {
-        columnError(
+      const nowIso = toIso(now);
+      for (const due of st.dueMissions.all(nowIso) as Row[]) {
+        const mission = map.scheduledMission(due);
+        const timedOut = scheduleSt.timeOutRuns.run({
+          now: nowIso,
+          mission: mission.id,
+          cutoff: toIso(now - mission.timeoutMinutes * 60_000),
+        });
+        if (timedOut.changes > 0) st.setLastStatus.run('timeout', nowIso, mission.id);
+        if (overlap === 'skip' && scheduleSt.runningRun.get(mission.id) !== undefined) {
+          // The previous run goes on: this one is skipped, a one-off mission waits for it.
+          if (isRecurring(mission)) {
+            const skipTo = nextRunAfter(mission, new Date(now), timeZone);
+            scheduleSt.skipRun.run(skipTo && toIso(skipTo), nowIso, mission.id, due.next_run);
+          }
+          continue;
+        }
+        const next = optionalDate(
           'scheduled_missions',
           'next_run',
-          `nextRun gave ${next.toISOString()}, not after the claim at ${toIso(now)}`,
+          nextRun ? nextRun(mission) : nextRunAfter(mission, new Date(now), timeZone),
         );
+        // A next run at or before now would make the mission due again at once: run twice.
+        if (next !== null && next.getTime() <= now) {
+          columnError(
+            'scheduled_missions',
+            'next_run',
+            `nextRun gave ${next.toISOString()}, not after the claim at ${nowIso}`,
+          );
+        }
+        const advanced = st.advanceMission.run(
+          next === null ? null : toIso(next),
+          nowIso,
+          nowIso,
+          mission.id,
+          due.next_run,
+        );
+        if (advanced.changes === 0) continue;
+        const run = map.mission(
+          insertFresh(
+            missions,
+            missionRows.insert,
+            { missionId: mission.id, startedAt: new Date(now), status: 'running', sessionId },
+            insert.mission,
+          ),
+        );
+        return { mission: { ...mission, nextRun: next, lastRun: new Date(now) }, run };
       }
-      const advanced = st.advanceMission.run(
-        next === null ? null : toIso(next),
-        toIso(now),
-        toIso(now),
-        mission.id,
-        due.next_run,
-      );
-      if (advanced.changes === 0) return undefined;
-      const run = map.mission(
-        insertFresh(
-          missions,
-          missionRows.insert,
-          { missionId: mission.id, startedAt: new Date(now), status: 'running', sessionId },
-          insert.mission,
-        ),
-      );
-      return { mission: { ...mission, nextRun: next, lastRun: new Date(now) }, run };
+      return undefined;
     },
   );
 
@@ -270,6 +320,10 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       options.backoff,
       (error, row) => constraintError(ctx.sqlite, 'workers', row, error),
     ),
+    /** Full-text search of staged content's titles and content, best first (search.ts). */
+    searchStagedContent: createStagedContentSearch(sqlite, map.staged),
+    /** Failed workers with their last error; retry one or all (dead-letters.ts). */
+    deadLetters: createEngineDeadLetters(sqlite, clock),
 
     createSession(
       input: Omit<
@@ -319,11 +373,28 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       >,
     ): ScheduledMission {
       const now = new Date(clock());
+      // The schedule is checked (a bad cron names its column), and gives next_run unless set.
+      const scheduled = nextRunAfter(
+        {
+          scheduleType: input.scheduleType ?? null,
+          scheduleCron: input.scheduleCron ?? null,
+          scheduleTime: input.scheduleTime ?? null,
+          scheduleDays: input.scheduleDays ?? null,
+        },
+        now,
+        timeZone,
+      );
+      if (
+        input.scheduleType === 'relative' &&
+        (input.nextRun === undefined || input.nextRun === null)
+      ) {
+        columnError('scheduled_missions', 'next_run', 'a relative schedule needs next_run');
+      }
       return map.scheduledMission(
         insertFresh(
           scheduledMissions,
           scheduledMissionRows.insert,
-          { ...input, createdAt: now, updatedAt: now },
+          { ...input, nextRun: input.nextRun ?? scheduled, createdAt: now, updatedAt: now },
           insert.scheduledMission,
         ),
       );
@@ -336,13 +407,17 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
 
     /**
      * Claims the oldest due mission, exactly once across processes: in one immediate transaction
-     * its next_run moves to `nextRun(mission)` (null = not again) and a run row is started.
+     * its next_run moves to the schedule's next run after now (schedule.ts; `nextRun` to choose
+     * another, null = not again) and a run row is started. Runs past their timeout end as
+     * `timeout`; a mission whose previous run still runs is skipped (the `overlap` option).
      */
     claimDueMission(
-      nextRun: (mission: ScheduledMission) => Date | null,
+      options: ClaimDueMissionOptions | NextRunChoice = {},
       sessionId: string | null = null,
     ): DueMissionClaim | undefined {
-      return claimMissionTx(clock(), nextRun, sessionId);
+      const { nextRun, sessionId: session = sessionId } =
+        typeof options === 'function' ? { nextRun: options } : options;
+      return claimMissionTx(clock(), nextRun, session ?? null);
     },
 
     /** Ends a running mission run and records the outcome on its mission. */

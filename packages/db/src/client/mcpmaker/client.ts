@@ -33,6 +33,7 @@ import { isSealed } from '../shared/secrets.ts';
 import { toSqliteDateTime } from '../shared/time.ts';
 import { toPlaybackLog, toSession, toWorkflow } from './rows.ts';
 import { prepareMcpmaker } from './statements.ts';
+import { createInsightSearch } from './search.ts';
 
 const secretKeys: ReadonlySet<string> = new Set(secretConfigKeys);
 
@@ -141,6 +142,8 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
   return {
     sqlite,
     transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
+    /** Full-text search of the playback logs' insights and sites, best first (search.ts). */
+    searchInsights: createInsightSearch(sqlite),
 
     /**
      * Records a browser session: finds its workflow by name or creates it (site pattern = the

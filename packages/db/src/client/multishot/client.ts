@@ -30,6 +30,7 @@ import { columnError, NotFoundError } from '../shared/errors.ts';
 import { randomId } from '../shared/ids.ts';
 import { checkRowSizes, checkWellFormed } from '../shared/limits.ts';
 import { fromMillis } from '../shared/time.ts';
+import { createOutputLogSearch } from './search.ts';
 
 export const multishotSql = {
   insertRun: 'INSERT INTO runs (id, name, created_at, status) VALUES (?, ?, ?, ?) RETURNING *',
@@ -170,6 +171,8 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
   return {
     sqlite,
     transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
+    /** Full-text search of the agents' output, best first, with snippets (search.ts). */
+    searchOutputLogs: createOutputLogSearch(sqlite, toOutputLog),
 
     createRun(name: string): Run {
       const now = clock();

@@ -32,6 +32,8 @@ import { toSeconds } from '../shared/time.ts';
 import { syncRunner } from '../../driver/sync-runner.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
 import { toDevice, toMessage, toSession } from './rows.ts';
+import { createPokecodeDeadLetters } from './dead-letters.ts';
+import { createMessageSearch } from './search.ts';
 import { preparePokecode } from './statements.ts';
 
 const MESSAGES = 'session_messages';
@@ -94,6 +96,10 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
     jobs: createPokecodeQueue(syncRunner(ctx.sqlite), clock, options, (error, values) =>
       constraintError(ctx.sqlite, 'job_queue', values, error),
     ),
+    /** Full-text search of the messages' text, best first, with snippets (search.ts). */
+    searchMessages: createMessageSearch(ctx.sqlite),
+    /** Failed jobs with their last error; retry one or all (dead-letters.ts). */
+    deadLetters: createPokecodeDeadLetters(ctx.sqlite, clock),
 
     createSession(input: CreateSessionInput): Session {
       const now = new Date(toSeconds(clock()) * 1000);

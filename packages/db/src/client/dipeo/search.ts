@@ -1,0 +1,27 @@
+import type { SqliteConnection } from '../../driver/types.ts';
+import type { Message } from '@agentstate/schema/dipeo';
+import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
+import { toSqliteDateTime } from '../shared/time.ts';
+import { toMessage } from './rows.ts';
+
+export interface SearchDipeoMessagesOptions extends SearchOptions {
+  executionId?: string;
+  nodeId?: string;
+  personId?: string;
+}
+
+/** `searchMessages(query, options)`: conversation turns whose text matches, best first, with a snippet. */
+export function createMessageSearch(sqlite: SqliteConnection) {
+  const search = createSearch(
+    sqlite,
+    {
+      table: 'messages',
+      filters: { executionId: 'execution_id', nodeId: 'node_id', personId: 'person_id' },
+      // CURRENT_TIMESTAMP text from DiPeO, the same UTC text from this client.
+      time: { column: 'created_at', toSql: toSqliteDateTime, datetime: true },
+    },
+    toMessage,
+  );
+  return (query: string, options?: SearchDipeoMessagesOptions): Array<SearchHit<Message>> =>
+    search(query, options);
+}

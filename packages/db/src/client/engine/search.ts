@@ -1,0 +1,28 @@
+import type { SqliteConnection } from '../../driver/types.ts';
+import type { StagedContent } from '@agentstate/schema/engine';
+import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
+import { toIso } from '../shared/time.ts';
+
+export interface SearchStagedContentOptions extends SearchOptions {
+  status?: StagedContent['status'];
+  sessionId?: string;
+  workerId?: string;
+}
+
+/** `searchStagedContent(query, options)`: portal items whose title or content match, best first. */
+export function createStagedContentSearch(
+  sqlite: SqliteConnection,
+  toStaged: (row: Record<string, unknown>) => StagedContent,
+) {
+  const search = createSearch(
+    sqlite,
+    {
+      table: 'staged_content',
+      filters: { status: 'status', sessionId: 'session_id', workerId: 'worker_id' },
+      time: { column: 'created_at', toSql: toIso },
+    },
+    toStaged,
+  );
+  return (query: string, options?: SearchStagedContentOptions): Array<SearchHit<StagedContent>> =>
+    search(query, options);
+}

@@ -1,0 +1,28 @@
+import type { SqliteConnection } from '../../driver/types.ts';
+import type { SessionMessage } from '@agentstate/schema/pokecode';
+import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
+import { toSeconds } from '../shared/time.ts';
+import { toMessage } from './rows.ts';
+
+export interface SearchMessagesOptions extends SearchOptions {
+  /** Only this session's messages. */
+  sessionId?: string;
+}
+
+/**
+ * `searchMessages(query, options)`: session messages whose text (what the provider's JSON says:
+ * user and assistant text, tool names, inputs and results) matches, best first, with a snippet.
+ */
+export function createMessageSearch(sqlite: SqliteConnection) {
+  const search = createSearch(
+    sqlite,
+    {
+      table: 'session_messages',
+      filters: { sessionId: 'session_id' },
+      time: { column: 'created_at', toSql: toSeconds },
+    },
+    toMessage,
+  );
+  return (query: string, options?: SearchMessagesOptions): Array<SearchHit<SessionMessage>> =>
+    search(query, options);
+}

@@ -1,0 +1,143 @@
+import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
+import { immediate } from './connection.ts';
+import { columnError, NotFoundError, StateError } from './errors.ts';
+
+/**
+ * Dead letters: the jobs of a queue that failed for good (out of attempts), with their last
+ * error, and putting them back to run again, one or all, with their attempts counted afresh.
+ * One implementation for both queues (pokecode's job_queue, engine's workers).
+ */
+
+export interface DeadLetter<R> {
+  job: R;
+  /** The error of its last attempt. */
+  error: string | null;
+  /** When it failed for good. */
+  failedAt: Date | null;
+  attempts: number;
+}
+
+export interface DeadLetterListOptions {
+  /** Default 100, at most DEAD_LETTER_LIMIT_MAX; newest failures first. */
+  limit?: number;
+  offset?: number;
+}
+
+export const DEAD_LETTER_LIMIT_MAX = 1000;
+
+export interface DeadLetterSpec<F extends string> {
+  table: string;
+  /** SQL columns of the last error, of the failure time and of the attempts count. */
+  columns: { error: string; failedAt: string; attempts: string };
+  /** Equality filters: option name to SQL column. */
+  filters: Record<F, string>;
+  /** The SET clause that makes a failed job pending again; `@now` is bound. */
+  reset: string;
+  /** How `@now` is written in the table. */
+  now: (ms: number) => unknown;
+  /** A SQL value of `failedAt` to a Date. */
+  toDate: (value: unknown) => Date | null;
+}
+
+export function createDeadLetters<R, F extends string>(
+  sqlite: SqliteConnection,
+  clock: () => number,
+  spec: DeadLetterSpec<F>,
+  toRow: (row: Record<string, unknown>) => R,
+) {
+  const { table, columns } = spec;
+  const filterNames = Object.keys(spec.filters) as F[];
+  const where = (filters: readonly F[]) =>
+    ["status = 'failed'", ...filters.map((f) => `${spec.filters[f]} = @${f}`)].join(' AND ');
+  const statements = new Map<string, SqliteStatement>();
+  const prepared = (key: string, text: () => string) => {
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, (statement = sqlite.prepare(text())));
+    return statement;
+  };
+  const chosen = (options: Partial<Record<F, string>>) =>
+    filterNames.filter((f) => options[f] !== undefined);
+  const bind = (filters: readonly F[], options: Partial<Record<F, string>>) => {
+    const params: Record<string, unknown> = {};
+    for (const f of filters) {
+      if (typeof options[f] !== 'string') columnError(table, spec.filters[f], 'expected a string');
+      params[f] = options[f];
+    }
+    return params;
+  };
+  const retryOne = prepared(
+    'retry-one',
+    () => `UPDATE ${table} SET ${spec.reset} WHERE id = @id AND status = 'failed' RETURNING *`,
+  );
+  const statusOf = prepared('status', () => `SELECT status FROM ${table} WHERE id = ?`);
+
+  const retryAllTx = immediate(sqlite, (filters: F[], params: Record<string, unknown>) => {
+    const statement = prepared(
+      `retry-all|${filters.join(',')}`,
+      () => `UPDATE ${table} SET ${spec.reset} WHERE ${where(filters)}`,
+    );
+    return statement.run({ ...params, now: spec.now(clock()) }).changes;
+  });
+
+  return {
+    /** Failed jobs, newest failure first, each with its last error. */
+    list(options: DeadLetterListOptions & Partial<Record<F, string>> = {}): Array<DeadLetter<R>> {
+      const limit = options.limit ?? 100;
+      const offset = options.offset ?? 0;
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > DEAD_LETTER_LIMIT_MAX) {
+        throw new RangeError(
+          `limit: expected an integer from 1 to ${DEAD_LETTER_LIMIT_MAX}, got ${String(limit)}`,
+        );
+      }
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        throw new RangeError(`offset: expected an integer >= 0, got ${String(offset)}`);
+      }
+      const filters = chosen(options);
+      const statement = prepared(
+        `list|${filters.join(',')}`,
+        () =>
+          `SELECT * FROM ${table} WHERE ${where(filters)}
+           ORDER BY ${columns.failedAt} DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+      );
+      const rows = statement.all({ ...bind(filters, options), limit, offset }) as Array<
+        Record<string, unknown>
+      >;
+      return rows.map((row) => ({
+        job: toRow(row),
+        error: row[columns.error] as string | null,
+        failedAt: spec.toDate(row[columns.failedAt]),
+        attempts: row[columns.attempts] as number,
+      }));
+    },
+
+    /** How many failed jobs there are (with the filters given). */
+    count(options: Partial<Record<F, string>> = {}): number {
+      const filters = chosen(options);
+      return prepared(
+        `count|${filters.join(',')}`,
+        () => `SELECT count(*) FROM ${table} WHERE ${where(filters)}`,
+      )
+        .pluck()
+        .get(bind(filters, options)) as number;
+    },
+
+    /**
+     * Puts one failed job back to pending, its attempts counted afresh; its last error stays
+     * until an attempt replaces it. NotFoundError / StateError (not failed) otherwise.
+     */
+    retry(id: string): R {
+      const row = retryOne.get({ id, now: spec.now(clock()) }) as
+        Record<string, unknown> | undefined;
+      if (row) return toRow(row);
+      const status = statusOf.pluck().get(id) as string | undefined;
+      if (status === undefined) throw new NotFoundError(table, id);
+      throw new StateError(table, id, status, 'retry it (only a failed job is retried)');
+    },
+
+    /** Puts every failed job (with the filters given) back to pending, in one transaction. */
+    retryAll(options: Partial<Record<F, string>> = {}): number {
+      const filters = chosen(options);
+      return retryAllTx(filters, bind(filters, options));
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
+
+/**
+ * Full-text search over one table through its FTS5 index (`<table>_fts`, rowid = the row's rowid,
+ * kept by the triggers its migration creates). One implementation for every client's `search...`.
+ */
+
+/** A search query SQLite's FTS5 cannot run: the query, and what is wrong with it. Nothing was read. */
+export class SearchQueryError extends Error {
+  override readonly name = 'SearchQueryError';
+  constructor(
+    /** The table searched, e.g. `session_messages`. */
+    readonly table: string,
+    readonly query: string,
+    /** What is wrong, e.g. `syntax error near "AND"`. */
+    readonly problem: string,
+  ) {
+    super(`search of ${table}: query ${JSON.stringify(query)}: ${problem}`);
+  }
+}
+
+export interface SearchOptions {
+  /** At most this many hits, best first (default 20, at most SEARCH_LIMIT_MAX). */
+  limit?: number;
+  /** Only rows written before this moment. */
+  before?: Date;
+  /**
+   * `fts5` (default): FTS5's query syntax (`AND`, `OR`, `NOT`, `"phrases"`, `prefix*`, `NEAR`);
+   * a malformed query is a SearchQueryError. `words`: every word of the text must occur, whatever
+   * characters it holds (a search box's input), so it is never malformed.
+   */
+  syntax?: 'fts5' | 'words';
+  /** What surrounds each matched term in `snippet` (default `<mark>` and `</mark>`). */
+  highlight?: { open: string; close: string };
+}
+
+export interface SearchHit<R> {
+  row: R;
+  /** The matching passage (about a dozen words), matched terms between `highlight` markers. */
+  snippet: string;
+  /** FTS5's bm25 rank: lower is a better match; hits come sorted by it. */
+  rank: number;
+}
+
+export const SEARCH_LIMIT_DEFAULT = 20;
+export const SEARCH_LIMIT_MAX = 1000;
+
+/** How one table is searched. */
+export interface SearchSpec {
+  /** The table searched; its index is `<table>_fts`. */
+  table: string;
+  /** Equality filters: option name to SQL column. */
+  filters: Record<string, string>;
+  /**
+   * The column `before` compares with, and how a Date is written in it; `datetime` compares
+   * through SQLite's datetime(), for text columns holding both `YYYY-MM-DD HH:MM:SS` and ISO.
+   */
+  time: { column: string; toSql: (date: Date) => unknown; datetime?: boolean };
+}
+
+const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** `words` syntax: each whitespace-separated word as an FTS5 string, all of them required. */
+export function wordsQuery(text: string): string {
+  return text
+    .split(/\s+/u)
+    .filter((word) => word !== '')
+    .map((word) => `"${word.replace(/"/g, '""')}"`)
+    .join(' ');
+}
+
+/** SQLite's FTS5 error text to the problem it names; undefined for any other error. */
+function problemOf(message: string): string | undefined {
+  if (message.startsWith('fts5: ')) return message.slice('fts5: '.length);
+  if (message === 'unterminated string') return 'unterminated string (a " without its closing ")';
+  const column = /^no such column: (.*)$/.exec(message);
+  if (column) {
+    return (
+      `${JSON.stringify(column[1])} is read as a column name (a word before ":" or after "-") ` +
+      'and there is no such column; put the term in double quotes to search for it'
+    );
+  }
+  if (message.startsWith('unknown special query')) {
+    return 'a query cannot start with "*" (a prefix search is a word followed by "*")';
+  }
+  return undefined;
+}
+
+/**
+ * A prepared search over `spec.table`; statements are built once per combination of filters used.
+ * `toRow` maps the table's SQL row (every column) to the client's typed row.
+ */
+export function createSearch<R, F extends string>(
+  sqlite: SqliteConnection,
+  spec: SearchSpec & { filters: Record<F, string> },
+  toRow: (row: Record<string, unknown>) => R,
+) {
+  const fts = quoteId(`${spec.table}_fts`);
+  const statements = new Map<string, SqliteStatement>();
+  const statementFor = (filters: readonly F[], before: boolean) => {
+    const key = `${filters.join(',')}|${before}`;
+    let statement = statements.get(key);
+    if (!statement) {
+      const where = [
+        `${fts} MATCH @query`,
+        ...filters.map((f) => `t.${quoteId(spec.filters[f])} = @${f}`),
+        ...(before
+          ? [
+              spec.time.datetime
+                ? `datetime(t.${quoteId(spec.time.column)}) < datetime(@before)`
+                : `t.${quoteId(spec.time.column)} < @before`,
+            ]
+          : []),
+      ];
+      statement = sqlite.prepare(
+        `SELECT t.*, snippet(${fts}, -1, @open, @close, '…', 16) AS "__snippet", ${fts}.rank AS "__rank"
+         FROM ${fts} JOIN ${quoteId(spec.table)} t ON t.rowid = ${fts}.rowid
+         WHERE ${where.join(' AND ')}
+         ORDER BY ${fts}.rank LIMIT @limit`,
+      );
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+
+  return (
+    text: string,
+    options: SearchOptions & Partial<Record<F, string>> = {},
+  ): Array<SearchHit<R>> => {
+    const fail = (problem: string): never => {
+      throw new SearchQueryError(spec.table, String(text), problem);
+    };
+    if (typeof text !== 'string') fail(`expected the query as a string, got ${typeof text}`);
+    const syntax = options.syntax ?? 'fts5';
+    if (syntax !== 'fts5' && syntax !== 'words') {
+      fail(`syntax: expected "fts5" or "words", got ${JSON.stringify(syntax)}`);
+    }
+    const query = syntax === 'words' ? wordsQuery(text) : text.trim();
+    if (query === '') fail('the query is empty');
+    const limit = options.limit ?? SEARCH_LIMIT_DEFAULT;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) {
+      fail(`limit: expected an integer from 1 to ${SEARCH_LIMIT_MAX}, got ${String(limit)}`);
+    }
+    const before = options.before;
+    if (before !== undefined && (!(before instanceof Date) || Number.isNaN(before.getTime()))) {
+      fail(`before: expected a valid Date, got ${String(before)}`);
+    }
+    const filters = (Object.keys(spec.filters) as F[]).filter((f) => options[f] !== undefined);
+    const params: Record<string, unknown> = {
+      query,
+      limit,
+      open: options.highlight?.open ?? '<mark>',
+      close: options.highlight?.close ?? '</mark>',
+    };
+    for (const f of filters) {
+      if (typeof options[f] !== 'string') fail(`${f}: expected a string`);
+      params[f] = options[f];
+    }
+    if (before) params.before = spec.time.toSql(before);
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = statementFor(filters, before !== undefined).all(params) as Array<
+        Record<string, unknown>
+      >;
+    } catch (error) {
+      const problem = error instanceof Error ? problemOf(error.message) : undefined;
+      if (problem === undefined) throw error;
+      return fail(problem);
+    }
+    return rows.map((row) => {
+      const { __snippet, __rank, ...columns } = row;
+      return { row: toRow(columns), snippet: __snippet as string, rank: __rank as number };
+    });
+  };
+}
