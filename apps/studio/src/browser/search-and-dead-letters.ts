@@ -1,9 +1,4 @@
-import {
-  createEngineDeadLetters,
-  createPokecodeDeadLetters,
-  createSearch,
-  SearchQueryError,
-} from '@agentstate/db';
+import { createSearch, deadLetterQueues, SearchQueryError } from '@agentstate/db';
 import { databases, fullTextTable, type DatabaseName } from '@agentstate/schema';
 import type Database from 'better-sqlite3';
 import { BadRequestError } from './rows.ts';
@@ -71,16 +66,15 @@ export function searchTable(sqlite: Database.Database, name: DatabaseName, reque
 
 /** The queue table of a database with dead letters, or undefined. */
 export function deadLetterTable(name: DatabaseName): string | undefined {
-  return name === 'pokecode' ? 'job_queue' : name === 'engine' ? 'workers' : undefined;
+  return queueOf(name)?.table;
 }
+
+const queueOf = (name: DatabaseName) => deadLetterQueues.find((queue) => queue.database === name);
 
 /** Failed jobs, newest failure first, with their last error. */
 export function listDeadLetters(sqlite: Database.Database, name: DatabaseName, limit: number) {
-  const table = deadLetterTable(name);
-  if (!table) throw new BadRequestError('database', `${name} has no job queue`);
-  const letters =
-    name === 'pokecode'
-      ? createPokecodeDeadLetters(sqlite, Date.now)
-      : createEngineDeadLetters(sqlite, Date.now);
-  return { table, total: letters.count(), deadLetters: letters.list({ limit }) };
+  const queue = queueOf(name);
+  if (!queue) throw new BadRequestError('database', `${name} has no job queue`);
+  const letters = queue.deadLetters(sqlite, Date.now);
+  return { table: queue.table, total: letters.count(), deadLetters: letters.list({ limit }) };
 }

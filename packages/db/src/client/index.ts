@@ -125,6 +125,7 @@ export {
 export type { SearchMessagesOptions } from './pokecode/search.ts';
 export { createPokecodeDeadLetters } from './pokecode/dead-letters.ts';
 export { createEngineDeadLetters } from './engine/dead-letters.ts';
+export { deadLetterQueues } from './dead-letter-queues.ts';
 export {
   DEAD_LETTER_LIMIT_MAX,
   type DeadLetter,

@@ -5,9 +5,14 @@ import type { BackoffOptions } from './shared/backoff.ts';
 import { sqliteOf, type ClientTarget } from './shared/connection.ts';
 import { constraintError } from './shared/constraints.ts';
 import { systemClock, type Clock } from './shared/time.ts';
-import { createEngineWorkerQueue, type EngineWorkerQueue } from './engine/queue.ts';
+import {
+  createEngineWorkerQueue,
+  engineQueueTable,
+  type EngineWorkerQueue,
+} from './engine/queue.ts';
 import {
   createPokecodeQueue,
+  pokecodeQueueTable,
   type PokecodeQueue,
   type PokecodeQueueOptions,
 } from './pokecode/queue.ts';
@@ -45,22 +50,26 @@ function runnerOf(target: QueueTarget, table: string): Runner<RunnerMode> {
  * better-sqlite3 and bun:sqlite its operations return values; on libSQL, promises (code that
  * awaits works on all three).
  */
+type PokecodeName = typeof pokecodeQueueTable.database;
+type EngineName = typeof engineQueueTable.database;
+
 export function createQueue<T extends QueueTarget>(
-  name: 'pokecode',
+  name: PokecodeName,
   target: T,
   options?: QueueOptions,
 ): PokecodeQueue<ModeOf<T>>;
 export function createQueue<T extends QueueTarget>(
-  name: 'engine',
+  name: EngineName,
   target: T,
   options?: QueueOptions,
 ): EngineWorkerQueue<ModeOf<T>>;
 export function createQueue(
-  name: 'pokecode' | 'engine',
+  name: PokecodeName | EngineName,
   target: QueueTarget,
   options: QueueOptions = {},
 ): PokecodeQueue<RunnerMode> | EngineWorkerQueue<RunnerMode> {
-  const table = name === 'pokecode' ? 'job_queue' : 'workers';
+  const isPokecode = name === pokecodeQueueTable.database;
+  const { table } = isPokecode ? pokecodeQueueTable : engineQueueTable;
   const runner = runnerOf(target, table);
   const clock = options.clock ?? systemClock;
   // Constraint errors are explained from the live schema where the connection can be read at once.
@@ -68,7 +77,7 @@ export function createQueue(
     ? undefined
     : (error: unknown, values: Record<string, unknown>) =>
         constraintError(sqliteOf(target), table, values, error);
-  return name === 'pokecode'
+  return isPokecode
     ? createPokecodeQueue(runner, clock, options, explain)
     : createEngineWorkerQueue(runner, clock, options.backoff, explain);
 }

@@ -281,3 +281,6 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
     },
   };
 }
+
+/** The leased queue of this database: its table, as the dispatch by database name finds it. */
+export const engineQueueTable = { database: 'engine', table: 'workers' } as const;

@@ -247,3 +247,6 @@ export function createPokecodeQueue<M extends RunnerMode>(
     },
   };
 }
+
+/** The leased queue of this database: its table, as the dispatch by database name finds it. */
+export const pokecodeQueueTable = { database: 'pokecode', table: 'job_queue' } as const;
