@@ -129,7 +129,12 @@ describe('rollback: every committed step reversed on seeded data and applied aga
       to: BEFORE_FIRST_STEP,
       ...quiet,
     });
-    expect(result.rolledBack).toEqual(['0000_initial_schema']);
+    // Every step, newest first.
+    expect(result.rolledBack).toEqual(
+      loadMigrations('dipeo')
+        .map((step) => step.tag)
+        .reverse(),
+    );
     expect(readLiveSchema(sqlite).tables.size).toBe(0);
     expect(readAppliedMigrations(sqlite)).toEqual([]);
     sqlite.close();

@@ -111,6 +111,8 @@ function dataLoss(sqlite: SqliteConnection, removal: Removal): string | undefine
   const reasons: string[] = [];
   // A table or column that is not there now is one an earlier down of the same rollback creates.
   for (const table of removal.tables.filter((t) => tableExists(sqlite, t))) {
+    // A full-text index holds text derived from its table, which the up step backfills again.
+    if (isFullTextIndex(sqlite, table)) continue;
     const rows = sqlite
       .prepare(`SELECT count(*) FROM ${quote(table)}`)
       .pluck()
@@ -320,6 +322,14 @@ async function removalPlans(
     }
   }
   return plans;
+}
+
+function isFullTextIndex(sqlite: SqliteConnection, table: string): boolean {
+  const sql = sqlite
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+    .pluck()
+    .get(table) as string | null | undefined;
+  return typeof sql === 'string' && /^CREATE VIRTUAL TABLE\b[\s\S]*\bUSING\s+fts5\b/i.test(sql);
 }
 
 function tableExists(sqlite: SqliteConnection, table: string): boolean {
