@@ -45,8 +45,10 @@ export interface LibsqlHandle {
 /** The file a `file:` URL names (`file:relative.db`, `file:///abs.db`), else undefined. */
 export function libsqlFilePath(url: string): string | undefined {
   if (!url.startsWith('file:')) return undefined;
-  if (url.startsWith('file://')) return fileURLToPath(url.split('?')[0]!);
-  return resolve(url.slice('file:'.length).split('?')[0]!);
+  // split always yields at least one part: the URL up to its query, or the whole URL.
+  const [location = url] = url.split('?');
+  if (location.startsWith('file://')) return fileURLToPath(location);
+  return resolve(location.slice('file:'.length));
 }
 
 export function checkLibsqlUrl(url: string): void {
@@ -137,9 +139,14 @@ async function execute(target: Executor, { sql, params, mode }: Step): Promise<u
 
 /** A row as a plain object keyed by column name, as the synchronous drivers give it. */
 function plainRow(result: ResultSet, index: number): Record<string, unknown> {
-  const row = result.rows[index]!;
+  const row = result.rows[index];
+  if (row === undefined) {
+    throw new RangeError(`libsql: row ${index} is outside the ${result.rows.length} rows returned`);
+  }
   const plain: Record<string, unknown> = {};
-  for (let i = 0; i < result.columns.length; i++) plain[result.columns[i]!] = row[i];
+  result.columns.forEach((column, i) => {
+    plain[column] = row[i];
+  });
   return plain;
 }
 

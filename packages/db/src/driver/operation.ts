@@ -70,7 +70,7 @@ export function syncStepper(sqlite: SqliteConnection): (step: Step) => unknown {
     return found;
   };
   return ({ sql, params, mode }) => {
-    const args = Array.isArray(params) ? params : [params];
+    const args: readonly unknown[] = Array.isArray(params) ? params : [params];
     switch (mode) {
       case 'get':
         return statement(sql, false).get(...args);

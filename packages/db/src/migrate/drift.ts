@@ -22,8 +22,8 @@ const EMPTY: LiveSchema = { tables: new Map(), otherObjects: [] };
 
 /** The schema `migrations` produce when applied in order (built in memory by the real migrator). */
 async function schemaOf(applied: readonly Migration[]): Promise<LiveSchema> {
-  if (applied.length === 0) return EMPTY;
-  return (await targetSteps(applied)).at(-1)!.schema;
+  const last = (await targetSteps(applied)).at(-1);
+  return last?.schema ?? EMPTY;
 }
 
 // Applied lists are rebuilt per call: cache their schemas by the steps they hold.
@@ -72,7 +72,7 @@ export class DriftError extends MigrationError {
     super(
       'DRIFT',
       `${databasePath}: its schema differs from what its applied migrations produce ` +
-        `(${drift.length} difference${drift.length === 1 ? '' : 's'}, the first ${formatDrift(drift[0]!)}); ` +
+        `(${drift.length} difference${drift.length === 1 ? '' : 's'}, the first ${drift[0] ? formatDrift(drift[0]) : 'none'}); ` +
         'nothing was changed. Undo the change by hand, or migrate anyway with --accept-drift ' +
         '(acceptDrift: true), which keeps it',
       databasePath,

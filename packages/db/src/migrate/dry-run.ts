@@ -79,6 +79,7 @@ export async function dryRunMigrations(
           if (event.type === 'migration-start') {
             current = { tag: event.tag, at: performance.now(), counts: rowCounts(sqlite) };
           } else if (event.type === 'migration-done' && current) {
+            const before = current.counts;
             const after = rowCounts(sqlite);
             const names = [...new Set([...current.counts.keys(), ...after.keys()])].sort();
             steps.push({
@@ -86,7 +87,7 @@ export async function dryRunMigrations(
               ms: performance.now() - current.at,
               tables: names.map((table) => ({
                 table,
-                before: current!.counts.get(table) ?? null,
+                before: before.get(table) ?? null,
                 after: after.get(table) ?? null,
               })),
               findings: [],

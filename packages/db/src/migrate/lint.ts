@@ -45,6 +45,14 @@ export interface LintFinding {
 /** `-- agentstate:acknowledge <rule>: <reason>` */
 const ACKNOWLEDGE = /^\s*--\s*agentstate:acknowledge\s+([a-z-]+)\s*:\s*(.*?)\s*$/;
 
+/** Group `n` of a match of one of this module's patterns, which fill every group they match. */
+function group(match: RegExpExecArray, n: number): string {
+  const value = match[n];
+  if (value === undefined)
+    throw new Error(`migration lint: no group ${n} in the match of ${match[0]}`);
+  return value;
+}
+
 export interface Acknowledgement {
   rule: string;
   reason: string;
@@ -61,12 +69,13 @@ export function readAcknowledgements(
   splitStatements(migration.sql).forEach((text, i) => {
     for (const line of text.split('\n')) {
       const match = ACKNOWLEDGE.exec(line);
-      if (match) found.push({ rule: match[1]!, reason: match[2]!, statement: i + 1, line });
+      if (match)
+        found.push({ rule: group(match, 1), reason: group(match, 2), statement: i + 1, line });
     }
   });
   for (const line of (migration.acknowledge ?? '').split('\n')) {
     const match = ACKNOWLEDGE.exec(line);
-    if (match) found.push({ rule: match[1]!, reason: match[2]!, line });
+    if (match) found.push({ rule: group(match, 1), reason: group(match, 2), line });
   }
   return found;
 }
@@ -168,7 +177,7 @@ export function lintMigration(
       tag: migration.tag,
       rule,
       statement: index + 1,
-      sql: firstLine(statements[index]!),
+      sql: firstLine(statements[index] ?? ''),
       risk: `${detail}: ${LINT_RULES[rule]}`,
     });
 
@@ -177,9 +186,9 @@ export function lintMigration(
   const rebuilt = new Set<string>();
   texts.forEach((text, i) => {
     const create = CREATE_TABLE.exec(text);
-    if (create) created.set(create[1]!, i);
+    if (create) created.set(group(create, 1), i);
     const rename = RENAME_TABLE.exec(text);
-    if (rename && rename[1]!.startsWith(REBUILD_PREFIX)) rebuilt.add(rename[2]!);
+    if (rename && group(rename, 1).startsWith(REBUILD_PREFIX)) rebuilt.add(group(rename, 2));
   });
   const existed = (table: string) => before.tables.has(table);
   const referencedBy = (table: string) =>
@@ -192,7 +201,7 @@ export function lintMigration(
   texts.forEach((text, i) => {
     const drop = DROP_TABLE.exec(text);
     if (drop) {
-      const table = drop[1]!;
+      const table = group(drop, 1);
       if (rebuilt.has(table)) {
         const children = referencedBy(table);
         if (children.length > 0)
@@ -201,9 +210,12 @@ export function lintMigration(
             'rebuild-referenced-table',
             `${table} is rebuilt; ${children.join(', ')} reference it`,
           );
-      } else if (existed(table) && !table.startsWith(REBUILD_PREFIX)) {
-        add(i, 'drop-table', `drops ${table}`);
-        droppedTables.push({ table, columns: columnNames(before.tables.get(table)!) });
+      } else {
+        const existing = before.tables.get(table);
+        if (existing && !table.startsWith(REBUILD_PREFIX)) {
+          add(i, 'drop-table', `drops ${table}`);
+          droppedTables.push({ table, columns: columnNames(existing) });
+        }
       }
     }
     const dropColumn = DROP_COLUMN.exec(text);
@@ -233,7 +245,7 @@ export function lintMigration(
 
     const create = CREATE_TABLE.exec(text);
     if (create) {
-      const name = create[1]!;
+      const name = group(create, 1);
       const columns = declaredColumns(text);
       if (name.startsWith(REBUILD_PREFIX)) {
         // A rebuild: a column NOT NULL without DEFAULT that was nullable, or new, meets old rows.
@@ -260,7 +272,7 @@ export function lintMigration(
 
     const unique = UNIQUE_INDEX.exec(text);
     if (unique) {
-      const table = unique[2]!;
+      const table = group(unique, 2);
       if (existed(table) && !rebuilt.has(table))
         add(i, 'unique-index-on-existing-data', `${unique[1]} is UNIQUE over ${table}'s rows`);
     }
@@ -285,8 +297,8 @@ export function lintMigration(
           columnList.split(',').map((c) => c.trim().replace(/^[`"[]|[`"\]]$/g, '')),
         );
         const left = old ? columnNames(old).filter((c) => !copied.has(c)) : [];
-        if (left.length > 0)
-          reasons.push(`the rebuild of ${old!.name} does not copy ${left.join(', ')}`);
+        if (old && left.length > 0)
+          reasons.push(`the rebuild of ${old.name} does not copy ${left.join(', ')}`);
       }
       if (reasons.length > 0) add(i, 'lossy-copy', `copies into ${target}: ${reasons.join('; ')}`);
     }
@@ -323,7 +335,7 @@ export async function lintMigrations(
   return migrations.flatMap((migration, i) =>
     only && !only.includes(migration.tag)
       ? []
-      : lintMigration(migration, i === 0 ? EMPTY_SCHEMA : steps[i - 1]!.schema),
+      : lintMigration(migration, steps[i - 1]?.schema ?? EMPTY_SCHEMA),
   );
 }
 

@@ -180,7 +180,8 @@ export async function rollback(
     const plan = planMigrations(sqlite, migrations);
     assertMigratable(path, plan);
     const applied = new Set(plan.applied);
-    if (targetIndex >= 0 && !applied.has(migrations[targetIndex]!))
+    const target = migrations[targetIndex];
+    if (target && !applied.has(target))
       throw new NotMigratableError(
         `${path}: ${options.to} is not applied: nothing to return to`,
         path,
@@ -197,7 +198,13 @@ export async function rollback(
     throw new NotMigratableError(`${path}: rollback() cannot run inside a transaction`, path);
 
   // Refuse before taking the lock or a backup when a step cannot be reversed at all.
-  const plans = await removalPlans(migrations, steps, path);
+  const plans = removalPlans(migrations, steps, path);
+  /** What `step`'s down removes: planned above, or planned now for a step applied since. */
+  const removalOf = (step: Migration): Removal => {
+    const removal = plans.get(step.tag) ?? removalPlans(migrations, [step], path).get(step.tag);
+    if (!removal) throw new Error(`rollback: no removal plan for ${step.tag}, which has a down`);
+    return removal;
+  };
   const refuse = (tag: string, reason: string) =>
     new IrreversibleStepError(
       path,
@@ -212,7 +219,7 @@ export async function rollback(
       ),
     );
   for (const step of steps) {
-    const why = irreversible(step) ?? dataLoss(sqlite, plans.get(step.tag)!);
+    const why = irreversible(step) ?? dataLoss(sqlite, removalOf(step));
     if (why) throw refuse(step.tag, why);
   }
 
@@ -240,12 +247,13 @@ export async function rollback(
         tag = step.tag;
         emit({ type: 'rollback-start', tag });
         // Checked again under the lock: a writer may have filled a column since.
-        const removal = plans.get(tag) ?? (await removalPlans(migrations, [step], path)).get(tag)!;
-        const why = irreversible(step) ?? dataLoss(sqlite, removal);
+        const why = irreversible(step) ?? dataLoss(sqlite, removalOf(step));
         if (why) throw refuse(tag, why);
+        const down = step.down;
+        if (down === undefined) throw refuse(tag, 'it has no down migration');
         const counts = rowCounts(sqlite);
         try {
-          for (const statement of migrationStatements({ sql: step.down! })) sqlite.exec(statement);
+          for (const statement of migrationStatements({ sql: down })) sqlite.exec(statement);
         } catch (cause) {
           throw new MigrationFailedError(path, `${tag} (down)`, backupPath, cause);
         }
@@ -296,11 +304,11 @@ function irreversible(step: Migration): string | undefined {
  * What each step's down removes: the steps up to it applied to an empty in-memory database, its
  * down run there, the schemas before and after compared. Rows are never involved.
  */
-async function removalPlans(
+function removalPlans(
   migrations: readonly Migration[],
   steps: readonly Migration[],
   path: string,
-): Promise<Map<string, Removal>> {
+): Map<string, Removal> {
   const plans = new Map<string, Removal>();
   for (const step of steps) {
     if (step.down === undefined) continue;

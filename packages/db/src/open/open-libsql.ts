@@ -89,9 +89,10 @@ async function assertUpToDate(handle: LibsqlHandle, migrations: readonly Migrati
   }
   const plan = planFromRecords(records, migrations);
   assertMigratable(handle.url, plan);
-  if (plan.pending.length > 0) {
+  const [firstPending] = plan.pending;
+  if (firstPending) {
     throw new NotMigratableError(
-      `${handle.url} needs migration ${plan.pending[0]!.tag}; a libSQL server is migrated from a ` +
+      `${handle.url} needs migration ${firstPending.tag}; a libSQL server is migrated from a ` +
         `copy of its file or with drizzle-kit, not through the client`,
       handle.url,
     );

@@ -17,10 +17,12 @@ export function syncDriver(driver: SyncDriverKind): DriverUnderTest {
       return {
         target: handle,
         clients: true,
-        query: async (sql, args = []) =>
-          /^\s*(SELECT|PRAGMA)/i.test(sql)
-            ? (handle.sqlite.prepare(sql).all(...args) as Array<Record<string, unknown>>)
-            : (handle.sqlite.prepare(sql).run(...args), []),
+        query: (sql, args = []) =>
+          Promise.resolve(
+            /^\s*(SELECT|PRAGMA)/i.test(sql)
+              ? (handle.sqlite.prepare(sql).all(...args) as Array<Record<string, unknown>>)
+              : (handle.sqlite.prepare(sql).run(...args), []),
+          ),
         close: () => handle.close(),
       } satisfies Opened;
     },

@@ -25,12 +25,24 @@ import { RECOVERY_INTERVAL_MS } from '../../src/client/shared/lease.ts';
 
 type Row = Record<string, unknown>;
 
+/** The matchers the suite uses, which the `expect` of vitest and of bun:test both provide. */
+export interface Matchers {
+  toBe(expected: unknown): void;
+  toEqual(expected: unknown): void;
+  toMatchObject(expected: object): void;
+  toBeInstanceOf(expected: abstract new (...args: never[]) => unknown): void;
+  toBeNull(): void;
+  toBeUndefined(): void;
+  toHaveLength(length: number): void;
+  toMatch(expected: RegExp | string): void;
+  readonly not: Matchers;
+}
+
 /** What a test runner gives the suite (vitest and bun:test share this shape). */
 export interface TestApi {
   describe: (name: string, body: () => void) => void;
   it: (name: string, body: () => Promise<void>, timeout?: number) => void;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  expect: (value: unknown) => any;
+  expect: (value: unknown) => Matchers;
   afterEach: (body: () => void) => void;
 }
 
@@ -376,13 +388,9 @@ export function defineConformance(t: TestApi, driver: DriverUnderTest): void {
       expect(dipeo.appendTransition({ executionId: 'e1', phase: 'execution_started' }).seq).toBe(1);
       expect(dipeo.lastSeq('e1')).toBe(1);
 
-      const mcpmaker = createClient(
-        'mcpmaker',
-        (await open('mcpmaker')).target as never,
-        {
-          secrets: { key: Buffer.alloc(32, 7) },
-        },
-      );
+      const mcpmaker = createClient('mcpmaker', (await open('mcpmaker')).target as never, {
+        secrets: { key: Buffer.alloc(32, 7) },
+      });
       mcpmaker.setConfig('theme', 'dark');
       expect(mcpmaker.getConfig('theme')).toBe('dark');
       expect(mcpmaker.deleteConfig('theme')).toBe(true);

@@ -8,7 +8,7 @@ import {
   type RowSchemas,
   type SecretColumn,
 } from '@agentstate/schema';
-import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { z } from 'zod';
 import { clientContext, type ClientOptions, type ClientTarget } from '../shared/connection.ts';
 import { constraintError } from '../shared/constraints.ts';
