@@ -21,7 +21,8 @@ export function searchableTables(name: DatabaseName): Array<{ table: string; fts
   }));
 }
 
-const searches = new WeakMap<Database.Database, Map<string, ReturnType<typeof searchOf>>>();
+type TableSearch = ReturnType<typeof searchOf>;
+const searches = new WeakMap<Database.Database, Map<string, TableSearch>>();
 function searchOf(sqlite: Database.Database, table: string) {
   // No filters and no time here: the studio searches a whole table.
   return createSearch(
@@ -49,7 +50,7 @@ export function searchTable(sqlite: Database.Database, name: DatabaseName, reque
     );
   }
   let byTable = searches.get(sqlite);
-  if (!byTable) searches.set(sqlite, (byTable = new Map()));
+  if (!byTable) searches.set(sqlite, (byTable = new Map<string, TableSearch>()));
   let search = byTable.get(request.table);
   if (!search) byTable.set(request.table, (search = searchOf(sqlite, request.table)));
   try {
