@@ -287,7 +287,7 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
       );
       return afterCommit(runner, stored as Result<M, Worker>, () =>
         notify(channel, { kind: 'enqueued' }),
-      ) as never;
+      );
     },
 
     cancel(id) {
@@ -302,7 +302,7 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
       // A running worker of this process hears of it at once, others at their next heartbeat.
       return afterCommit(runner, cancelled, (done) => {
         if (done) notify(channel, { kind: 'cancelled', ids: [key] });
-      }) as never;
+      });
     },
   };
 }

@@ -250,7 +250,7 @@ export function createPokecodeQueue<M extends RunnerMode>(
       );
       return afterCommit(runner, stored as Result<M, Job>, () =>
         notify(channel, { kind: 'enqueued' }),
-      ) as never;
+      );
     },
 
     cancelSession(sessionId) {

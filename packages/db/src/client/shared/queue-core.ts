@@ -29,7 +29,6 @@ import {
   type JobHandler,
   type QueueWorker,
   type WorkerOptions,
-  type WorkerQueue,
 } from './worker.ts';
 
 const DAY_MS = 86_400_000;
@@ -298,7 +297,7 @@ export function createLeasedQueue<
 
     startWorker(handler, options) {
       return startQueueWorker(
-        { ...queue, table, channel, cancelledStatus: spec.cancelledStatus } as WorkerQueue<J>,
+        { ...queue, table, channel, cancelledStatus: spec.cancelledStatus },
         handler,
         options,
       );

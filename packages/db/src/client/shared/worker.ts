@@ -13,7 +13,7 @@ export interface JobContext {
    */
   readonly signal: AbortSignal;
   /** Stores the job's progress (a finite number in the handler's own unit) on its row. */
-  progress(progress: number): Promise<void>;
+  readonly progress: (progress: number) => Promise<void>;
 }
 
 /** Handles one job; the job completes when it returns, and fails (maybe retried) if it throws. */
