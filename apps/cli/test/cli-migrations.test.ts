@@ -19,11 +19,11 @@ function seededOneBehind(d: ReturnType<typeof dirs>) {
   expect(runCli(['migrate', '--db', 'pokecode', '--path', d.file], d).status).toBe(0);
   expect(runCli(['seed', '--db', 'pokecode', '--path', d.file, '--rows', '200'], d).status).toBe(0);
   const rolled = runCli(
-    ['rollback', '--db', 'pokecode', '--path', d.file, '--to', '0004_drop_unused_provider_index'],
+    ['rollback', '--db', 'pokecode', '--path', d.file, '--to', '0005_full_text_search'],
     d,
   );
   expect(rolled.stderr).toBe('');
-  expect(rolled.stdout).toContain('rolled back: 0005_full_text_search');
+  expect(rolled.stdout).toContain('rolled back: 0006_job_progress');
   expect(rolled.status).toBe(0);
 }
 
@@ -36,7 +36,7 @@ describe('the migration commands end to end', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('(dry run on a copy: the file is not changed)');
-    expect(run.stdout).toMatch(/ {2}0005_full_text_search: [\d.]+ ms/);
+    expect(run.stdout).toMatch(/ {2}0006_job_progress: [\d.]+ ms/);
     expect(sha256File(d.file)).toBe(before);
     expect(existsSync(`${d.file}-wal`)).toBe(false);
     const sqlite = new Database(d.file, { readonly: true });
@@ -55,7 +55,7 @@ describe('the migration commands end to end', () => {
     sqlite.close();
     const status = runCli(['status', '--db', 'pokecode', '--path', d.file], d);
     expect(status.status).toBe(0);
-    expect(status.stdout).toMatch(/^pokecode +drifted +5 +1 /m);
+    expect(status.stdout).toMatch(/^pokecode +drifted +6 +1 /m);
     expect(status.stdout).toContain(
       '  drift: sessions index by_hand: expected no such index, found (name)',
     );
@@ -72,7 +72,7 @@ describe('the migration commands end to end', () => {
 
     const accepted = runCli(['migrate', '--db', 'pokecode', '--path', d.file, '--accept-drift'], d);
     expect(accepted.status).toBe(0);
-    expect(accepted.stdout).toContain('applied: 0005_full_text_search');
+    expect(accepted.stdout).toContain('applied: 0006_job_progress');
   });
 
   it('db:rollback refuses a step whose down loses data, naming it, and a bad --to as usage', () => {

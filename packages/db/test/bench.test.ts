@@ -39,6 +39,7 @@ describe('pnpm bench --quick', () => {
       'backup',
       'client-ops',
       'client-queue',
+      'worker',
       'drivers',
       'replication',
       'search',

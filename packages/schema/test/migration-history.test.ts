@@ -22,7 +22,7 @@ describe('embedded migrations', () => {
 });
 
 describe('pokecode history', () => {
-  it('is the initial schema, then devices and last_message_sent_at, then job leases, then claims through the status index, then the unused provider index dropped, then full-text search', () => {
+  it('is the initial schema, then devices and last_message_sent_at, then job leases, then claims through the status index, then the unused provider index dropped, then full-text search, then job progress', () => {
     expect(embeddedMigrations.pokecode.map((m) => m.tag)).toEqual([
       '0000_initial_schema',
       '0001_add_devices_and_last_message_sent_at',
@@ -30,6 +30,7 @@ describe('pokecode history', () => {
       '0003_claim_through_status_index',
       '0004_drop_unused_provider_index',
       '0005_full_text_search',
+      '0006_job_progress',
     ]);
     const db = migratedFile('pokecode', 1);
     const columns = (db.pragma('table_info(sessions)') as Array<{ name: string }>).map(
@@ -89,6 +90,7 @@ describe('engine history', () => {
       '0005_recover_leases_through_status_index',
       '0006_drop_redundant_status_index',
       '0007_full_text_search',
+      '0008_worker_progress',
     ]);
   });
 

@@ -272,6 +272,8 @@ export const seedSpecs: Partial<Record<DatabaseName, Record<string, TableSpec>>>
         lease_owner: ['text', false, null, 0],
         lease_token: ['text', false, null, 0],
         lease_expires_at: ['integer', false, null, 0],
+        // Added by migration 0006_job_progress: what the running job's worker last reported.
+        progress: ['real', false, null, 0],
       },
       indexes: {
         idx_job_queue_status: { columns: ['status'] },
@@ -340,6 +342,8 @@ export const seedSpecs: Partial<Record<DatabaseName, Record<string, TableSpec>>>
         lease_owner: ['text', false, null, 0],
         lease_token: ['text', false, null, 0],
         lease_expires_at: ['text', false, null, 0],
+        // Added by migration 0008_worker_progress.
+        progress: ['real', false, null, 0],
       },
       indexes: {
         idx_workers_claim: {

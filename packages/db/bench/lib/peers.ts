@@ -56,6 +56,17 @@ export interface Plainjob {
     markJobAsDone(id: number): void;
     close(): void;
   };
+  /** plainjob's own worker loop: claim, read, process, mark done, one job at a time. */
+  defineWorker: (
+    type: string,
+    processor: (job: { id: number }) => void | Promise<void>,
+    options: {
+      queue: unknown;
+      pollIntervall?: number;
+      logger?: Record<'error' | 'warn' | 'info' | 'debug', (...args: unknown[]) => void>;
+      onCompleted?: (job: { id: number }) => void;
+    },
+  ) => { start(): Promise<void>; stop(): Promise<void> };
 }
 
 const stampFile = '.agentstate-peers';

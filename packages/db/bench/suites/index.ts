@@ -7,6 +7,7 @@ import { migrateSuite } from './migrate.ts';
 import { replicationSuite } from './replication.ts';
 import { searchSuite } from './search.ts';
 import { seedSuite } from './seed.ts';
+import { workerSuite } from './worker.ts';
 
 /** This package's suites, in the order `pnpm bench` runs them. */
 export const suites: Suite[] = [
@@ -15,6 +16,7 @@ export const suites: Suite[] = [
   backupSuite,
   clientOpsSuite,
   clientQueueSuite,
+  workerSuite,
   driversSuite,
   replicationSuite,
   searchSuite,

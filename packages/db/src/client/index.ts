@@ -109,12 +109,21 @@ export type {
 } from './pokecode/client.ts';
 export type { EnqueueJobInput, FailOutcome } from './pokecode/queue.ts';
 export {
+  JobCancelledError,
   LeaseLostError,
   NotFoundError,
   RowValidationError,
   SecretError,
   StateError,
+  WorkerStoppedError,
 } from './shared/errors.ts';
+export type {
+  JobContext,
+  JobHandler,
+  QueueWorker,
+  WorkerEvent,
+  WorkerOptions,
+} from './shared/worker.ts';
 export {
   createSearch,
   SEARCH_LIMIT_MAX,

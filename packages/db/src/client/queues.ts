@@ -5,6 +5,7 @@ import type { BackoffOptions } from './shared/backoff.ts';
 import { sqliteOf, type ClientTarget } from './shared/connection.ts';
 import { constraintError } from './shared/constraints.ts';
 import { systemClock, type Clock } from './shared/time.ts';
+import { queueChannel } from './shared/wakeups.ts';
 import {
   createEngineWorkerQueue,
   engineQueueTable,
@@ -77,7 +78,8 @@ export function createQueue(
     ? undefined
     : (error: unknown, values: Record<string, unknown>) =>
         constraintError(sqliteOf(target), table, values, error);
+  const channel = queueChannel(isLibsql(target) ? target : sqliteOf(target), table);
   return isPokecode
-    ? createPokecodeQueue(runner, clock, options, explain)
-    : createEngineWorkerQueue(runner, clock, options.backoff, explain);
+    ? createPokecodeQueue(runner, clock, options, explain, channel)
+    : createEngineWorkerQueue(runner, clock, options.backoff, explain, channel);
 }

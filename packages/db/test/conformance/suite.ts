@@ -22,6 +22,7 @@ import {
 } from '../../src/index.ts';
 import { hashMigration } from '../../src/migrate/load-migrations.ts';
 import { RECOVERY_INTERVAL_MS } from '../../src/client/shared/lease.ts';
+import { defineWorkerContract } from './worker-contract.ts';
 
 type Row = Record<string, unknown>;
 
@@ -347,6 +348,8 @@ export function defineConformance(t: TestApi, driver: DriverUnderTest): void {
       expect(sha256(path)).toBe(before);
     });
   });
+
+  defineWorkerContract(t, driver.name, open);
 
   describe(`${driver.name}: access patterns of the clients`, () => {
     it('runs each database client end to end on this driver', async () => {

@@ -76,5 +76,14 @@ export const migrations: readonly EmbeddedMigration[] = [
     "sql": "-- Full-text search over staged_content: the title and the content of each portal item.\n-- The index keeps the text under the row's rowid; triggers keep it in step with every writer, the\n-- original tool's included. The insert trigger first clears its rowid, so an entry left behind by\n-- an INSERT OR REPLACE (whose delete fires no trigger) never mixes into a new row's.\nCREATE VIRTUAL TABLE `staged_content_fts` USING fts5(title, content, tokenize='unicode61 remove_diacritics 2');\n--> statement-breakpoint\nCREATE TRIGGER `staged_content_fts_insert` AFTER INSERT ON `staged_content` BEGIN\n  DELETE FROM staged_content_fts WHERE rowid = new.rowid;\n  INSERT INTO staged_content_fts(rowid, title, content) VALUES (new.rowid, new.title, new.content);\nEND;\n--> statement-breakpoint\nCREATE TRIGGER `staged_content_fts_delete` AFTER DELETE ON `staged_content` BEGIN\n  DELETE FROM staged_content_fts WHERE rowid = old.rowid;\nEND;\n--> statement-breakpoint\nCREATE TRIGGER `staged_content_fts_update` AFTER UPDATE OF title, content ON `staged_content` BEGIN\n  DELETE FROM staged_content_fts WHERE rowid = old.rowid;\n  INSERT INTO staged_content_fts(rowid, title, content) VALUES (new.rowid, new.title, new.content);\nEND;\n--> statement-breakpoint\n-- Backfill: every row already in the file (an adopted one, or one this project migrated).\nINSERT INTO staged_content_fts(rowid, title, content)\nSELECT rowid, title, content FROM `staged_content`;\n",
     "hash": "5877f3e365a24178ac28efb0da5c154caf9edd46b404cef0458da06168adf520",
     "down": "-- Undoes 0007_full_text_search: the triggers and the index; staged_content is untouched.\nDROP TRIGGER IF EXISTS `staged_content_fts_update`;\n--> statement-breakpoint\nDROP TRIGGER IF EXISTS `staged_content_fts_delete`;\n--> statement-breakpoint\nDROP TRIGGER IF EXISTS `staged_content_fts_insert`;\n--> statement-breakpoint\nDROP TABLE IF EXISTS `staged_content_fts`;\n"
+  },
+  {
+    "idx": 8,
+    "tag": "0008_worker_progress",
+    "when": 1796139829133,
+    "breakpoints": true,
+    "sql": "ALTER TABLE `workers` ADD `progress` real;",
+    "hash": "b5f4eb7439e76a5a352a7c2bb71ab21f948897a5871994feeb45286bebf20f0f",
+    "down": "-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.\n-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.\nALTER TABLE `workers` DROP COLUMN `progress`;\n"
   }
 ];

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { isoDateTime } from '../columns.ts';
 import { workerStatuses } from './constants.ts';
 import { sessions } from './sessions.ts';
@@ -42,6 +42,8 @@ export const workers = sqliteTable(
     leaseOwner: text('lease_owner'),
     leaseToken: text('lease_token'),
     leaseExpiresAt: isoDateTime('lease_expires_at'),
+    /** What the running worker last reported through its worker's `progress(n)`, in its own unit. */
+    progress: real('progress'),
   },
   (t) => [
     // The original's idx_workers_status (status) is dropped: idx_workers_ready starts with status

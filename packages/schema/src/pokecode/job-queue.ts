@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { jobStatuses, providers } from './constants.ts';
 import type { PromptJobData } from './shapes.ts';
 import { createdAt } from './timestamps.ts';
@@ -31,6 +31,8 @@ export const jobQueue = sqliteTable(
     leaseToken: text('lease_token'),
     /** Milliseconds: leases are seconds long, finer than the table's second timestamps. */
     leaseExpiresAt: integer('lease_expires_at', { mode: 'timestamp_ms' }),
+    /** What the running job last reported through its worker's `progress(n)`, in its own unit. */
+    progress: real('progress'),
   },
   // Only the seed's four indexes: claims walk idx_job_queue_status (status, rowid) in FIFO order
   // and lease recovery reads its `processing` range, so a state change writes no extra index page.

@@ -57,5 +57,14 @@ export const migrations: readonly EmbeddedMigration[] = [
     "hash": "af81aef532757d02d76d1db7772955e312de2c6cac979e52614d532645effbb7",
     "down": "-- Undoes 0005_full_text_search: the triggers and the index; session_messages is untouched.\nDROP TRIGGER IF EXISTS `session_messages_fts_update`;\n--> statement-breakpoint\nDROP TRIGGER IF EXISTS `session_messages_fts_delete`;\n--> statement-breakpoint\nDROP TRIGGER IF EXISTS `session_messages_fts_insert`;\n--> statement-breakpoint\nDROP TABLE IF EXISTS `session_messages_fts`;\n",
     "acknowledge": "-- agentstate:acknowledge lossy-copy: the backfill copies every message; the WHERE is inside the subquery that picks the text out of its JSON, not a filter on the rows\n"
+  },
+  {
+    "idx": 6,
+    "tag": "0006_job_progress",
+    "when": 1796139824215,
+    "breakpoints": true,
+    "sql": "ALTER TABLE `job_queue` ADD `progress` real;",
+    "hash": "c4e7ec1edca029593781c12a198e2d4b6dccc816b690c68e7e2ff65eeda90ed4",
+    "down": "-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.\n-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.\nALTER TABLE `job_queue` DROP COLUMN `progress`;\n"
   }
 ];

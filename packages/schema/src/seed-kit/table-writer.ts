@@ -14,9 +14,9 @@ const MAX_ROWS_PER_STATEMENT = 100;
  * a time, inside the caller's transaction (seedDatabase's: the whole seed commits or none). Values go through each column's own driver mapping
  * (JSON text, unix seconds, 0/1, timestamp text), so stored values are exactly what drizzle writes.
  *
- * Columns the generator does not fill are left to their default, or, with no default, filled with
- * NULL (nullable) or a plain placeholder (NOT NULL), so a column added to the schema later does not
- * break seeding.
+ * Columns the generator does not fill are left to their default (NULL for a nullable column), or,
+ * NOT NULL with no default, filled with a plain placeholder, so a column added to the schema later
+ * does not break seeding.
  */
 export class TableWriter {
   readonly name: string;
@@ -46,7 +46,9 @@ export class TableWriter {
     for (const [key, column] of Object.entries(tableColumns)) {
       if (key in sample) {
         this.columns.push({ key, column, placeholder: () => undefined });
-      } else if (!column.hasDefault) {
+      } else if (!column.hasDefault && column.notNull) {
+        // A nullable column the recipe leaves out is left out of the INSERT too (NULL all the
+        // same), so a file one migration behind a newly added column can still be seeded.
         this.columns.push({ key, column, placeholder: placeholderFor(column) });
       }
     }
@@ -107,7 +109,6 @@ export class TableWriter {
 
 /** A value for a NOT NULL column the generator does not know and that has no default. */
 function placeholderFor(column: SQLiteColumn): (index: number) => unknown {
-  if (!column.notNull) return () => null;
   const values = (column as { enumValues?: readonly string[] }).enumValues;
   if (values && values.length > 0) return (i) => values[i % values.length];
   switch (column.dataType) {

@@ -45,6 +45,7 @@ import { columnError, NotFoundError, StateError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
 import { syncRunner } from '../../driver/sync-runner.ts';
+import { queueChannel } from '../shared/wakeups.ts';
 import { createEngineWorkerQueue } from './queue.ts';
 import {
   checkTimeZone,
@@ -319,6 +320,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       ctx.clock,
       options.backoff,
       (error, row) => constraintError(ctx.sqlite, 'workers', row, error),
+      queueChannel(ctx.sqlite, 'workers'),
     ),
     /** Full-text search of staged content's titles and content, best first (search.ts). */
     searchStagedContent: createStagedContentSearch(sqlite, map.staged),

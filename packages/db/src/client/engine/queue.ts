@@ -12,6 +12,7 @@ import {
   run,
   settle,
   type Operation,
+  type Result,
   type Row,
   type Runner,
   type RunnerMode,
@@ -23,7 +24,13 @@ import { LeaseLostError } from '../shared/errors.ts';
 import { engineId, isPrimaryKeyConflict } from '../shared/ids.ts';
 import { LEGACY_CLAIM_MS } from '../shared/lease.ts';
 import { checkWellFormed } from '../shared/limits.ts';
-import { createLeasedQueue, type LeasedQueue, type QueueSpec } from '../shared/queue-core.ts';
+import {
+  afterCommit,
+  createLeasedQueue,
+  type LeasedQueue,
+  type QueueSpec,
+} from '../shared/queue-core.ts';
+import { notify } from '../shared/wakeups.ts';
 import { sqlStringList } from '@agentstate/schema';
 import { toIso, toSeconds } from '../shared/time.ts';
 
@@ -56,7 +63,7 @@ export const engineWorkerSql = {
   // idx_workers_claim. One statement per worker: a scalar subquery is a plain seek, where
   // `rowid IN (SELECT ... LIMIT n)` builds a temporary list. A batch runs it n times.
   claimNext: `UPDATE workers SET status = 'running', started_at = @now, updated_at = @now,
-      lease_owner = @owner, lease_token = @token, lease_expires_at = @expires
+      lease_owner = @owner, lease_token = @token, lease_expires_at = @expires, progress = NULL
     WHERE rowid = (
       SELECT rowid FROM workers INDEXED BY idx_workers_claim WHERE status = 'pending'
         AND (execute_at IS NULL OR execute_at <= @now) AND (retry_at IS NULL OR retry_at <= @now)
@@ -76,6 +83,11 @@ export const engineWorkerSql = {
     AND lease_token = ? RETURNING id`,
   complete: `UPDATE workers SET status = 'complete', completed_at = @now, updated_at = @now,
       last_error = NULL, retry_at = NULL, ${CLEAR_LEASE}
+    WHERE id = @id AND status = 'running' AND lease_token = @token RETURNING id`,
+  storeProgress: `UPDATE workers SET progress = ? WHERE id = ? AND status = 'running'
+    AND lease_token = ? RETURNING id`,
+  // Retries are counted at failure, so a released worker has nothing to give back.
+  release: `UPDATE workers SET status = 'pending', started_at = NULL, updated_at = @now, ${CLEAR_LEASE}
     WHERE id = @id AND status = 'running' AND lease_token = @token RETURNING id`,
   leased: `SELECT retry_count, max_retries FROM workers WHERE id = ? AND status = 'running'
     AND lease_token = ?`,
@@ -132,6 +144,8 @@ function engineWorkerSpec(
       get: sql.get,
       counts: sql.counts,
       cleanup: sql.cleanup,
+      progress: sql.storeProgress,
+      release: sql.release,
     },
     claimParams: (worker, token, now, leaseMs) => ({
       now: toIso(now),
@@ -143,6 +157,8 @@ function engineWorkerSpec(
     heartbeatParams: (expires, id, token) => [toIso(expires), id, token],
     completeParams: (now, id, token) => ({ now: toIso(now), id, token }),
     cleanupParams: (cutoff) => [toIso(cutoff)],
+    progressParams: (progress, id, token) => [progress, id, token],
+    releaseParams: (now, id, token) => ({ now: toIso(now), id, token }),
     toJob: toWorker,
     *failUnreadable(row, message, claim) {
       yield run(sql.failUnreadable, {
@@ -170,6 +186,7 @@ function engineWorkerSpec(
       return message;
     },
     retentionDays: 30,
+    cancelledStatus: 'cancelled',
   };
 }
 
@@ -199,8 +216,9 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
   clock: () => number,
   backoff?: BackoffOptions,
   onWriteError: (error: unknown, values: Row) => unknown = (error) => error,
+  channel?: string,
 ): EngineWorkerQueue<M> {
-  const core = createLeasedQueue(runner, clock, engineWorkerSpec(backoff));
+  const core = createLeasedQueue(runner, clock, engineWorkerSpec(backoff), channel);
 
   function* schedule(row: Row, now: string): Operation<Worker> {
     const hash = row.dedupe_hash as string | null;
@@ -262,22 +280,29 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
         executeAt: parsed.executeAt,
         dedupeHash: parsed.dedupeHash ?? null,
       });
-      return settle(
+      const stored = settle<M, Worker>(
         runner,
         () => runner.run(() => schedule(row, toIso(now)), { write: true }),
         (error) => onWriteError(error, row),
+      );
+      return afterCommit(runner, stored as Result<M, Worker>, () =>
+        notify(channel, { kind: 'enqueued' }),
       );
     },
 
     cancel(id) {
       const key = requireString(TABLE, 'id', id);
       const now = toIso(clock());
-      return runner.run(
+      const cancelled = runner.run(
         function* () {
           return ((yield all(sql.cancel, { now, id: key })) as Row[]).length > 0;
         },
         { write: true, single: true },
       );
+      // A running worker of this process hears of it at once, others at their next heartbeat.
+      return afterCommit(runner, cancelled, (done) => {
+        if (done) notify(channel, { kind: 'cancelled', ids: [key] });
+      });
     },
   };
 }

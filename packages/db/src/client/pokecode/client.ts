@@ -30,6 +30,7 @@ import {
 } from '../shared/limits.ts';
 import { toSeconds } from '../shared/time.ts';
 import { syncRunner } from '../../driver/sync-runner.ts';
+import { queueChannel } from '../shared/wakeups.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
 import { toDevice, toMessage, toSession } from './rows.ts';
 import { createPokecodeDeadLetters } from './dead-letters.ts';
@@ -93,8 +94,12 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
     sqlite: ctx.sqlite,
     /** Runs `fn` in one `BEGIN IMMEDIATE` transaction (client calls inside become savepoints). */
     transaction: <R>(fn: () => R): R => immediate(ctx.sqlite, fn)(),
-    jobs: createPokecodeQueue(syncRunner(ctx.sqlite), clock, options, (error, values) =>
-      constraintError(ctx.sqlite, 'job_queue', values, error),
+    jobs: createPokecodeQueue(
+      syncRunner(ctx.sqlite),
+      clock,
+      options,
+      (error, values) => constraintError(ctx.sqlite, 'job_queue', values, error),
+      queueChannel(ctx.sqlite, 'job_queue'),
     ),
     /** Full-text search of the messages' text, best first, with snippets (search.ts). */
     searchMessages: createMessageSearch(ctx.sqlite),

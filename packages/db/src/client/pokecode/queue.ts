@@ -12,6 +12,7 @@ import {
   run,
   settle,
   type Operation,
+  type Result,
   type Row,
   type Runner,
   type RunnerMode,
@@ -33,7 +34,13 @@ import {
   DEFAULT_MAX_BYTES,
   PAYLOAD_MAX_BYTES,
 } from '../shared/limits.ts';
-import { createLeasedQueue, type LeasedQueue, type QueueSpec } from '../shared/queue-core.ts';
+import {
+  afterCommit,
+  createLeasedQueue,
+  type LeasedQueue,
+  type QueueSpec,
+} from '../shared/queue-core.ts';
+import { notify } from '../shared/wakeups.ts';
 import { toSeconds } from '../shared/time.ts';
 import { toJob } from './rows.ts';
 import { pokecodeSql as sql } from './statements.ts';
@@ -84,6 +91,8 @@ function pokecodeJobSpec(options: PokecodeQueueOptions): QueueSpec<Job, FailOutc
       get: sql.getJob,
       counts: sql.countJobs,
       cleanup: sql.cleanupJobs,
+      progress: sql.storeProgress,
+      release: sql.releaseJob,
     },
     claimParams: (worker, token, now, leaseMs) => ({
       now: toSeconds(now),
@@ -99,6 +108,8 @@ function pokecodeJobSpec(options: PokecodeQueueOptions): QueueSpec<Job, FailOutc
     heartbeatParams: (expires, id, token) => [expires, id, token],
     completeParams: (now, id, token) => [toSeconds(now), id, token],
     cleanupParams: (cutoff) => [toSeconds(cutoff)],
+    progressParams: (progress, id, token) => [progress, id, token],
+    releaseParams: (_now, id, token) => [id, token],
     toJob,
     *failUnreadable(row, message, claim) {
       yield run(sql.failJob, [claim.now, message, row.id]);
@@ -150,6 +161,7 @@ function pokecodeJobSpec(options: PokecodeQueueOptions): QueueSpec<Job, FailOutc
       return error;
     },
     retentionDays: jobRetentionDays,
+    cancelledStatus: 'cancelled',
   };
 }
 
@@ -174,9 +186,10 @@ export function createPokecodeQueue<M extends RunnerMode>(
   clock: () => number,
   options: PokecodeQueueOptions = {},
   onWriteError: (error: unknown, values: Row) => unknown = (error) => error,
+  channel?: string,
 ): PokecodeQueue<M> {
   const trackSessions = options.trackSessions ?? true;
-  const core = createLeasedQueue(runner, clock, pokecodeJobSpec(options));
+  const core = createLeasedQueue(runner, clock, pokecodeJobSpec(options), channel);
   const write = { write: true };
 
   return {
@@ -213,6 +226,7 @@ export function createPokecodeQueue<M extends RunnerMode>(
         leaseOwner: null,
         leaseToken: null,
         leaseExpiresAt: null,
+        progress: null,
       };
       const operation = function* () {
         yield run(sql.insertJob, [
@@ -229,21 +243,33 @@ export function createPokecodeQueue<M extends RunnerMode>(
         }
         return job;
       };
-      return settle(
+      const stored = settle<M, Job>(
         runner,
         () => runner.run(operation, write),
         (error) => onWriteError(error, { id }),
+      );
+      return afterCommit(runner, stored as Result<M, Job>, () =>
+        notify(channel, { kind: 'enqueued' }),
       );
     },
 
     cancelSession(sessionId) {
       const session = requireString(TABLE, 'session_id', sessionId);
       const seconds = toSeconds(clock());
-      return runner.run(function* () {
-        const cancelled = ((yield all(sql.cancelSessionJobs, [seconds, session])) as Row[]).length;
-        if (cancelled > 0) yield run(sql.idleSession, ['cancelled', seconds, session]);
-        return cancelled;
+      const cancelled = runner.run(function* () {
+        const rows = (yield all(sql.cancelSessionJobs, [seconds, session])) as Row[];
+        if (rows.length > 0) yield run(sql.idleSession, ['cancelled', seconds, session]);
+        return rows.map((row) => row.id as string);
       }, write);
+      // Running jobs of this process hear of it at once, others at their next heartbeat.
+      const ids = afterCommit(runner, cancelled, (list) =>
+        notify(channel, { kind: 'cancelled', ids: list }),
+      );
+      return (
+        runner.mode === 'sync'
+          ? (ids as string[]).length
+          : (ids as Promise<string[]>).then((list) => list.length)
+      ) as never;
     },
   };
 }

@@ -58,6 +58,7 @@ export function toJob(r: Row): Job {
     nextRetryAt: fromSeconds(r.next_retry_at as number | null),
     leaseOwner: r.lease_owner as string | null,
     leaseToken: r.lease_token as string | null,
+    progress: (r.progress as number | null | undefined) ?? null,
     leaseExpiresAt: fromMillis(r.lease_expires_at as number | null),
   };
 }

@@ -37,7 +37,7 @@ export const pokecodeSql = {
   // next_retry_at is cleared by clearRetry, only on the claimed jobs that had one: naming it here
   // would rewrite its index entry (a WAL page) on every claim, even NULL to NULL.
   claimNext: `UPDATE job_queue SET status = 'processing', started_at = @now, attempts = attempts + 1,
-      lease_owner = @worker, lease_token = @token, lease_expires_at = @expires
+      lease_owner = @worker, lease_token = @token, lease_expires_at = @expires, progress = NULL
     WHERE rowid = (SELECT rowid FROM job_queue INDEXED BY idx_job_queue_status
       WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= @now)
       ORDER BY rowid LIMIT 1)
@@ -58,6 +58,12 @@ export const pokecodeSql = {
   completeJob: `UPDATE job_queue SET status = 'completed', completed_at = ?, error = NULL,
       lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
     WHERE id = ? AND status = 'processing' AND lease_token = ? RETURNING id, session_id`,
+  storeProgress: `UPDATE job_queue SET progress = ?
+    WHERE id = ? AND status = 'processing' AND lease_token = ? RETURNING id`,
+  // A released job goes back as it was before the claim: the claim's attempt is given back.
+  releaseJob: `UPDATE job_queue SET status = 'pending', started_at = NULL,
+      attempts = max(attempts - 1, 0), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+    WHERE id = ? AND status = 'processing' AND lease_token = ? RETURNING id`,
   leasedJob: `SELECT attempts, max_attempts, session_id FROM job_queue
     WHERE id = ? AND status = 'processing' AND lease_token = ?`,
   retryJob: `UPDATE job_queue SET status = 'pending', next_retry_at = ?, error = ?,

@@ -53,3 +53,25 @@ export class StateError extends Error {
 export class SecretError extends Error {
   override readonly name = 'SecretError';
 }
+
+/** The job was cancelled while it ran (a running handler's signal gives this as its reason). */
+export class JobCancelledError extends Error {
+  override readonly name = 'JobCancelledError';
+  constructor(
+    readonly table: string,
+    readonly id: string,
+  ) {
+    super(`${table} ${JSON.stringify(id)} was cancelled`);
+  }
+}
+
+/** The worker stopped before the job was done; the job went back to the queue. */
+export class WorkerStoppedError extends Error {
+  override readonly name = 'WorkerStoppedError';
+  constructor(
+    readonly table: string,
+    readonly worker: string,
+  ) {
+    super(`${table}: worker ${worker} stopped before the job was done; the job was released`);
+  }
+}

@@ -10,7 +10,7 @@ import {
   type Step,
 } from '../../driver/operation.ts';
 import { countByStatus, requireInt, requireString } from './checks.ts';
-import { LeaseLostError } from './errors.ts';
+import { columnError, LeaseLostError } from './errors.ts';
 import {
   checkBatchSize,
   checkClaim,
@@ -23,6 +23,14 @@ import {
   type HeldLease,
 } from './lease.ts';
 
+import { notify } from './wakeups.ts';
+import {
+  startQueueWorker,
+  type JobHandler,
+  type QueueWorker,
+  type WorkerOptions,
+} from './worker.ts';
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -32,7 +40,7 @@ const DAY_MS = 86_400_000;
  * lease; an expired lease is recovered by a claim (within RECOVERY_INTERVAL_MS, at once when no
  * other job is due). Every write confirms itself with RETURNING, never with a change count.
  */
-export interface QueueSpec<J extends { status: string }, F> {
+export interface QueueSpec<J extends HeldLease & { status: string }, F> {
   table: string;
   statuses: readonly J['status'][];
   sql: {
@@ -48,12 +56,18 @@ export interface QueueSpec<J extends { status: string }, F> {
     counts: string;
     /** Deletes finished rows older than a cutoff (RETURNING id). */
     cleanup: string;
+    /** Stores a held job's progress (RETURNING id). */
+    progress: string;
+    /** Puts a held job back in the queue, its attempt not counted (RETURNING id). */
+    release: string;
   };
   claimParams(worker: string, token: string, now: number, leaseMs: number): Row;
   recoverParams(now: number): Row;
   heartbeatParams(expires: number, id: string, token: string): Step['params'];
   completeParams(now: number, id: string, token: string): Step['params'];
   cleanupParams(cutoff: number): Step['params'];
+  progressParams(progress: number, id: string, token: string): Step['params'];
+  releaseParams(now: number, id: string, token: string): Step['params'];
   toJob(row: Row): J;
   /** Fails a claimed row that cannot be read, in the claim's transaction (see UNREADABLE_ROW). */
   failUnreadable(row: Row, message: string, claim: Row): Operation<void>;
@@ -68,6 +82,8 @@ export interface QueueSpec<J extends { status: string }, F> {
   errorText(error: string): string;
   /** Default retention of finished rows, in days. */
   retentionDays: number;
+  /** The status a cancelled job has (its worker's signal is aborted). */
+  cancelledStatus: J['status'];
 }
 
 export interface LeasedQueue<M extends RunnerMode, J, F, S extends string> {
@@ -83,6 +99,18 @@ export interface LeasedQueue<M extends RunnerMode, J, F, S extends string> {
   heartbeat(job: HeldLease, leaseMs?: number): Result<M, Date>;
   /** Marks a held job finished. Throws LeaseLostError if it is not held. */
   complete(job: HeldLease): Result<M, void>;
+  /**
+   * Marks a held job finished and claims the next due one in the same commit: a worker's steady
+   * state costs one transaction per job. Throws LeaseLostError (nothing claimed) if it is not held.
+   */
+  completeAndClaim(job: HeldLease, options: ClaimOptions): Result<M, J | undefined>;
+  /** Stores a held job's progress, a finite number in the caller's unit. */
+  progress(job: HeldLease, progress: number): Result<M, void>;
+  /**
+   * Puts a held job back in the queue at once, as if never claimed (its attempt is not counted):
+   * a worker that stops before the job is done gives it to the next worker.
+   */
+  release(job: HeldLease): Result<M, void>;
   /** Fails a held job: retried after a backoff while attempts remain, else failed. */
   fail(job: HeldLease, error: string): Result<M, F>;
   /** Puts jobs whose lease expired back in the queue (or fails them); returns how many. */
@@ -92,16 +120,28 @@ export interface LeasedQueue<M extends RunnerMode, J, F, S extends string> {
   get(id: string): Result<M, J | undefined>;
   /** Number of jobs per status. */
   counts(): Result<M, Record<S, number>>;
+  /**
+   * Runs `handler` over this queue until `stop()` (worker.ts): claims up to `concurrency` jobs,
+   * heartbeats, completes each job and claims the next in one commit, and wakes at once on an
+   * enqueue in this process.
+   */
+  startWorker(handler: JobHandler<J>, options?: WorkerOptions<J>): QueueWorker;
 }
 
 const WRITE = { write: true };
 const READ = { write: false };
 const SINGLE_WRITE = { write: true, single: true };
 
-export function createLeasedQueue<M extends RunnerMode, J extends { status: string }, F>(
+export function createLeasedQueue<
+  M extends RunnerMode,
+  J extends HeldLease & { status: string },
+  F,
+>(
   runner: Runner<M>,
   clock: () => number,
   spec: QueueSpec<J, F>,
+  /** Where this database's queues meet in this process (wakeups.ts). */
+  channel?: string,
 ): LeasedQueue<M, J, F, J['status']> {
   const { table, sql } = spec;
   let lastRecovery = -Infinity;
@@ -148,12 +188,18 @@ export function createLeasedQueue<M extends RunnerMode, J extends { status: stri
     return jobs;
   }
 
+  function* completeJob(id: string, token: string, now: number): Operation<void> {
+    const row = (yield get(sql.complete, spec.completeParams(now, id, token))) as Row | undefined;
+    if (row === undefined) throw new LeaseLostError(table, id, 'complete');
+    if (spec.afterComplete) yield* spec.afterComplete(row, now);
+  }
+
   const first = (jobs: Result<M, J[]>): Result<M, J | undefined> =>
     (runner.mode === 'sync'
       ? (jobs as J[])[0]
       : (jobs as Promise<J[]>).then((list) => list[0])) as Result<M, J | undefined>;
 
-  return {
+  const queue: LeasedQueue<M, J, F, J['status']> = {
     claim(options) {
       const { worker, leaseMs } = checkClaim(table, options);
       const now = clock();
@@ -180,12 +226,40 @@ export function createLeasedQueue<M extends RunnerMode, J extends { status: stri
     complete(job) {
       const { id, token } = heldLease(table, job, 'complete');
       const now = clock();
+      return runner.run(() => completeJob(id, token, now), completeKind);
+    },
+
+    completeAndClaim(job, options) {
+      const { id, token } = heldLease(table, job, 'complete');
+      const { worker, leaseMs } = checkClaim(table, options);
+      const now = clock();
+      return first(
+        runner.run(function* () {
+          yield* completeJob(id, token, now);
+          return yield* claimJobs(worker, leaseMs, 1, now);
+        }, WRITE),
+      );
+    },
+
+    progress(job, progress) {
+      const { id, token } = heldLease(table, job, 'store progress of');
+      if (typeof progress !== 'number' || !Number.isFinite(progress)) {
+        columnError(table, 'progress', `expected a finite number, got ${String(progress)}`);
+      }
       return runner.run(function* () {
-        const row = (yield get(sql.complete, spec.completeParams(now, id, token))) as
-          Row | undefined;
-        if (row === undefined) throw new LeaseLostError(table, id, 'complete');
-        if (spec.afterComplete) yield* spec.afterComplete(row, now);
-      }, completeKind);
+        const held = yield get(sql.progress, spec.progressParams(progress, id, token));
+        if (held === undefined) throw new LeaseLostError(table, id, 'store progress of');
+      }, SINGLE_WRITE);
+    },
+
+    release(job) {
+      const { id, token } = heldLease(table, job, 'release');
+      const now = clock();
+      const released = runner.run(function* () {
+        const held = yield get(sql.release, spec.releaseParams(now, id, token));
+        if (held === undefined) throw new LeaseLostError(table, id, 'release');
+      }, SINGLE_WRITE);
+      return afterCommit(runner, released, () => notify(channel, { kind: 'enqueued' }));
     },
 
     fail(job, error) {
@@ -220,7 +294,32 @@ export function createLeasedQueue<M extends RunnerMode, J extends { status: stri
         return countByStatus(spec.statuses, rows);
       }, READ);
     },
+
+    startWorker(handler, options) {
+      return startQueueWorker(
+        { ...queue, table, channel, cancelledStatus: spec.cancelledStatus },
+        handler,
+        options,
+      );
+    },
   };
+  return queue;
+}
+
+/** Calls `then` with an operation's value once it has committed, on either kind of runner. */
+export function afterCommit<M extends RunnerMode, R>(
+  runner: Runner<M>,
+  result: Result<M, R>,
+  then: (value: R) => void,
+): Result<M, R> {
+  if (runner.mode === 'sync') {
+    then(result as R);
+    return result;
+  }
+  return (result as Promise<R>).then((value) => {
+    then(value);
+    return value;
+  }) as Result<M, R>;
 }
 
 /** A write step whose rows are not needed. */

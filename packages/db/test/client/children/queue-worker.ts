@@ -1,9 +1,11 @@
 // A worker process for the multi-process tests. Prints one line per event, after its commit.
 import { openConnection } from '../../../src/open/open-database.ts';
 import { createDipeoClient } from '../../../src/client/dipeo/client.ts';
+import { createEngineClient } from '../../../src/client/engine/client.ts';
 import { createPokecodeClient } from '../../../src/client/pokecode/client.ts';
 import { LeaseLostError } from '../../../src/client/shared/errors.ts';
 import { SecretBox } from '../../../src/client/shared/secrets.ts';
+import type { WorkerEvent } from '../../../src/client/shared/worker.ts';
 
 const [mode, path, name, arg] = process.argv.slice(2) as [string, string, string, string?];
 // Writes to a pipe are synchronous on Linux: a printed line is in the pipe before the next write.
@@ -48,6 +50,61 @@ async function drain(abandonAfter: number) {
     }
   }
   say(`done ${done}`);
+}
+
+/**
+ * Drains a queue with startWorker: each handler records its job in `results` (a primary key, so a
+ * job handled twice fails its second insert), and the worker stops once nothing is left.
+ */
+async function work(queue: string, concurrency: number) {
+  const record = sqlite.prepare('INSERT INTO results (job_id, worker) VALUES (?, ?)');
+  let handled = 0;
+  const handle = (job: { id: string }) => {
+    record.run(job.id, name);
+    handled++;
+  };
+  const options = {
+    concurrency,
+    name,
+    pollMs: 50,
+    onEvent: (event: WorkerEvent<{ id: string }>) => {
+      if (event.type === 'error' || event.type === 'fail') say(`error ${String(event.error)}`);
+    },
+  };
+  const worker =
+    queue === 'engine'
+      ? createEngineClient(sqlite).workers.startWorker(handle, options)
+      : createPokecodeClient(sqlite).jobs.startWorker(handle, options);
+  const left = sqlite.prepare(
+    queue === 'engine'
+      ? "SELECT count(*) FROM workers WHERE status IN ('pending', 'running')"
+      : "SELECT count(*) FROM job_queue WHERE status IN ('pending', 'processing')",
+  );
+  left.pluck();
+  while ((left.get() as number) > 0) await sleep(50);
+  await worker.stop();
+  say(`done ${handled}`);
+}
+
+/**
+ * Runs pokecode jobs that stop on SIGTERM: a `quick` job takes 100 ms, a `hang` job runs until
+ * its signal aborts. Prints each job as it starts and how each handler ended.
+ */
+function holdUntilTerminated(graceMs: number) {
+  const client = createPokecodeClient(sqlite);
+  client.jobs.startWorker(
+    async (job, { signal }) => {
+      say(`started ${job.id} ${job.promptId}`);
+      if (job.promptId.startsWith('quick')) {
+        await sleep(100);
+        say(`finished ${job.id}`);
+        return;
+      }
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      say(`aborted ${job.id} ${(signal.reason as Error).name}`);
+    },
+    { concurrency: 4, name, pollMs: 50, graceMs, stopOn: ['SIGTERM'], onEvent: () => {} },
+  );
 }
 
 function writeForever(workload: string) {
@@ -96,6 +153,9 @@ function writeForever(workload: string) {
 try {
   say('ready');
   if (mode === 'drain') await drain(Number(arg ?? 0));
+  else if (mode === 'work-pokecode' || mode === 'work-engine') {
+    await work(mode.slice('work-'.length), Number(arg ?? 1));
+  } else if (mode === 'hold') holdUntilTerminated(Number(arg ?? 0));
   else if (mode === 'seal') sealAt(Number(arg));
   else writeForever(mode);
 } catch (error) {

@@ -1,0 +1,3 @@
+-- Down migration: drizzle-kit's statements from this step's schema back to the previous one.
+-- Edit it to copy data back; a line `-- agentstate:irreversible <reason>` refuses db:rollback.
+ALTER TABLE `job_queue` DROP COLUMN `progress`;
