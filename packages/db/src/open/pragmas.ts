@@ -27,11 +27,11 @@ export const CACHE_SIZE_KIB = 16 * 1024;
 /**
  * Reads of the file through a memory map, up to SQLite's default ceiling (SQLITE_MAX_MMAP_SIZE,
  * 2 GiB - 64 KiB): a page already in the OS's cache is read in place instead of copied into the
- * connection's page cache. A full-text query walks megabytes of an index far larger than that
- * cache (567 MB for a million PokéCode messages); mapped, its p50 drops several times (bench
- * suite `search`). Address space only, shared by every connection; writes still go through
- * write(), so the file is the same to processes that do not map it (Linux, macOS and Windows
- * have the unified buffer cache this needs). A build with a lower ceiling maps less.
+ * connection's page cache. A full-text query walks an index far larger than that cache (567 MB
+ * for a million PokéCode messages); mapped, its p50 was 5 to 30% lower in runs alternating both
+ * connections query by query. Address space only, shared by every connection; writes still go
+ * through write(), so the file is the same to processes that do not map it (Linux, macOS and
+ * Windows have the unified buffer cache this needs). A build with a lower ceiling maps less.
  */
 export const MMAP_SIZE_BYTES = 0x7fff0000;
 
