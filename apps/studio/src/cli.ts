@@ -39,7 +39,11 @@ export function parseArguments(argv: readonly string[], cwd: string): ParsedComm
       'address to bind; anything but loopback exposes your data',
       DEFAULT_HOST,
     )
-    .option('--write', 'let Drizzle Studio change the database (default: read-only)', false)
+    .option(
+      '--write',
+      'let Drizzle Studio change the database, and the browser retry its failed jobs (default: read-only)',
+      false,
+    )
     .option('--no-drizzle-kit', 'serve only the offline browser');
   for (const name of databaseNames) {
     program.option(`--${name}-path <file>`, `file of ${name} for the offline browser`);

@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { handleApi, type ApiResponse } from './browser/api.ts';
+import { handleApi, handleApiWrite, type ApiResponse } from './browser/api.ts';
 import type { DatabaseCatalog } from './browser/catalog.ts';
 import { SqlBox } from './browser/sql-box.ts';
 import { loadAssets } from './browser/static.ts';
@@ -37,6 +37,7 @@ const browserHeaders = {
 };
 
 function requestTarget(method: string, path: string): Target {
+  if (method === 'POST' && path.startsWith('/api/')) return 'api-write';
   if (method !== 'GET' && method !== 'HEAD') return 'drizzle-kit';
   if (path.startsWith('/api/')) return 'api';
   if (path === '/' || path === '/index.html' || path.startsWith('/assets/')) return 'browser';
@@ -95,6 +96,25 @@ function proxyToDrizzleKit(req: IncomingMessage, res: ServerResponse, port: numb
   req.pipe(upstream);
 }
 
+/** A change's JSON body is a few bytes; anything this long is not one. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    req.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (length > MAX_BODY_BYTES) reject(new Error(`body: longer than ${MAX_BODY_BYTES} bytes`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.once('error', reject);
+  });
+}
+
 /** Sends an API answer; a streamed body is piped, so the client's pace sets the reading pace. */
 async function sendApi(res: ServerResponse, method: string, answer: ApiResponse): Promise<void> {
   res.writeHead(answer.status, {
@@ -111,7 +131,8 @@ async function sendApi(res: ServerResponse, method: string, answer: ApiResponse)
 }
 
 /**
- * The one server on the user's port: the offline browser (`GET /`, `/assets/*`, `/api/*`) and,
+ * The one server on the user's port: the offline browser (`GET /`, `/assets/*`, `/api/*`, and its
+ * one change, `POST /api/databases/<db>/dead-letters/retry`) and,
  * behind the guard, drizzle-kit's studio server for the Drizzle Studio page.
  */
 export function createStudioServer(options: StudioServerOptions): Server {
@@ -146,6 +167,16 @@ export function createStudioServer(options: StudioServerOptions): Server {
       res.writeHead(status, { ...browserHeaders, 'content-type': contentType });
       res.end(method === 'HEAD' ? undefined : body);
     };
+    if (target === 'api-write') {
+      void readBody(req).then(
+        (body) => sendApi(res, method, handleApiWrite(context, url, body)),
+        (error: Error) => {
+          res.writeHead(413, { ...browserHeaders, 'content-type': 'text/plain; charset=utf-8' });
+          res.end(`${error.message}\n`);
+        },
+      );
+      return;
+    }
     if (target === 'api') {
       const aborted = new AbortController();
       res.once('close', () => aborted.abort());

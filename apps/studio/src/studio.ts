@@ -28,7 +28,10 @@ export interface StudioOptions {
   port?: number;
   /** Default 127.0.0.1. Anything but loopback exposes the databases to the network. */
   host?: string;
-  /** Let Drizzle Studio write (default: the database is opened read-only). */
+  /**
+   * Let Drizzle Studio write, and the offline browser retry this database's dead letters
+   * (default: the database is opened read-only and every change is refused).
+   */
   write?: boolean;
   /** Start drizzle-kit studio behind the guard (default true); false serves only the offline browser. */
   drizzleKit?: boolean;
@@ -115,7 +118,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
         ? path
         : resolveDatabasePath(name, { path: options.paths?.[name], cwd, env });
   }
-  const catalog = new DatabaseCatalog(paths, options.database);
+  const catalog = new DatabaseCatalog(paths, options.database, options.write ?? false);
 
   const drizzleKit =
     options.drizzleKit === false

@@ -94,6 +94,38 @@ describe('checkRequest for the API (reads, exports, the SQL box)', () => {
   });
 });
 
+describe("checkRequest for the API's writes (retrying dead letters)", () => {
+  const allowed = (headers: Record<string, string>) => checkRequest(headers, 'api-write').allow;
+  const host = 'localhost:4983';
+  const json = 'application/json';
+
+  it('takes a JSON body from the page itself or a client without Origin', () => {
+    expect(
+      allowed({
+        host,
+        origin: 'http://localhost:4983',
+        'sec-fetch-site': 'same-origin',
+        'content-type': json,
+      }),
+    ).toBe(true);
+    expect(allowed({ host, 'content-type': 'application/json; charset=utf-8' })).toBe(true);
+  });
+
+  it('refuses what a form on another page could send, and every other site', () => {
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data']) {
+      expect(allowed({ host, 'content-type': type })).toBe(false);
+    }
+    expect(allowed({ host })).toBe(false);
+    // A typed address never POSTs; another localhost port is same-site.
+    for (const site of ['none', 'same-site', 'cross-site']) {
+      expect(allowed({ host, 'sec-fetch-site': site, 'content-type': json })).toBe(false);
+    }
+    expect(allowed({ host, origin: 'http://localhost:9999', 'content-type': json })).toBe(false);
+    expect(allowed({ host, origin: DRIZZLE_STUDIO_ORIGIN, 'content-type': json })).toBe(false);
+    expect(allowed({ host: 'evil.example:4983', 'content-type': json })).toBe(false);
+  });
+});
+
 describe('corsHeaders', () => {
   it('names the Drizzle Studio origin, never *, and nothing for anyone else', () => {
     expect(corsHeaders(DRIZZLE_STUDIO_ORIGIN)).toMatchObject({

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, openDatabase } from '@agentstate/db';
+import Database from 'better-sqlite3';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/kit/drizzle-kit.ts';
@@ -20,6 +21,7 @@ let context: BrowserContext;
 let page: Page;
 let base: string;
 let failedJobId = '';
+let pokecodeFile = '';
 
 /** Claude Code events as PokéCode stores them, and a job that ran out of attempts. */
 async function createFiles(pokecodePath: string, enginePath: string) {
@@ -63,9 +65,9 @@ async function createFiles(pokecodePath: string, enginePath: string) {
 }
 
 beforeAll(async () => {
-  const pokecodePath = join(temp.dir, 'pokecode.db');
+  pokecodeFile = join(temp.dir, 'pokecode.db');
   const enginePath = join(temp.dir, 'engine.db');
-  await createFiles(pokecodePath, enginePath);
+  await createFiles(pokecodeFile, enginePath);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   studio = run(
@@ -77,7 +79,7 @@ beforeAll(async () => {
       '--db',
       'pokecode',
       '--path',
-      pokecodePath,
+      pokecodeFile,
       '--engine-path',
       enginePath,
       '--port',
@@ -149,6 +151,37 @@ describe('the search box and the dead letters, in Chromium', () => {
     );
     await row.locator('a').click();
     await page.waitForURL(/\/t\/job_queue\/row\?match=/);
+  });
+
+  it('refuses a retry in a studio opened read-only, and the job stays failed', async () => {
+    await page.goto(`${base}/#/db/pokecode/dead-letters`);
+    await page.locator(`[data-testid="dead-letter-${failedJobId}"]`).waitFor();
+    expect(await page.locator('[data-testid="dead-letters-count"]').textContent()).toContain(
+      'Read-only: start the studio with --write to retry them.',
+    );
+    expect(await page.locator(`[data-testid="retry-${failedJobId}"]`).isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="dead-letters-retry-all"]').isDisabled()).toBe(true);
+    // The page's own request, as the button would send it.
+    const answer = await page.evaluate(async (id) => {
+      const response = await fetch('/api/databases/pokecode/dead-letters/retry', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id }),
+      });
+      return { status: response.status, body: (await response.json()) as { error: string } };
+    }, failedJobId);
+    expect(answer).toEqual({
+      status: 403,
+      body: { error: 'pokecode is open read-only: start the studio with --write to change it' },
+    });
+    const sqlite = new Database(pokecodeFile, { readonly: true });
+    try {
+      expect(
+        sqlite.prepare('SELECT status FROM job_queue WHERE id = ?').pluck().get(failedJobId),
+      ).toBe('failed');
+    } finally {
+      sqlite.close();
+    }
   });
 
   it('the API names a table without an index and a database without a queue', async () => {

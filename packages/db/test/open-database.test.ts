@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CACHE_SIZE_KIB,
+  MMAP_SIZE_BYTES,
   DEFAULT_BUSY_TIMEOUT_MS,
   JOURNAL_SIZE_LIMIT_BYTES,
 } from '../src/open/pragmas.ts';
@@ -74,6 +75,7 @@ describe('openDatabase', () => {
       expect(p('journal_size_limit')).toBe(JOURNAL_SIZE_LIMIT_BYTES);
     }
     expect(file.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(file.sqlite.pragma('mmap_size', { simple: true })).toBe(MMAP_SIZE_BYTES);
     expect(memory.sqlite.pragma('journal_mode', { simple: true })).toBe('memory');
     expect(memory.path).toBe(':memory:');
     file.close();

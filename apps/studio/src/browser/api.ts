@@ -1,5 +1,11 @@
 import type { DatabaseName } from '@agentstate/schema';
-import type { DatabaseCatalog, TableState } from './catalog.ts';
+import { NotFoundError as RowNotFoundError, StateError } from '@agentstate/db';
+import {
+  ReadOnlyError,
+  type DatabaseCatalog,
+  type DatabaseSummary,
+  type TableState,
+} from './catalog.ts';
 import { renderErDiagram } from './er-diagram.ts';
 import type { LinkMeta } from './metadata.ts';
 import { exportContentTypes, exportFormats, exportRows, type ExportFormat } from './export.ts';
@@ -19,6 +25,8 @@ import {
 import {
   deadLetterTable,
   listDeadLetters,
+  parseRetryRequest,
+  retryDeadLetters,
   searchableTables,
   searchTable,
 } from './search-and-dead-letters.ts';
@@ -267,6 +275,20 @@ async function sqlResponse(
   return json(await sqlBox.run(path, sql, { offset, limit, signal }));
 }
 
+/** A database the studio shows, whose file exists. */
+function requireDatabase(catalog: DatabaseCatalog, name: string): DatabaseSummary {
+  if (!catalog.has(name)) {
+    const shown = catalog.list().map((database) => database.name);
+    throw new BadRequestError(
+      'database',
+      `no database ${JSON.stringify(name)} is shown (databases: ${shown.join(', ')})`,
+    );
+  }
+  const summary = catalog.list().find((database) => database.name === name);
+  if (!summary?.exists) throw new NotFoundError(`${name}: no file at ${summary?.path}`);
+  return summary;
+}
+
 async function route(
   context: ApiContext,
   url: URL,
@@ -281,16 +303,8 @@ async function route(
     return json({ databases: catalog.list() });
   }
 
-  const name = parts[1] ?? '';
-  if (!catalog.has(name)) {
-    const shown = catalog.list().map((database) => database.name);
-    throw new BadRequestError(
-      'database',
-      `no database ${JSON.stringify(name)} is shown (databases: ${shown.join(', ')})`,
-    );
-  }
-  const summary = catalog.list().find((database) => database.name === name);
-  if (!summary?.exists) throw new NotFoundError(`${name}: no file at ${summary?.path}`);
+  const summary = requireDatabase(catalog, parts[1] ?? '');
+  const name = summary.name;
 
   if (parts.length === 2) {
     checkParameterNames(query, []);
@@ -386,10 +400,55 @@ export async function handleApi(
   try {
     return await route(context, url, signal);
   } catch (error) {
-    if (isAborted(error)) return json({ error: 'the client went away' }, 499);
-    if (error instanceof BadRequestError) return json({ error: error.message }, 400);
-    if (error instanceof NotFoundError) return json({ error: error.message }, 404);
-    const message = error instanceof Error ? error.message : String(error);
-    return json({ error: message }, 500);
+    return errorResponse(error);
   }
+}
+
+/** The API's only write: `POST /api/databases/<db>/dead-letters/retry`. */
+function routeWrite(context: ApiContext, url: URL, body: string): ApiResponse {
+  const { catalog } = context;
+  const parts = pathParts(url);
+  checkParameterNames(url.searchParams, []);
+  if (
+    parts.length !== 4 ||
+    parts[0] !== 'databases' ||
+    parts[2] !== 'dead-letters' ||
+    parts[3] !== 'retry'
+  ) {
+    throw new NotFoundError('no such endpoint (POST takes databases/<db>/dead-letters/retry)');
+  }
+  const { name } = requireDatabase(catalog, parts[1] ?? '');
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new BadRequestError('body', 'not JSON');
+  }
+  const request = parseRetryRequest(value);
+  // Refused before anything is opened for writing when the studio shows this database read-only.
+  return json(retryDeadLetters(catalog.writer(name), name, request));
+}
+
+/**
+ * Answers `POST /api/...` (a change): 403 when the database is shown read-only, 404 / 409 for a
+ * job that is not there / not failed, else as `handleApi`.
+ */
+export function handleApiWrite(context: ApiContext, url: URL, body: string): ApiResponse {
+  try {
+    return routeWrite(context, url, body);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+function errorResponse(error: unknown): ApiResponse {
+  if (isAborted(error)) return json({ error: 'the client went away' }, 499);
+  if (error instanceof BadRequestError) return json({ error: error.message }, 400);
+  if (error instanceof NotFoundError || error instanceof RowNotFoundError) {
+    return json({ error: error.message }, 404);
+  }
+  if (error instanceof ReadOnlyError) return json({ error: error.message }, 403);
+  if (error instanceof StateError) return json({ error: error.message }, 409);
+  const message = error instanceof Error ? error.message : String(error);
+  return json({ error: message }, 500);
 }

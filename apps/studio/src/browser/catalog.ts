@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { openReader, betterSqlite3Of } from '@agentstate/db';
+import { openConnection, openReader, betterSqlite3Of, type SqliteConnection } from '@agentstate/db';
 import { databaseNames, type DatabaseName } from '@agentstate/schema';
 import type Database from 'better-sqlite3';
 import { databaseMeta, type ColumnMeta, type DatabaseMeta, type TableMeta } from './metadata.ts';
@@ -28,20 +28,31 @@ export interface DatabaseSummary {
   exists: boolean;
   /** The database `pnpm db:studio --db` opened for Drizzle Studio. */
   primary: boolean;
+  /** The studio may change it (the primary database, started with `--write`). */
+  writable: boolean;
+}
+
+/** A change asked of a database the studio shows read-only. */
+export class ReadOnlyError extends Error {
+  override name = 'ReadOnlyError';
 }
 
 /**
  * The databases the offline browser shows, each opened on first use by `openReader`: every
  * statement refused a write (`query_only`), so no bug in the browser can write to them, and nothing
- * left beside the file once the catalog is closed.
+ * left beside the file once the catalog is closed. The only writes (retrying dead letters) go
+ * through `writer()`, which exists only for the primary database of a studio started `--write`.
  */
 export class DatabaseCatalog {
   private readonly open = new Map<DatabaseName, OpenDatabase>();
+  private writerConnection: SqliteConnection | undefined;
 
   constructor(
     /** The file of each database to show; databases without a path are not listed. */
     private readonly paths: Partial<Record<DatabaseName, string>>,
     private readonly primary?: DatabaseName,
+    /** The primary database may be changed (`--write`); every other one is only read. */
+    private readonly writable = false,
   ) {}
 
   list(): DatabaseSummary[] {
@@ -49,7 +60,13 @@ export class DatabaseCatalog {
       .filter((name) => this.paths[name] !== undefined)
       .map((name) => {
         const path = this.paths[name] as string;
-        return { name, path, exists: existsSync(path), primary: name === this.primary };
+        return {
+          name,
+          path,
+          exists: existsSync(path),
+          primary: name === this.primary,
+          writable: this.isWritable(name),
+        };
       });
   }
 
@@ -75,6 +92,27 @@ export class DatabaseCatalog {
    */
   openReader(name: DatabaseName): Database.Database {
     return betterSqlite3Of(openReader(this.pathOf(name)));
+  }
+
+  isWritable(name: DatabaseName): boolean {
+    return this.writable && name === this.primary;
+  }
+
+  /**
+   * The one read-write connection (the shared open path's pragmas: WAL, busy timeout, foreign
+   * keys), opened on first use, for the primary database of a studio started with `--write`.
+   * Throws ReadOnlyError, naming how to get one, for every other database.
+   */
+  writer(name: DatabaseName): SqliteConnection {
+    if (!this.isWritable(name)) {
+      throw new ReadOnlyError(
+        name === this.primary
+          ? `${name} is open read-only: start the studio with --write to change it`
+          : `${name} is shown read-only: only the database opened with --db and --write (${this.primary ?? 'none'}) can be changed`,
+      );
+    }
+    this.writerConnection ??= openConnection(this.pathOf(name));
+    return this.writerConnection;
   }
 
   tables(name: DatabaseName): TableState[] {
@@ -107,6 +145,8 @@ export class DatabaseCatalog {
   close(): void {
     for (const state of this.open.values()) state.sqlite.close();
     this.open.clear();
+    this.writerConnection?.close();
+    this.writerConnection = undefined;
   }
 
   private pathOf(name: DatabaseName): string {

@@ -1,11 +1,17 @@
-import { createSearch, deadLetterQueues, SearchQueryError } from '@agentstate/db';
+import {
+  createSearch,
+  deadLetterQueues,
+  SearchQueryError,
+  type SqliteConnection,
+} from '@agentstate/db';
 import { databases, fullTextTable, type DatabaseName } from '@agentstate/schema';
 import type Database from 'better-sqlite3';
 import { BadRequestError } from './rows.ts';
 
 /**
- * The studio's full-text search (the clients' search, over the reading connection) and its view of
- * the queues' dead letters. Both only read.
+ * The studio's full-text search (the clients' search, over the reading connection) and the queues'
+ * dead letters: listed over the reading connection, retried through the clients' dead-letters API
+ * over the writer (a studio started `--write`).
  */
 
 /** Marks around matched terms in a snippet: control characters no stored text uses, so the page
@@ -72,10 +78,51 @@ export function deadLetterTable(name: DatabaseName): string | undefined {
 
 const queueOf = (name: DatabaseName) => deadLetterQueues.find((queue) => queue.database === name);
 
-/** Failed jobs, newest failure first, with their last error. */
-export function listDeadLetters(sqlite: Database.Database, name: DatabaseName, limit: number) {
+function requireQueue(name: DatabaseName) {
   const queue = queueOf(name);
   if (!queue) throw new BadRequestError('database', `${name} has no job queue`);
+  return queue;
+}
+
+/** Failed jobs, newest failure first, with their last error. */
+export function listDeadLetters(sqlite: Database.Database, name: DatabaseName, limit: number) {
+  const queue = requireQueue(name);
   const letters = queue.deadLetters(sqlite, Date.now);
   return { table: queue.table, total: letters.count(), deadLetters: letters.list({ limit }) };
+}
+
+/** One failed job by its id, or every failed job of the queue. */
+export type RetryRequest = { id: string } | { all: true };
+
+/** `{"id": "<job id>"}` or `{"all": true}`, nothing else. */
+export function parseRetryRequest(body: unknown): RetryRequest {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const keys = Object.keys(body);
+    const { id, all } = body as { id?: unknown; all?: unknown };
+    if (keys.length === 1 && typeof id === 'string' && id !== '') return { id };
+    if (keys.length === 1 && all === true) return { all: true };
+  }
+  throw new BadRequestError(
+    'body',
+    `expected {"id": "<job id>"} or {"all": true}, not ${JSON.stringify(body)}`,
+  );
+}
+
+/**
+ * Puts failed jobs back to pending through the clients' dead-letters API: one job (a single
+ * UPDATE guarded by its status) or all of them (one BEGIN IMMEDIATE transaction). Throws the
+ * client's NotFoundError / StateError for a job that is not there or not failed.
+ */
+export function retryDeadLetters(
+  writer: SqliteConnection,
+  name: DatabaseName,
+  request: RetryRequest,
+) {
+  const queue = requireQueue(name);
+  const letters = queue.deadLetters(writer, Date.now);
+  if ('id' in request) {
+    const job: { id: string } = letters.retry(request.id);
+    return { table: queue.table, retried: 1, ids: [job.id] };
+  }
+  return { table: queue.table, retried: letters.retryAll() };
 }

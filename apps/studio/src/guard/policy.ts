@@ -30,9 +30,9 @@ export type Verdict = { allow: true } | { allow: false; reason: string };
 
 /**
  * Which service a request is for: the offline browser's page and assets, its API (reads, exports,
- * the SQL box), or drizzle-kit's server.
+ * the SQL box), its API's writes (`POST /api/...`: retrying dead letters), or drizzle-kit's server.
  */
-export type Target = 'browser' | 'api' | 'drizzle-kit';
+export type Target = 'browser' | 'api' | 'api-write' | 'drizzle-kit';
 
 /** `Sec-Fetch-Site` values the API accepts: the page itself, or the user typing the address. */
 const apiFetchSites = new Set(['same-origin', 'none']);
@@ -46,6 +46,9 @@ const apiFetchSites = new Set(['same-origin', 'none']);
  *   navigations' subresource loads (`Sec-Fetch-Site: cross-site`).
  * - its API also refuses `Sec-Fetch-Site: same-site`: a page on another localhost port is
  *   same-site, and its `<img src>` or `<script src>` would start queries (no Origin is sent).
+ * - a write takes only a JSON body, sent by the page itself (`same-origin`) or a client without
+ *   `Sec-Fetch-Site`: a form on another page cannot send `application/json`, and another origin's
+ *   fetch with it needs a CORS preflight the API never grants.
  */
 export function checkRequest(
   headers: IncomingHttpHeaders,
@@ -75,6 +78,21 @@ export function checkRequest(
       allow: false,
       reason: `Sec-Fetch-Site ${fetchSite}: only the studio's own page may call its API`,
     };
+  }
+  if (target === 'api-write') {
+    if (fetchSite !== undefined && fetchSite !== 'same-origin') {
+      return {
+        allow: false,
+        reason: `Sec-Fetch-Site ${fetchSite}: only the studio's own page may change data`,
+      };
+    }
+    const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      return {
+        allow: false,
+        reason: 'a change takes a JSON body (Content-Type: application/json)',
+      };
+    }
   }
   return { allow: true };
 }

@@ -1,4 +1,5 @@
-// The offline browser: a hash-routed page over the studio's read-only JSON API (/api/...).
+// The offline browser: a hash-routed page over the studio's JSON API (/api/...), which only reads
+// except for retrying dead letters in a studio started with --write.
 import { h, render } from './dom.js';
 import { formatCount, formatValue, typeLabel } from './format.js';
 
@@ -881,14 +882,69 @@ async function searchView(db, query) {
   );
 }
 
-/** The queue's failed jobs with their last error (read only). @param {string} db */
-async function deadLettersView(db) {
+/**
+ * A change (`POST /api/...` with a JSON body); resolves to the answer, throws its error.
+ * @param {string} path @param {unknown} body
+ */
+async function post(path, body) {
+  const response = await fetch(`/api/${path}`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  /** @type {any} */
+  let answer;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    answer = undefined;
+  }
+  if (!response.ok) throw new Error(answer?.error ?? (text.trim() || `HTTP ${response.status}`));
+  return answer;
+}
+
+/**
+ * The queue's failed jobs with their last error; a studio started with --write retries one or all
+ * (each back to pending, attempts counted afresh), then lists them again.
+ * @param {string} db @param {string} [status] what the last retry did
+ */
+async function deadLettersView(db, status = '') {
   const { signal } = navigation;
   const database = await loadDatabase(db);
   if (signal.aborted) return;
   renderSidebar(database, undefined);
   const result = await api(`databases/${enc(db)}/dead-letters?limit=100`);
   if (signal.aborted) return;
+  const writable = database.writable === true;
+  const statusLine = h(
+    'p',
+    { className: 'muted', role: 'status', 'data-testid': 'dead-letters-status' },
+    status,
+  );
+  /** @param {{ id: string } | { all: true }} request */
+  const retry = async (request) => {
+    for (const button of main.querySelectorAll('button')) button.setAttribute('disabled', '');
+    try {
+      const answer = await post(`databases/${enc(db)}/dead-letters/retry`, request);
+      if (signal.aborted) return;
+      await deadLettersView(
+        db,
+        'id' in request
+          ? `Retried ${request.id}: pending again.`
+          : `Retried ${formatCount(answer.retried)}: pending again.`,
+      );
+    } catch (error) {
+      if (signal.aborted) return;
+      render(
+        statusLine,
+        h('span', { className: 'error-text' }, String(/** @type {Error} */ (error).message)),
+      );
+      for (const button of main.querySelectorAll('button')) {
+        if (writable) button.removeAttribute('disabled');
+      }
+    }
+  };
   render(
     main,
     h('h1', null, `${db}: dead letters`),
@@ -896,8 +952,27 @@ async function deadLettersView(db) {
       'p',
       { className: 'muted', 'data-testid': 'dead-letters-count' },
       `${formatCount(result.total)} failed in ${result.table} (out of attempts), newest first. ` +
-        'The browser only reads: retry them with the client (deadLetters.retry(id), retryAll()).',
+        (writable
+          ? 'Retrying puts a job back to pending with its attempts counted afresh.'
+          : 'Read-only: start the studio with --write to retry them.'),
     ),
+    h(
+      'div',
+      { className: 'toolbar' },
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'primary',
+          'data-testid': 'dead-letters-retry-all',
+          disabled: !writable || result.total === 0,
+          title: writable ? undefined : 'read-only: start the studio with --write',
+          onclick: () => void retry({ all: true }),
+        },
+        `Retry all (${formatCount(result.total)})`,
+      ),
+    ),
+    statusLine,
     h(
       'table',
       { className: 'grid', 'data-testid': 'dead-letters' },
@@ -911,6 +986,7 @@ async function deadLettersView(db) {
           h('th', null, 'failed at'),
           h('th', null, 'attempts'),
           h('th', null, 'last error'),
+          h('th', null, ''),
         ),
       ),
       h(
@@ -928,6 +1004,21 @@ async function deadLettersView(db) {
             h('td', null, letter.failedAt ?? ''),
             h('td', { className: 'num' }, String(letter.attempts)),
             h('td', { className: 'error-text' }, letter.error ?? ''),
+            h(
+              'td',
+              null,
+              h(
+                'button',
+                {
+                  type: 'button',
+                  'data-testid': `retry-${letter.job.id}`,
+                  disabled: !writable,
+                  title: writable ? undefined : 'read-only: start the studio with --write',
+                  onclick: () => void retry({ id: letter.job.id }),
+                },
+                'Retry',
+              ),
+            ),
           ),
         ),
       ),

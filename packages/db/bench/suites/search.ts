@@ -202,6 +202,17 @@ export const searchSuite: Suite = {
       }
       times.sort((x, y) => x - y);
       const p50 = times[Math.floor(times.length / 2)]!;
+      // FTS5's own part: the best 20 rowids by rank, without the rank value, snippets or rows.
+      const topOnly = handle.sqlite.prepare(
+        `SELECT rowid FROM session_messages_fts WHERE session_messages_fts MATCH ?
+         ORDER BY rank LIMIT 20`,
+      );
+      const topTimes = queries.map(([a, b]) => {
+        const start = performance.now();
+        topOnly.all(`${a} ${b}`);
+        return performance.now() - start;
+      });
+      topTimes.sort((x, y) => x - y);
       const like = handle.sqlite.prepare(
         `SELECT * FROM session_messages WHERE content_data LIKE ? AND content_data LIKE ?
          ORDER BY created_at DESC LIMIT 20`,
@@ -223,7 +234,9 @@ export const searchSuite: Suite = {
         ratio: likeP50 / p50,
         iterations: queries.length,
         target: { description: `p50 under ${P50_TARGET_MS} ms`, met: p50 < P50_TARGET_MS },
-        note: `p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)} ms; ${(hits / queries.length).toFixed(1)} hits per query (limit 20)`,
+        note:
+          `p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)} ms; ${(hits / queries.length).toFixed(1)} hits per query (limit 20); ` +
+          `the top 20 rowids alone (FTS5's ranking) p50 ${topTimes[topTimes.length >> 1]!.toFixed(2)} ms`,
       });
 
       const indexBytes = bytesOf(handle.sqlite, 'session_messages_fts%');

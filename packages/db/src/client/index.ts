@@ -99,6 +99,7 @@ export type {
   NextRunChoice,
 } from './engine/client.ts';
 export { nextRunAfter, type OverlapPolicy, type Schedule } from './engine/schedule.ts';
+export type { ScheduledMissionPatch } from './engine/mission-update.ts';
 export type { ScheduleWorkerInput, WorkerFailOutcome } from './engine/queue.ts';
 export type { PlaybackLogInput, RecordSessionInput } from './mcpmaker/client.ts';
 export type {

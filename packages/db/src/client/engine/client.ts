@@ -57,6 +57,8 @@ import {
 } from './schedule.ts';
 import { createEngineDeadLetters } from './dead-letters.ts';
 import { createStagedContentSearch } from './search.ts';
+import { createForeignEditReconciler } from './foreign-edits.ts';
+import { createScheduledMissionUpdate } from './mission-update.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -190,6 +192,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     return insertWithFreshId(engineId, (id) => run(prepare(table, schema, { ...values, id })));
   }
 
+  const reconcileForeignEdits = createForeignEditReconciler(sqlite, timeZone, map.scheduledMission);
   const claimMissionTx = immediate(
     sqlite,
     (
@@ -198,6 +201,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       sessionId: string | null,
     ): DueMissionClaim | undefined => {
       const nowIso = toIso(now);
+      reconcileForeignEdits(now); // missions edited by another writer (foreign-edits.ts)
       for (const due of st.dueMissions.all(nowIso) as Row[]) {
         const mission = map.scheduledMission(due);
         const timedOut = scheduleSt.timeOutRuns.run({
@@ -401,6 +405,17 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
         ),
       );
     },
+
+    /**
+     * Edits a mission (mission-update.ts): a changed schedule, or the mission enabled again, gets
+     * its next run from the schedule after now unless the patch sets nextRun; in one transaction.
+     */
+    updateScheduledMission: createScheduledMissionUpdate(
+      sqlite,
+      clock,
+      timeZone,
+      map.scheduledMission,
+    ),
 
     getScheduledMission(id: string): ScheduledMission | undefined {
       const row = st.getScheduledMission.get(id) as Row | undefined;
