@@ -61,6 +61,7 @@ import {
 import { columnError, NotFoundError, StateError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
+import { replicaQueueError } from '../queues.ts';
 import { createEngineWorkerQueue } from './queue.ts';
 import {
   checkTimeZone,
@@ -172,6 +173,12 @@ export function createEngineClient<T extends DriverTarget>(
 
 function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: EngineClientOptions) {
   const { clock, runner, foreignKeys } = ctx;
+  const workers = createEngineWorkerQueue(
+    runner,
+    clock,
+    options.backoff,
+    queueErrors(ctx, 'workers'),
+  );
   const timeZone = checkTimeZone(options.timeZone ?? localTimeZone());
   const overlap = options.overlap ?? 'skip';
   if (overlap !== 'skip' && overlap !== 'allow') {
@@ -394,7 +401,11 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
   return {
     sqlite: ctx.sqlite,
     transaction: ctx.transaction,
-    workers: createEngineWorkerQueue(runner, clock, options.backoff, queueErrors(ctx, 'workers')),
+    /** The worker queue; on a libSQL sync replica it throws (a worker would be claimed twice). */
+    get workers() {
+      if (ctx.replica !== undefined) throw replicaQueueError('workers', ctx.replica);
+      return workers;
+    },
     /** Full-text search of staged content's titles and content, best first (search.ts). */
     searchStagedContent: createStagedContentSearch(runner, map.staged),
     /** Failed workers with their last error; retry one or all (dead-letters.ts). */

@@ -39,6 +39,7 @@ import {
   PAYLOAD_MAX_BYTES,
 } from '../shared/limits.ts';
 import { toSeconds } from '../shared/time.ts';
+import { replicaQueueError } from '../queues.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
 import { toDevice, toMessage, toSession } from './rows.ts';
 import { createPokecodeDeadLetters } from './dead-letters.ts';
@@ -100,6 +101,7 @@ function pokecodeClient<M extends RunnerMode>(
   options: PokecodeClientOptions,
 ) {
   const { clock, runner, foreignKeys } = ctx;
+  const jobs = createPokecodeQueue(runner, clock, options, queueErrors(ctx, 'job_queue'));
 
   // Each operation's steps, built once per client: a generator function created per call would
   // cost more than the statement it runs (V8 gives every generator function a prototype of its own).
@@ -147,7 +149,11 @@ function pokecodeClient<M extends RunnerMode>(
     sqlite: ctx.sqlite,
     /** Runs `fn` in one `BEGIN IMMEDIATE` transaction (client calls inside become savepoints). */
     transaction: ctx.transaction,
-    jobs: createPokecodeQueue(runner, clock, options, queueErrors(ctx, 'job_queue')),
+    /** The job queue; on a libSQL sync replica it throws (a job would be claimed twice). */
+    get jobs() {
+      if (ctx.replica !== undefined) throw replicaQueueError('job_queue', ctx.replica);
+      return jobs;
+    },
     /** Full-text search of the messages' text, best first, with snippets (search.ts). */
     searchMessages: createMessageSearch(runner),
     /** Failed jobs with their last error; retry one or all (dead-letters.ts). */

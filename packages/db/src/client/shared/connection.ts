@@ -46,6 +46,8 @@ export interface ClientContext<M extends RunnerMode = RunnerMode> {
   transaction: SyncOnly<M, <R>(fn: () => R) => R>;
   /** The database's foreign keys, read once, for explaining constraint errors. */
   foreignKeys: ForeignKeyCache;
+  /** The URL of a libSQL sync replica, which no queue may run on (queues.ts); else undefined. */
+  replica: string | undefined;
 }
 
 export function clientContext<T extends DriverTarget>(
@@ -64,6 +66,7 @@ export function clientContext<T extends DriverTarget>(
       sqlite: undefined,
       transaction: undefined,
       foreignKeys: foreignKeyCache(target.client),
+      replica: target.replica ? target.url : undefined,
     } as never;
   }
   const sqlite = sqliteOf(target);
@@ -73,6 +76,7 @@ export function clientContext<T extends DriverTarget>(
     sqlite,
     transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
     foreignKeys: foreignKeyCache(sqlite),
+    replica: undefined,
   } as never;
 }
 
