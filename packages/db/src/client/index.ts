@@ -1,64 +1,72 @@
 // The typed clients of the databases, and what they share.
 import type { DatabaseName } from '@agentstate/schema';
-import { dipeo } from '@agentstate/schema/dipeo';
-import { engine } from '@agentstate/schema/engine';
-import { mcpmaker } from '@agentstate/schema/mcpmaker';
-import { multishot } from '@agentstate/schema/multishot';
-import { pokecode } from '@agentstate/schema/pokecode';
-import type { ClientOptions, ClientTarget } from './shared/connection.ts';
-import { createDipeoClient, type DipeoClient } from './dipeo/client.ts';
-import { createEngineClient, type EngineClient } from './engine/client.ts';
+import type { RunnerMode } from '../driver/operation.ts';
+import type { ClientOptions, DriverTarget, ModeOf } from './shared/connection.ts';
+import { createDipeoClient, type DipeoClient, type DipeoClientOptions } from './dipeo/client.ts';
+import {
+  createEngineClient,
+  type EngineClient,
+  type EngineClientOptions,
+} from './engine/client.ts';
 import { createTablesClient, type TablesClient } from './generic/tables-client.ts';
 import { createMcpmakerClient, type McpmakerClient } from './mcpmaker/client.ts';
 import { createMultishotClient, type MultishotClient } from './multishot/client.ts';
-import { createPokecodeClient, type PokecodeClient } from './pokecode/client.ts';
+import {
+  createPokecodeClient,
+  type PokecodeClient,
+  type PokecodeClientOptions,
+} from './pokecode/client.ts';
 
-/** A client written by hand for one database, with the operations of its original tool. */
-interface HandMadeClient<N extends DatabaseName, C, O extends ClientOptions> {
-  name: N;
-  create: (target: ClientTarget, options?: O) => C;
+/** The databases that have a client of their own, written for their original tool. */
+interface HandMadeClients<M extends RunnerMode> {
+  mcpmaker: { client: McpmakerClient<M>; options: ClientOptions };
+  multishot: { client: MultishotClient<M>; options: ClientOptions };
+  dipeo: { client: DipeoClient<M>; options: DipeoClientOptions };
+  pokecode: { client: PokecodeClient<M>; options: PokecodeClientOptions };
+  engine: { client: EngineClient<M>; options: EngineClientOptions };
 }
-const handMade = <N extends DatabaseName, C, O extends ClientOptions>(
-  definition: { name: N },
-  create: (target: ClientTarget, options?: O) => C,
-): HandMadeClient<N, C, O> => ({ name: definition.name, create });
 
-/** The databases that have a client of their own; every other one gets a TablesClient. */
-const handMadeClients = [
-  handMade(mcpmaker, createMcpmakerClient),
-  handMade(multishot, createMultishotClient),
-  handMade(dipeo, createDipeoClient),
-  handMade(pokecode, createPokecodeClient),
-  handMade(engine, createEngineClient),
-] as const;
-type HandMade<N extends DatabaseName> = Extract<(typeof handMadeClients)[number], { name: N }>;
+const handMadeClients: Record<
+  keyof HandMadeClients<RunnerMode>,
+  (target: DriverTarget, options?: never) => unknown
+> = {
+  mcpmaker: createMcpmakerClient,
+  multishot: createMultishotClient,
+  dipeo: createDipeoClient,
+  pokecode: createPokecodeClient,
+  engine: createEngineClient,
+};
 
-/** The client `createClient(name, …)` gives: the database's own, else a TablesClient. */
-export type ClientOf<N extends DatabaseName> = [HandMade<N>] extends [never]
-  ? TablesClient<N>
-  : ReturnType<HandMade<N>['create']>;
+/**
+ * The client `createClient(name, …)` gives: the database's own, else a TablesClient. `M` is
+ * `sync` (values) on better-sqlite3 and bun:sqlite, `async` (promises) on libSQL.
+ */
+export type ClientOf<
+  N extends DatabaseName,
+  M extends RunnerMode = 'sync',
+> = N extends keyof HandMadeClients<M> ? HandMadeClients<M>[N]['client'] : TablesClient<N, M>;
 /** The options each client takes: the shared ones, and its own (a dipeo `timeZone`, ...). */
-export type ClientOptionsFor<N extends DatabaseName> = [HandMade<N>] extends [never]
-  ? ClientOptions
-  : NonNullable<Parameters<HandMade<N>['create']>[1]>;
+export type ClientOptionsFor<N extends DatabaseName> = N extends keyof HandMadeClients<'sync'>
+  ? HandMadeClients<'sync'>[N]['options']
+  : ClientOptions;
 
-/** The typed client of database `name` over an opened database (statements prepared once). */
-export function createClient<N extends DatabaseName>(
+/**
+ * The typed client of database `name` over an opened database, on any driver: its operations
+ * return values on better-sqlite3 and bun:sqlite and promises on libSQL, so code that awaits
+ * works on all three. On a synchronous driver each statement is prepared once.
+ */
+export function createClient<N extends DatabaseName, T extends DriverTarget>(
   name: N,
-  target: ClientTarget,
+  target: T,
   options?: ClientOptionsFor<N>,
-): ClientOf<N> {
-  if ('driver' in target && (target as { driver: unknown }).driver === 'libsql') {
-    throw new TypeError(
-      `createClient('${name}'): on libSQL the queues run (createQueue); the other operations ` +
-        'need better-sqlite3 or bun:sqlite for now',
-    );
-  }
-  const own = handMadeClients.find((client) => client.name === name) as
-    HandMadeClient<N, ClientOf<N>, ClientOptionsFor<N>> | undefined;
-  return own
-    ? own.create(target, options)
-    : (createTablesClient(name, target, options) as ClientOf<N>);
+): ClientOf<N, ModeOf<T>> {
+  const own = (
+    handMadeClients as Partial<Record<string, (target: T, options: unknown) => unknown>>
+  )[name];
+  return (own ? own(target, options) : createTablesClient(name, target, options)) as ClientOf<
+    N,
+    ModeOf<T>
+  >;
 }
 
 export {
@@ -81,7 +89,7 @@ export {
   type MultishotClient,
   type PokecodeClient,
 };
-export type { ClientOptions, ClientTarget } from './shared/connection.ts';
+export type { ClientOptions, ClientTarget, DriverTarget } from './shared/connection.ts';
 export { createQueue, type QueueOptions, type QueueTarget } from './queues.ts';
 export type { EngineWorkerQueue } from './engine/queue.ts';
 export type { PokecodeQueue } from './pokecode/queue.ts';

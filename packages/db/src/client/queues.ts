@@ -2,8 +2,8 @@ import type { LibsqlHandle } from '../driver/libsql.ts';
 import type { Runner, RunnerMode } from '../driver/operation.ts';
 import { syncRunner } from '../driver/sync-runner.ts';
 import type { BackoffOptions } from './shared/backoff.ts';
-import { sqliteOf, type ClientTarget } from './shared/connection.ts';
-import { constraintError } from './shared/constraints.ts';
+import { isLibsql, sqliteOf, type DriverTarget } from './shared/connection.ts';
+import { constraintError, constraintErrorFromText } from './shared/constraints.ts';
 import { systemClock, type Clock } from './shared/time.ts';
 import { queueChannel } from './shared/wakeups.ts';
 import {
@@ -19,16 +19,13 @@ import {
 } from './pokecode/queue.ts';
 
 /** A queue's database: a synchronous handle or connection, or a libSQL handle. */
-export type QueueTarget = ClientTarget | LibsqlHandle;
+export type QueueTarget = DriverTarget;
 type ModeOf<T extends QueueTarget> = T extends LibsqlHandle ? 'async' : 'sync';
 
 export interface QueueOptions extends PokecodeQueueOptions {
   clock?: Clock;
   backoff?: BackoffOptions;
 }
-
-const isLibsql = (target: QueueTarget): target is LibsqlHandle =>
-  'driver' in target && target.driver === 'libsql';
 
 /**
  * The runner of a target. A libSQL embedded replica (`syncUrl`) is refused: Turso's offline-first
@@ -37,13 +34,16 @@ const isLibsql = (target: QueueTarget): target is LibsqlHandle =>
  */
 function runnerOf(target: QueueTarget, table: string): Runner<RunnerMode> {
   if (!isLibsql(target)) return syncRunner(sqliteOf(target));
-  if (target.replica) {
-    throw new TypeError(
-      `${table}: a queue cannot run on a libSQL sync replica (${target.url}): replicas merge ` +
-        'by last push, so a job would be claimed on both; open the primary (url without syncUrl)',
-    );
-  }
+  if (target.replica) throw replicaQueueError(table, target.url);
   return target.runner;
+}
+
+/** Why a queue refuses a libSQL sync replica (`createQueue`, a client's `jobs` or `workers`). */
+export function replicaQueueError(table: string, url: string): TypeError {
+  return new TypeError(
+    `${table}: a queue cannot run on a libSQL sync replica (${url}): replicas merge ` +
+      'by last push, so a job would be claimed on both; open the primary (url without syncUrl)',
+  );
 }
 
 /**
@@ -73,9 +73,11 @@ export function createQueue(
   const { table } = isPokecode ? pokecodeQueueTable : engineQueueTable;
   const runner = runnerOf(target, table);
   const clock = options.clock ?? systemClock;
-  // Constraint errors are explained from the live schema where the connection can be read at once.
+  // Constraint errors are explained from the live schema where the connection can be read at
+  // once, from the error text on libSQL.
   const explain = isLibsql(target)
-    ? undefined
+    ? (error: unknown, values: Record<string, unknown>) =>
+        constraintErrorFromText(table, values, error)
     : (error: unknown, values: Record<string, unknown>) =>
         constraintError(sqliteOf(target), table, values, error);
   const channel = queueChannel(isLibsql(target) ? target : sqliteOf(target), table);

@@ -6,6 +6,11 @@ import type { SqliteConnection, SqliteStatement } from './types.ts';
  * bun:sqlite) runs it to the end at once and returns its value; the libSQL runner awaits each
  * statement and returns a promise. Validation, row codecs and decisions between statements are the
  * same code on both.
+ *
+ * Write each operation's generator function once (per client or module) and pass the call's
+ * values as arguments: `runner.run(() => getSession(id), READ)`. A generator function expression
+ * inside the call costs microseconds each time (V8 builds a prototype for every generator
+ * function), more than a point read on better-sqlite3.
  */
 
 /** `get`: the first row or undefined; `all`: the rows; `run`: rows written; `pluck`: first column. */

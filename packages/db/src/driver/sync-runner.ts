@@ -5,6 +5,7 @@ import {
   type Operation,
   type OperationKind,
   type Runner,
+  type RunnerMode,
 } from './operation.ts';
 import type { SqliteConnection } from './types.ts';
 
@@ -31,4 +32,16 @@ export function syncRunner(sqlite: SqliteConnection): Runner<'sync'> {
     runners.set(sqlite, runner);
   }
   return runner;
+}
+
+/** A runner, or a synchronous connection (which gets its runner). */
+export type RunnerSource = Runner<RunnerMode> | SqliteConnection;
+export type ModeOfSource<S extends RunnerSource> = S extends Runner<infer M> ? M : 'sync';
+
+export function runnerOf<S extends RunnerSource>(source: S): Runner<ModeOfSource<S>> {
+  return (
+    'mode' in source && 'run' in source && typeof source.run === 'function'
+      ? source
+      : syncRunner(source as SqliteConnection)
+  ) as Runner<ModeOfSource<S>>;
 }

@@ -7,6 +7,8 @@ import {
 } from '../../src/index.ts';
 import { pings } from '@agentstate/schema/engine';
 import { inserter } from '../../src/client/shared/columns.ts';
+import { foreignKeyCache } from '../../src/client/shared/constraints.ts';
+import { syncRunner } from '../../src/driver/sync-runner.ts';
 import { insertWithFreshId, isPrimaryKeyConflict } from '../../src/client/shared/ids.ts';
 import { dueMorningMission, fakeClock, freshDatabase, storageKinds } from './helpers.ts';
 
@@ -148,7 +150,10 @@ describe('fresh ids', () => {
   it('insert under a new id when the first one drawn is taken', async () => {
     const handle = await freshDatabase('engine', 'file');
     const session = createEngineClient(handle).createSession({ role: 'chief' });
-    const insertPing = inserter(handle.sqlite, pings);
+    const runner = syncRunner(handle.sqlite);
+    const insertRow = inserter(pings, foreignKeyCache(handle.sqlite));
+    const insertPing = (row: Record<string, unknown>) =>
+      runner.run(() => insertRow(row), { write: true });
     const ping = (id: string) => ({
       id,
       session_id: session.id,
@@ -157,9 +162,13 @@ describe('fresh ids', () => {
     });
     insertPing(ping('taken000'));
     const drawn = ['taken000', 'fresh000'];
-    const stored = insertWithFreshId(
-      () => drawn.shift()!,
-      (id) => insertPing(ping(id)),
+    const stored = runner.run(
+      () =>
+        insertWithFreshId(
+          () => drawn.shift()!,
+          (id) => insertRow(ping(id)),
+        ),
+      { write: true },
     );
     expect(stored.id).toBe('fresh000');
     expect(drawn).toEqual([]);

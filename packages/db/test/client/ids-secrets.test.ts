@@ -6,6 +6,8 @@ import { engineId, mcpmakerId, pokecodeId } from '../../src/client/shared/ids.ts
 import { retryDelayMs } from '../../src/client/shared/backoff.ts';
 import { SecretBox } from '../../src/index.ts';
 import { insertWithFreshId } from '../../src/client/shared/ids.ts';
+import { run } from '../../src/driver/operation.ts';
+import { syncRunner } from '../../src/driver/sync-runner.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { startWorker } from './children/spawn.ts';
 
@@ -46,18 +48,31 @@ describe('ids', () => {
     db.exec('CREATE TABLE t (id TEXT PRIMARY KEY)');
     db.prepare("INSERT INTO t VALUES ('taken')").run();
     const offered = ['taken', 'taken', 'fresh'];
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const runner = syncRunner(db);
+    const write = { write: true };
+    function* insert(id: string) {
+      yield run('INSERT INTO t VALUES (?)', [id]);
+      return id;
+    }
     expect(
-      insertWithFreshId(
-        () => offered.shift()!,
-        (id) => (insert.run(id), id),
+      runner.run(
+        () =>
+          insertWithFreshId(
+            () => offered.shift()!,
+            (id) => insert(id),
+          ),
+        write,
       ),
     ).toBe('fresh');
     expect(() =>
-      insertWithFreshId(
-        () => 'taken',
-        (id) => insert.run(id),
-        3,
+      runner.run(
+        () =>
+          insertWithFreshId(
+            () => 'taken',
+            (id) => insert(id),
+            3,
+          ),
+        write,
       ),
     ).toThrow(/UNIQUE/);
   });

@@ -11,12 +11,12 @@ export function syncDriver(driver: SyncDriverKind): DriverUnderTest {
   return {
     name: `${driver}`,
     files: true,
+    mode: 'sync',
     async open(name: DatabaseName, path: string, migrate?: OpenMigrateOptions | false) {
       const handle = await openDatabase(name, { path, driver, migrate: migrate ?? {} });
       if (handle.driver !== driver) throw new Error(`opened ${handle.driver}, not ${driver}`);
       return {
         target: handle,
-        clients: true,
         query: (sql, args = []) =>
           Promise.resolve(
             /^\s*(SELECT|PRAGMA)/i.test(sql)
@@ -34,6 +34,7 @@ export function libsqlDriver(url?: string): DriverUnderTest {
   return {
     name: url ? 'libSQL server' : 'libSQL file:',
     files: url === undefined,
+    mode: 'async',
     async open(name: DatabaseName, path: string, migrate?: OpenMigrateOptions | false) {
       const handle = await openDatabase(name, {
         url: url ?? `file:${path}`,
@@ -47,7 +48,6 @@ export function libsqlDriver(url?: string): DriverUnderTest {
       }
       return {
         target: handle,
-        clients: false,
         query: async (sql, args = []) => {
           const result = await handle.client.execute({ sql, args: args as never });
           return result.rows.map((row) =>

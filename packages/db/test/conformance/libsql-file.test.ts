@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createClient as createLibsqlClient } from '@libsql/client';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createQueue, openDatabase, readAppliedMigrations } from '../../src/index.ts';
+import { createClient, createQueue, openDatabase, readAppliedMigrations } from '../../src/index.ts';
 import { openConnection } from '../../src/open/open-database.ts';
 import { packageDir, tempDir } from '../helpers/fixtures.ts';
 import { runBunScript } from './bun-runner.ts';
@@ -88,6 +88,69 @@ describe('libSQL file: semantics', () => {
     handle.close();
   });
 
+  it('a client write that meets SQLITE_BUSY waits, commits whole, and leaves no open transaction', async () => {
+    const path = join(tempDir(), 'pokecode.db');
+    const handle = await openDatabase('pokecode', { url: `file:${path}`, ...quiet });
+    const pokecode = createClient('pokecode', handle);
+    const session = await pokecode.createSession({
+      provider: 'claude-code',
+      projectPath: '/r',
+      name: 'n',
+    });
+    const lock = await holdWriteLock(path, 300);
+    // Two statements in one transaction: the message and the session's counters.
+    const message = await pokecode.saveMessage({
+      sessionId: session.id,
+      provider: 'claude-code',
+      type: 'user',
+      tokenCount: 5,
+    });
+    await lock.released;
+    expect(inChild(path, 'SELECT session_id FROM session_messages WHERE id = ?', message.id)).toBe(
+      session.id,
+    );
+    expect(inChild(path, 'SELECT token_count FROM sessions WHERE id = ?', session.id)).toBe('5');
+    // The connection that met SQLITE_BUSY is gone: the next write is committed too.
+    await pokecode.touchSession(session.id);
+    await pokecode.saveMessage({ sessionId: session.id, provider: 'claude-code', type: 'user' });
+    expect(inChild(path, 'SELECT message_count FROM sessions WHERE id = ?', session.id)).toBe('2');
+    expect(inChild(path, 'UPDATE sessions SET name = ? WHERE id = ?', 'renamed', session.id)).toBe(
+      '1',
+    );
+    expect((await pokecode.getSession(session.id))?.name).toBe('renamed');
+    handle.close();
+  });
+
+  it('two clients appending to one session on one file keep its counters exact', async () => {
+    const path = join(tempDir(), 'pokecode.db');
+    const a = await openDatabase('pokecode', { url: `file:${path}`, ...quiet });
+    const b = await openDatabase('pokecode', { url: `file:${path}`, ...quiet });
+    const [first, second] = [createClient('pokecode', a), createClient('pokecode', b)];
+    const session = await first.createSession({
+      provider: 'claude-code',
+      projectPath: '/r',
+      name: 'n',
+    });
+    const append = async (client: typeof first, n: number) => {
+      for (let i = 0; i < n; i++) {
+        await client.saveMessage({
+          sessionId: session.id,
+          provider: 'claude-code',
+          type: 'assistant',
+          tokenCount: 1,
+        });
+      }
+    };
+    await Promise.all([append(first, 40), append(second, 40), append(first, 20)]);
+    expect(await second.getSession(session.id)).toMatchObject({
+      messageCount: 100,
+      tokenCount: 100,
+    });
+    expect(await first.listMessages(session.id)).toHaveLength(100);
+    a.close();
+    b.close();
+  });
+
   it('the raw client alone shows the bug the runner works around', async () => {
     const path = join(tempDir(), 'raw.db');
     const setup = new Database(path);
@@ -155,5 +218,10 @@ describe('libSQL file: semantics', () => {
     const replica = { ...handle, replica: true };
     expect(() => createQueue('engine', replica)).toThrow(/sync replica/);
     expect(() => createQueue('pokecode', replica, { trackSessions: false })).toThrow(/last push/);
+    // The clients' own queues refuse too; their other operations are the caller's choice.
+    expect(() => createClient('engine', replica).workers).toThrow(/sync replica/);
+    expect(() => createClient('pokecode', { ...replica, name: 'pokecode' }).jobs).toThrow(
+      /job_queue: a queue cannot run on a libSQL sync replica/,
+    );
   });
 });

@@ -11,10 +11,15 @@ import { fileURLToPath } from 'node:url';
 import {
   createClient,
   createQueue,
+  createTablesClient,
   ForeignKeyViolationError,
   LeaseLostError,
   loadMigrations,
   NewerDatabaseError,
+  NotFoundError,
+  RowValidationError,
+  SearchQueryError,
+  StateError,
   type DatabaseName,
   type Migration,
   type OpenMigrateOptions,
@@ -49,8 +54,6 @@ export interface TestApi {
 
 export interface Opened {
   target: QueueTarget;
-  /** Whether the target also takes the synchronous clients (createClient). */
-  clients: boolean;
   query(sql: string, args?: unknown[]): Promise<Row[]>;
   close(): void;
 }
@@ -61,6 +64,8 @@ export interface DriverUnderTest {
   open(name: DatabaseName, path: string, migrate?: OpenMigrateOptions | false): Promise<Opened>;
   /** True when each test may have a file of its own (not a shared server). */
   files: boolean;
+  /** `sync`: operations return values (better-sqlite3, bun:sqlite); `async`: promises (libSQL). */
+  mode: 'sync' | 'async';
 }
 
 const quiet = { log: () => {} };
@@ -352,57 +357,344 @@ export function defineConformance(t: TestApi, driver: DriverUnderTest): void {
   defineWorkerContract(t, driver.name, open);
 
   describe(`${driver.name}: access patterns of the clients`, () => {
-    it('runs each database client end to end on this driver', async () => {
-      const pokecode = await open('pokecode');
-      if (!pokecode.clients) {
-        const error = await failure(() => createClient('pokecode', pokecode.target as never));
-        expect(error).toBeInstanceOf(TypeError);
-        return;
+    const key = { key: Buffer.alloc(32, 7) };
+    /** Whether `value` is what this driver's operations return: a value, or a promise of one. */
+    const returned = <T>(value: T): T => {
+      expect(value instanceof Promise).toBe(driver.mode === 'async');
+      return value;
+    };
+    async function rejection(fn: () => unknown) {
+      const error = await failure(fn);
+      expect(error).toBeInstanceOf(RowValidationError);
+      return (error as RowValidationError).issues.map(({ column, message }) => ({
+        column,
+        message,
+      }));
+    }
+
+    it('pokecode: a session, its messages appended and resumed, devices, search', async () => {
+      const db = await open('pokecode');
+      const clock = fakeClock();
+      const pc = createClient('pokecode', db.target, { clock });
+      const session = await returned(
+        pc.createSession({ provider: 'claude-code', projectPath: '/r', name: 'n' }),
+      );
+      expect(await pc.getSession('missing')).toBeUndefined();
+      const texts = ['{"text":"parse the config"}', '{"text":"fixed the lexer"}', null];
+      for (const [i, contentData] of texts.entries()) {
+        clock.advance(i === 1 ? 0 : 1_000); // two in one second: the append order still holds
+        const message = await pc.saveMessage({
+          sessionId: session.id,
+          provider: 'claude-code',
+          type: i === 0 ? 'user' : 'assistant',
+          contentData,
+          tokenCount: 3,
+        });
+        expect(message.sessionId).toBe(session.id);
       }
-      const pc = createClient('pokecode', pokecode.target as never);
-      const session = pc.createSession({ provider: 'claude-code', projectPath: '/r', name: 'n' });
-      pc.saveMessage({
-        sessionId: session.id,
-        provider: 'claude-code',
-        type: 'user',
-        tokenCount: 3,
+      const resumed = await pc.listMessages(session.id);
+      expect(resumed.map((m) => m.contentData)).toEqual(texts);
+      expect(await pc.getSession(session.id)).toMatchObject({
+        messageCount: 3,
+        tokenCount: 9,
+        lastMessageSentAt: resumed[2]!.createdAt,
       });
-      expect(pc.getSession(session.id)).toMatchObject({ messageCount: 1, tokenCount: 3 });
-      expect(pc.getSession('missing')).toBeUndefined();
-      expect(pc.touchSession(session.id)).toBe(true);
-      const device = pc.connectDevice({ deviceId: 'd', deviceName: 'phone' });
-      expect(pc.listDevices()).toEqual([device]);
+      expect(await pc.touchSession(session.id)).toBe(true);
+      expect(await pc.touchSession('missing')).toBe(false);
+      const [hit] = await pc.searchMessages('lexer', { sessionId: session.id });
+      expect(hit?.row.id).toBe(resumed[1]!.id);
+      expect(hit?.snippet).toMatch(/<mark>lexer<\/mark>/);
+      expect(await failure(() => pc.searchMessages('"unclosed'))).toBeInstanceOf(SearchQueryError);
+      await pc.connectDevice({ deviceId: 'd', deviceName: 'phone' });
+      clock.advance(1_000);
+      const again = await pc.connectDevice({ deviceId: 'd', deviceName: 'tablet' });
+      expect(await pc.listDevices()).toEqual([again]);
+      expect(again.deviceName).toBe('tablet');
+    });
 
-      const engine = createClient('engine', (await open('engine')).target as never);
-      const worker = engine.workers.schedule({ primitive: 'p', instructions: 'i' });
-      expect(engine.workers.get(worker.id)?.status).toBe('pending');
+    it('pokecode: constraint errors name the column; nothing is written', async () => {
+      const db = await open('pokecode');
+      const pc = createClient('pokecode', db.target);
+      const session = await pc.createSession({
+        id: 's-1',
+        provider: 'claude-code',
+        projectPath: '/r',
+        name: 'n',
+      });
+      const orphan = { sessionId: 'nobody', provider: 'claude-code', type: 'user' } as const;
+      expect(await rejection(() => pc.saveMessage(orphan))).toEqual([
+        { column: 'session_id', message: 'no sessions row has id "nobody"' },
+      ]);
+      expect(
+        await rejection(() =>
+          pc.createSession({ id: 's-1', provider: 'claude-code', projectPath: '/r', name: 'x' }),
+        ),
+      ).toEqual([{ column: 'id', message: '"s-1" is already taken' }]);
+      const job = { sessionId: session.id, promptId: 'p', provider: 'claude-code', data } as const;
+      await pc.jobs.enqueue({ ...job, id: 'j-1' });
+      expect(await rejection(() => pc.jobs.enqueue({ ...job, id: 'j-1' }))).toEqual([
+        { column: 'id', message: '"j-1" is already taken' },
+      ]);
+      expect(await db.query('SELECT count(*) AS n FROM session_messages')).toEqual([{ n: 0 }]);
+      expect(await db.query('SELECT name FROM sessions')).toEqual([{ name: 'n' }]);
+    });
 
-      const dipeo = createClient('dipeo', (await open('dipeo')).target as never);
-      dipeo.saveExecution({
+    it('pokecode: dead letters are listed, counted and retried', async () => {
+      const db = await open('pokecode');
+      const pc = createClient('pokecode', db.target);
+      const session = await pc.createSession({
+        provider: 'claude-code',
+        projectPath: '/r',
+        name: 'n',
+      });
+      const job = await pc.jobs.enqueue({
+        sessionId: session.id,
+        promptId: 'p',
+        provider: 'claude-code',
+        data,
+        maxAttempts: 1,
+      });
+      const claimed = (await pc.jobs.claim({ worker: 'w' }))!;
+      expect(await pc.jobs.fail(claimed, 'boom')).toEqual({ status: 'failed' });
+      expect(await pc.deadLetters.count({ sessionId: session.id })).toBe(1);
+      const [letter] = await pc.deadLetters.list();
+      expect(letter).toMatchObject({ error: 'boom', attempts: 1 });
+      expect((await pc.deadLetters.retry(job.id)).status).toBe('pending');
+      expect(await failure(() => pc.deadLetters.retry(job.id))).toBeInstanceOf(StateError);
+      expect(await pc.deadLetters.retryAll()).toBe(0);
+    });
+
+    it('dipeo: executions saved and loaded, transitions and messages appended', async () => {
+      const db = await open('dipeo');
+      const clock = fakeClock();
+      const dipeo = createClient('dipeo', db.target, { clock, timeZone: 'Asia/Seoul' });
+      const execution = {
         executionId: 'e1',
         status: 'running',
-        startedAt: new Date(Date.UTC(2026, 0, 1)),
+        diagramId: 'd1',
+        startedAt: new Date(clock()),
         nodeStates: {},
         nodeOutputs: {},
-        llmUsage: { input: 0, output: 0 },
-        variables: {},
-      } as never);
-      expect(dipeo.getExecution('e1')?.status).toBe('running');
-      expect(dipeo.appendTransition({ executionId: 'e1', phase: 'execution_started' }).seq).toBe(1);
-      expect(dipeo.lastSeq('e1')).toBe(1);
-
-      const mcpmaker = createClient('mcpmaker', (await open('mcpmaker')).target as never, {
-        secrets: { key: Buffer.alloc(32, 7) },
+        llmUsage: { input: 1, output: 2 },
+        variables: { topic: 'x' },
+      } as const;
+      await returned(dipeo.saveExecution(execution));
+      await dipeo.saveExecution({ ...execution, status: 'completed', endedAt: new Date(clock()) });
+      expect(await dipeo.getExecution('e1')).toMatchObject({ status: 'completed', accessCount: 0 });
+      expect(await dipeo.loadExecution('e1')).toMatchObject({ accessCount: 1 });
+      expect(await dipeo.getExecution('missing')).toBeUndefined();
+      expect((await dipeo.listExecutions({ diagramId: 'd1' })).map((e) => e.executionId)).toEqual([
+        'e1',
+      ]);
+      expect(await dipeo.warmCache()).toEqual([]);
+      const first = await dipeo.appendTransition({ executionId: 'e1', phase: 'execution_started' });
+      const second = await dipeo.appendTransition({ executionId: 'e1', phase: 'node_started' });
+      expect([first.seq, second.seq]).toEqual([1, 2]);
+      const replayed = { executionId: 'e1', phase: 'node_started', seq: 2 } as const;
+      expect(await dipeo.appendTransition(replayed)).toMatchObject({ seq: 2, stored: false });
+      expect((await dipeo.listTransitions('e1', 1)).map((t) => t.seq)).toEqual([2]);
+      expect(await dipeo.lastSeq('e1')).toBe(2);
+      const message = await dipeo.appendMessage({
+        executionId: 'e1',
+        nodeId: 'n1',
+        personId: 'p1',
+        content: { role: 'assistant', content: 'the parser is fixed' },
       });
-      mcpmaker.setConfig('theme', 'dark');
-      expect(mcpmaker.getConfig('theme')).toBe('dark');
-      expect(mcpmaker.deleteConfig('theme')).toBe(true);
+      expect((await dipeo.listMessages('e1', 'p1')).map((m) => m.id)).toEqual([message.id]);
+      expect((await dipeo.searchMessages('parser'))[0]?.row.id).toBe(message.id);
+      clock.advance(8 * 86_400_000);
+      expect(await dipeo.cleanup()).toEqual({ executions: 1, transitions: 2, messages: 1 });
+    });
 
-      const multishot = createClient('multishot', (await open('multishot')).target as never);
-      const run = multishot.createRun('r');
-      const round = multishot.startRound(run.id, 'base', ['a', 'b']);
-      expect(multishot.listRounds(run.id)).toHaveLength(1);
-      expect(multishot.listAgents(round.round.id)).toHaveLength(2);
+    it('mcpmaker: sessions recorded under their workflow, config secrets, playback logs', async () => {
+      const db = await open('mcpmaker');
+      const clock = fakeClock();
+      const mcp = createClient('mcpmaker', db.target, { clock, secrets: key });
+      const recorded = {
+        workflowName: 'checkout',
+        url: 'https://shop.example.com/cart',
+        startedAt: new Date(clock()),
+        endedAt: new Date(clock() + 1_000),
+      };
+      const { workflow } = await returned(mcp.recordSession(recorded));
+      clock.advance(5_000);
+      const second = await mcp.recordSession({
+        ...recorded,
+        startedAt: new Date(clock()),
+        endedAt: new Date(clock() + 1_000),
+      });
+      expect(second.workflow.id).toBe(workflow.id);
+      expect(workflow.sitePattern).toBe('shop.example.com');
+      const listed = await mcp.listWorkflowSessions(workflow.id);
+      expect(listed.map((s) => s.id)[0]).toBe(second.session.id);
+      expect(listed).toHaveLength(2);
+      expect(await mcp.getSession(second.session.id)).toEqual(second.session);
+      const renamed = await mcp.updateWorkflow(workflow.id, { name: 'pay' });
+      expect((await mcp.listWorkflows()).map((w) => w.name)).toEqual([renamed.name]);
+      expect(await failure(() => mcp.updateWorkflow('missing', { name: 'x' }))).toBeInstanceOf(
+        NotFoundError,
+      );
+      await mcp.setConfig('anthropic_api_key', 'sk-secret');
+      expect(await mcp.getConfig('anthropic_api_key')).toBe('sk-secret');
+      const [stored] = await db.query('SELECT value FROM config');
+      expect(String(stored!.value)).not.toMatch(/sk-secret/);
+      expect(await mcp.sealPlaintextSecrets()).toBe(0);
+      expect(await mcp.deleteConfig('anthropic_api_key')).toBe(true);
+      expect(await mcp.deleteConfig('anthropic_api_key')).toBe(false);
+      const log = await mcp.appendPlaybackLog({
+        workflowId: workflow.id,
+        sitePattern: 'shop.example.com',
+        timestamp: new Date(clock()),
+        data: {},
+        outcome: 'completed',
+        insights: 'the coupon field reloads the page',
+      });
+      expect(await mcp.listPlaybackLogs(workflow.id)).toEqual([log]);
+      expect(await mcp.siteInsights('shop.example.com')).toEqual([log]);
+      expect((await mcp.searchInsights('coupon'))[0]?.row.id).toBe(log.id);
+      expect(await mcp.deleteWorkflow(workflow.id)).toEqual({ workflow: true, sessions: 2 });
+      expect(await mcp.getWorkflow(workflow.id)).toBeUndefined();
+    });
+
+    it('multishot: rounds of agents, a winner picked atomically, logs, credentials', async () => {
+      const db = await open('multishot');
+      const clock = fakeClock();
+      const ms = createClient('multishot', db.target, { clock, secrets: key });
+      const run = await returned(ms.createRun('landing'));
+      const { round, agents } = await ms.startRound(run.id, 'build it', ['a', 'b']);
+      expect((await ms.getRun(run.id))?.currentRoundId).toBe(round.id);
+      expect(await failure(() => ms.startRound('missing', 'x', ['a']))).toBeInstanceOf(
+        NotFoundError,
+      );
+      await ms.setAgentStatus(agents[0]!.id, 'completed', { sandboxId: 'sb' });
+      await ms.selectWinner(round.id, agents[0]!.id, '/w');
+      await ms.setAgentStatus(agents[1]!.id, 'completed');
+      const moved = await ms.selectWinner(round.id, agents[1]!.id);
+      expect(moved.winnerAgentId).toBe(agents[1]!.id);
+      expect((await ms.listAgents(round.id)).map((a) => a.status)).toEqual([
+        'completed',
+        'selected',
+      ]);
+      expect(await ms.listRounds(run.id)).toEqual([moved]);
+      await ms.appendOutputLog(agents[0]!.id, 'compiled the landing page');
+      expect((await ms.listOutputLogs(agents[0]!.id)).map((l) => l.content)).toEqual([
+        'compiled the landing page',
+      ]);
+      expect((await ms.searchOutputLogs('landing'))[0]?.row.agentId).toBe(agents[0]!.id);
+      expect(await rejection(() => ms.appendOutputLog('nobody', 'x'))).toEqual([
+        { column: 'agent_id', message: 'no agents row has id "nobody"' },
+      ]);
+      await ms.setCredential('github_token', 'ghp_x');
+      expect(await ms.getCredential('github_token')).toBe('ghp_x');
+      expect(await ms.deleteCredential('github_token')).toBe(true);
+      expect(await ms.completeRun(run.id)).toBe(true);
+      expect((await ms.listRuns()).map((r) => r.status)).toEqual(['completed']);
+    });
+
+    it('engine: sessions, missions claimed once, pings, priorities, contacts, staging', async () => {
+      const db = await open('engine');
+      const clock = fakeClock();
+      const engine = createClient('engine', db.target, { clock, timeZone: 'UTC' });
+      const session = await returned(engine.createSession({ role: 'chief' }));
+      expect(await engine.setSessionState(session.id, 'tool_active', 'on it')).toBe(true);
+      expect(await engine.raiseContextWarning(session.id, 50)).toBe(true);
+      expect(await engine.raiseContextWarning(session.id, 40)).toBe(false);
+      expect((await engine.activeSessions()).map((s) => s.id)).toEqual([session.id]);
+      expect(await engine.endSession(session.id, 'done')).toBe(true);
+      expect(await engine.endSession(session.id, 'done')).toBe(false);
+      expect((await engine.getSession(session.id))?.endReason).toBe('done');
+
+      const mission = await engine.createScheduledMission({
+        name: 'Morning',
+        slug: 'morning',
+        prompt: 'do it',
+        scheduleType: 'time',
+        scheduleTime: '07:00',
+        nextRun: new Date(clock() - 1_000),
+      });
+      const claim = (await engine.claimDueMission())!;
+      expect(claim.mission.id).toBe(mission.id);
+      expect(await engine.claimDueMission()).toBeUndefined();
+      clock.advance(90_000);
+      const finished = await engine.finishMissionRun(claim.run.id, 'completed');
+      expect(finished.durationSeconds).toBe(90);
+      expect(await failure(() => engine.finishMissionRun(claim.run.id, 'failed'))).toBeInstanceOf(
+        StateError,
+      );
+      expect((await engine.getScheduledMission(mission.id))?.lastStatus).toBe('completed');
+      expect((await engine.missionRuns(mission.id)).map((r) => r.status)).toEqual(['completed']);
+
+      const ping = await engine.createPing(session.id, 'look');
+      expect((await engine.unreadPings()).map((p) => p.id)).toEqual([ping.id]);
+      expect(await engine.acknowledgePing(ping.id)).toBe(true);
+      expect(await engine.unreadPings()).toEqual([]);
+      const a = await engine.addPriority({ content: 'a', level: 'high' });
+      const b = await engine.addPriority({ content: 'b', level: 'high' });
+      expect([a.position, b.position]).toEqual([0, 1]);
+      expect(await engine.completePriority(a.id)).toBe(true);
+      expect((await engine.listPriorities(null)).map((p) => p.content)).toEqual(['a', 'b']);
+      const contact = await engine.addContact({ name: 'Ada' }, ['vip', 'friend']);
+      expect(contact.tags).toEqual(['friend', 'vip']);
+      expect((await engine.getContact(contact.id))?.tags).toEqual(['friend', 'vip']);
+      expect((await engine.contactsByTag('vip')).map((c) => c.name)).toEqual(['Ada']);
+      const notice = { conversationId: 'c', notificationType: 'ping', entityId: ping.id };
+      expect(await engine.notify(notice)).toBe(true);
+      expect(await engine.notify(notice)).toBe(false);
+      expect(await engine.wasNotified('c', 'ping', ping.id)).toBe(true);
+      clock.advance(2 * 86_400_000);
+      expect(await engine.pruneNotifications(1)).toBe(1);
+      const staged = await engine.stage({ title: 'Report', content: 'the quarterly numbers' });
+      expect((await engine.visibleStaged()).map((item) => item.id)).toEqual([staged.id]);
+      expect((await engine.searchStagedContent('quarterly'))[0]?.row.id).toBe(staged.id);
+      expect(await engine.setStagedStatus(staged.id, 'dismissed')).toBe(true);
+      expect(await engine.visibleStaged()).toEqual([]);
+      const worker = await engine.workers.schedule({ primitive: 'p', instructions: 'i' });
+      expect((await engine.workers.get(worker.id))?.status).toBe('pending');
+      expect(await engine.deadLetters.count()).toBe(0);
+    });
+
+    it('tables client: insert, get, list, update, delete, count; typed constraint errors', async () => {
+      const db = await open('pokecode');
+      const clock = fakeClock();
+      const tables = createTablesClient('pokecode', db.target, { clock });
+      const device = {
+        deviceId: 'd1',
+        deviceName: 'phone',
+        createdAt: new Date(clock()),
+        updatedAt: new Date(clock()),
+        lastConnectedAt: new Date(clock()),
+      };
+      const stored = await returned(tables.devices.insert(device));
+      expect(stored).toMatchObject({ deviceId: 'd1', platform: null });
+      expect(await tables.devices.get({ deviceId: 'd1' })).toEqual(stored);
+      expect(await tables.devices.get({ deviceId: 'missing' })).toBeUndefined();
+      await tables.devices.insert({ ...device, deviceId: 'd2', deviceName: 'laptop' });
+      expect(
+        (await tables.devices.list({ orderBy: 'deviceName' })).map((d) => d.deviceName),
+      ).toEqual(['laptop', 'phone']);
+      expect((await tables.devices.update({ deviceId: 'd1' }, { platform: 'ios' })).platform).toBe(
+        'ios',
+      );
+      expect(await tables.devices.count({ platform: 'ios' })).toBe(1);
+      expect(await tables.devices.delete({ deviceId: 'd2' })).toBe(true);
+      expect(await tables.devices.delete({ deviceId: 'd2' })).toBe(false);
+      expect(
+        await failure(() => tables.devices.update({ deviceId: 'd2' }, { platform: 'x' })),
+      ).toBeInstanceOf(NotFoundError);
+      expect(await rejection(() => tables.devices.insert(device))).toEqual([
+        { column: 'device_id', message: '"d1" is already taken' },
+      ]);
+      const message = {
+        id: 'm1',
+        sessionId: 'nobody',
+        provider: 'claude-code',
+        type: 'user',
+        tokenCount: null,
+        createdAt: new Date(clock()),
+      } as const;
+      expect(await rejection(() => tables.session_messages.insert(message))).toEqual([
+        { column: 'session_id', message: 'no sessions row has id "nobody"' },
+      ]);
     });
   });
 }

@@ -13,7 +13,6 @@ import {
   variablesSchema,
   type ExecCounts,
   type ExecutedNodes,
-  type Execution,
   type ExecutionMetrics,
   type ExecutionStatus,
   type LlmUsage,
@@ -21,7 +20,6 @@ import {
   type MessageContent,
   type NodeOutputs,
   type NodeStates,
-  type Transition,
   type TransitionPayload,
   type TransitionPhase,
   type Variables,
@@ -38,11 +36,21 @@ import {
 } from '../shared/checks.ts';
 import { localTimestamps } from '@agentstate/schema';
 import {
+  get,
+  pluck,
+  run,
+  type Operation,
+  type Row,
+  type RunnerMode,
+} from '../../driver/operation.ts';
+import {
   clientContext,
-  immediate,
+  type ClientContext,
   type ClientOptions,
-  type ClientTarget,
+  type DriverTarget,
+  type ModeOf,
 } from '../shared/connection.ts';
+import { READ, rowOf, rowsOf, SINGLE_WRITE, valueOf, write, WRITE } from '../shared/operations.ts';
 import { columnError } from '../shared/errors.ts';
 import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.ts';
 import { jsonColumn } from '../shared/json-column.ts';
@@ -50,7 +58,7 @@ import { checkColumnSize } from '../shared/limits.ts';
 import { toLocalText, toSqliteDateTime } from '../shared/time.ts';
 import { createMessageSearch } from './search.ts';
 import { executionReader, toMessage, toTransition } from './rows.ts';
-import { prepareDipeo } from './statements.ts';
+import { dipeoSql as sql } from './statements.ts';
 
 const statusSet: ReadonlySet<string> = new Set(executionStatuses);
 const phaseSet: ReadonlySet<string> = new Set(transitionPhases);
@@ -124,17 +132,63 @@ function sized(table: string, column: string, value: string): string {
   return value;
 }
 
-/** The typed client of the dipeo database: executions, their transitions and messages. */
-export function createDipeoClient(target: ClientTarget, options: DipeoClientOptions = {}) {
+/**
+ * The typed client of the dipeo database: executions, their transitions and messages. On
+ * better-sqlite3 and bun:sqlite its operations return values, on libSQL promises.
+ */
+export function createDipeoClient<T extends DriverTarget>(
+  target: T,
+  options: DipeoClientOptions = {},
+): DipeoClient<ModeOf<T>> {
   // The zone first: a bad one is an option error before anything else happens.
   const time = localTimestamps(options.timeZone);
-  const ctx = clientContext(target, options);
-  const { clock } = ctx;
-  const st = prepareDipeo(ctx.sqlite);
+  return dipeoClient(clientContext(target, options), time);
+}
+
+function dipeoClient<M extends RunnerMode>(
+  ctx: ClientContext<M>,
+  time: ReturnType<typeof localTimestamps>,
+) {
+  const { clock, runner } = ctx;
   const toExecution = executionReader(time);
 
-  /** Checks an execution and upserts it: the hot write, so the values go straight to SQLite. */
-  function upsertExecution(input: ExecutionInput): void {
+  // The multi-step operations, built once per client (see operation.ts).
+  function* cleanup(cutoff: string) {
+    const transitions = (yield run(sql.cleanupTransitions, [cutoff])) as number;
+    const messages = (yield run(sql.cleanupMessages, [cutoff])) as number;
+    const executions = (yield run(sql.cleanupExecutions, [cutoff])) as number;
+    return { executions, transitions, messages };
+  }
+  type Appended = { seq: number; id: string; stored: boolean };
+  function* appendTransition(executionId: string, params: Row): Operation<Appended> {
+    const seq = (yield pluck(sql.appendTransition, params)) as number | undefined;
+    if (seq === undefined) {
+      columnError('transitions', 'seq', `the next seq would pass ${Number.MAX_SAFE_INTEGER}`);
+    }
+    return { seq, id: transitionId(executionId, seq), stored: true };
+  }
+  function* insertTransitionAt(params: unknown[]): Operation<Appended> {
+    const stored = (yield get(sql.insertTransitionAt, params)) !== undefined;
+    return { seq: params[4] as number, id: params[0] as string, stored };
+  }
+  function* insertMessage(id: string, values: readonly unknown[]): Operation<string> {
+    yield run(sql.insertMessage, [id, ...values]);
+    return id;
+  }
+  function* appendMessage(
+    message: Omit<Message, 'id' | 'createdAt'>,
+    values: readonly unknown[],
+    now: number,
+  ): Operation<Message> {
+    const id = yield* insertWithFreshId(
+      () => dipeoMessageId(message.executionId, message.nodeId, now),
+      (fresh) => insertMessage(fresh, values),
+    );
+    return { id, ...message, createdAt: new Date(Math.floor(now / 1000) * 1000) };
+  }
+
+  /** Checks an execution: the hot write, so the values go straight to SQLite. */
+  function executionParams(input: ExecutionInput): unknown[] {
     const T = 'executions';
     const id = sized(T, 'execution_id', requireString(T, 'execution_id', input.executionId));
     const startedAt = optionalDate(T, 'started_at', input.startedAt);
@@ -143,7 +197,7 @@ export function createDipeoClient(target: ClientTarget, options: DipeoClientOpti
     const endedAt = optionalDate(T, 'ended_at', input.endedAt);
     const diagramId = optionalString(T, 'diagram_id', input.diagramId);
     const error = optionalString(T, 'error', input.error);
-    st.upsertExecution.run(
+    return [
       id,
       requireEnum(T, 'status', input.status, statusSet),
       diagramId === null ? null : sized(T, 'diagram_id', diagramId),
@@ -161,7 +215,7 @@ export function createDipeoClient(target: ClientTarget, options: DipeoClientOpti
         ? null
         : executionJson.metrics(input.metrics),
       time.format(clock()),
-    );
+    ];
   }
 
   function transitionParams(input: TransitionInput) {
@@ -187,51 +241,46 @@ export function createDipeoClient(target: ClientTarget, options: DipeoClientOpti
     };
   }
 
-  const cleanupTx = immediate(ctx.sqlite, (cutoff: string) => {
-    const transitions = st.cleanupTransitions.run(cutoff).changes;
-    const messages = st.cleanupMessages.run(cutoff).changes;
-    const executions = st.cleanupExecutions.run(cutoff).changes;
-    return { executions, transitions, messages };
-  });
-
   return {
     sqlite: ctx.sqlite,
-    transaction: <R>(fn: () => R): R => immediate(ctx.sqlite, fn)(),
+    transaction: ctx.transaction,
     /** Full-text search of the messages' text, best first, with snippets (search.ts). */
-    searchMessages: createMessageSearch(ctx.sqlite),
+    searchMessages: createMessageSearch(runner),
 
     /** Persists an execution: inserts it, or updates every mutable column of the stored one. */
-    saveExecution(input: ExecutionInput): void {
-      upsertExecution(input);
+    saveExecution(input: ExecutionInput) {
+      const params = executionParams(input);
+      return runner.run(() => write(sql.upsertExecution, params), SINGLE_WRITE);
     },
 
     /** Reads an execution without counting the access. */
-    getExecution(executionId: string): Execution | undefined {
-      const row = st.getExecution.get(executionId) as Record<string, unknown> | undefined;
-      return row && toExecution(row);
+    getExecution(executionId: string) {
+      return runner.run(() => rowOf(sql.getExecution, [executionId], toExecution), READ);
     },
 
     /** Loads an execution, counting the access (access_count + 1, last_accessed = now, local). */
-    loadExecution(executionId: string): Execution | undefined {
-      const row = st.loadExecution.get(time.format(clock()), executionId) as
-        Record<string, unknown> | undefined;
-      return row && toExecution(row);
+    loadExecution(executionId: string) {
+      const now = time.format(clock());
+      return runner.run(
+        () => rowOf(sql.loadExecution, [now, executionId], toExecution),
+        SINGLE_WRITE,
+      );
     },
 
     /** Running and pending executions, most used first: what a warm cache keeps loaded. */
-    warmCache(limit = 100): Execution[] {
-      const rows = st.warmCache.all(requireInt('executions', 'limit', limit, 0));
-      return (rows as Array<Record<string, unknown>>).map(toExecution);
+    warmCache(limit = 100) {
+      const checked = requireInt('executions', 'limit', limit, 0);
+      return runner.run(() => rowsOf(sql.warmCache, [checked], toExecution), READ);
     },
 
-    listExecutions(options: ListExecutionsOptions = {}): Execution[] {
-      const rows = st.listExecutions.all({
+    listExecutions(options: ListExecutionsOptions = {}) {
+      const params = {
         diagram: options.diagramId ?? null,
         status: options.status ?? null,
         limit: requireInt('executions', 'limit', options.limit ?? 100, 0),
         offset: requireInt('executions', 'offset', options.offset ?? 0, 0),
-      });
-      return (rows as Array<Record<string, unknown>>).map(toExecution);
+      };
+      return runner.run(() => rowsOf(sql.listExecutions, params, toExecution), READ);
     },
 
     /**
@@ -241,7 +290,8 @@ export function createDipeoClient(target: ClientTarget, options: DipeoClientOpti
     cleanup(retentionDays: number = executionRetentionDays) {
       const days = requireInt('executions', 'started_at', retentionDays, 0);
       // started_at is local text: the cutoff is too, so the two compare as text.
-      return cleanupTx(time.format(clock() - days * DAY_MS));
+      const cutoff = time.format(clock() - days * DAY_MS);
+      return runner.run(() => cleanup(cutoff), WRITE);
     },
 
     /**
@@ -249,49 +299,39 @@ export function createDipeoClient(target: ClientTarget, options: DipeoClientOpti
      * resumed execution continues after its last event); with `seq`, an event already stored under
      * that number is left as it is (`stored: false`).
      */
-    appendTransition(input: TransitionInput): { seq: number; id: string; stored: boolean } {
+    appendTransition(input: TransitionInput) {
       const p = transitionParams(input);
       const createdAt = toSqliteDateTime(clock());
       if (input.seq === undefined) {
-        const seq = st.appendTransition.pluck().get({
+        const params = {
           execution: p.executionId,
           node: p.nodeId,
           phase: p.phase,
           payload: p.payloadText,
           created: createdAt,
-        }) as number | undefined;
-        if (seq === undefined) {
-          columnError('transitions', 'seq', `the next seq would pass ${Number.MAX_SAFE_INTEGER}`);
-        }
-        return { seq, id: transitionId(p.executionId, seq), stored: true };
+        };
+        return runner.run(() => appendTransition(p.executionId, params), SINGLE_WRITE);
       }
       const seq = requireInt('transitions', 'seq', input.seq, 1);
       const id = transitionId(p.executionId, seq);
-      const stored =
-        st.insertTransitionAt.run(
-          id,
-          p.executionId,
-          p.nodeId,
-          p.phase,
-          seq,
-          p.payloadText,
-          createdAt,
-        ).changes > 0;
-      return { seq, id, stored };
+      const params = [id, p.executionId, p.nodeId, p.phase, seq, p.payloadText, createdAt];
+      return runner.run(() => insertTransitionAt(params), SINGLE_WRITE);
     },
 
     /** An execution's events in seq order, optionally only those after `afterSeq`. */
-    listTransitions(executionId: string, afterSeq = 0): Transition[] {
-      const rows = st.listTransitions.all(executionId, afterSeq) as Array<Record<string, unknown>>;
-      return rows.map(toTransition);
+    listTransitions(executionId: string, afterSeq = 0) {
+      return runner.run(
+        () => rowsOf(sql.listTransitions, [executionId, afterSeq], toTransition),
+        READ,
+      );
     },
 
-    lastSeq(executionId: string): number {
-      return st.lastSeq.pluck().get(executionId) as number;
+    lastSeq(executionId: string) {
+      return runner.run(() => valueOf<number>(sql.lastSeq, [executionId]), READ);
     },
 
     /** Stores one conversation turn; the id is `<execution_id>:<node_id>:<utc seconds>`. */
-    appendMessage(input: MessageInput): Message {
+    appendMessage(input: MessageInput) {
       const T = 'messages';
       const executionId = sized(
         T,
@@ -306,38 +346,18 @@ export function createDipeoClient(target: ClientTarget, options: DipeoClientOpti
       const tokenCount = optionalInt(T, 'token_count', input.tokenCount, 0);
       const now = clock();
       const createdAt = toSqliteDateTime(now);
-      const id = insertWithFreshId(
-        () => dipeoMessageId(executionId, nodeId, now),
-        (id) => {
-          st.insertMessage.run(
-            id,
-            executionId,
-            nodeId,
-            personId,
-            contentText,
-            tokenCount,
-            createdAt,
-          );
-          return id;
-        },
-      );
-      return {
-        id,
-        executionId,
-        nodeId,
-        personId,
-        content,
-        tokenCount,
-        createdAt: new Date(Math.floor(now / 1000) * 1000),
-      };
+      const message = { executionId, nodeId, personId, content, tokenCount };
+      const values = [executionId, nodeId, personId, contentText, tokenCount, createdAt];
+      return runner.run(() => appendMessage(message, values, now), WRITE);
     },
 
     /** An execution's messages (optionally one person's) in the order they were stored. */
-    listMessages(executionId: string, personId?: string): Message[] {
-      const rows = st.listMessages.all({ execution: executionId, person: personId ?? null });
-      return (rows as Array<Record<string, unknown>>).map(toMessage);
+    listMessages(executionId: string, personId?: string) {
+      const params = { execution: executionId, person: personId ?? null };
+      return runner.run(() => rowsOf(sql.listMessages, params, toMessage), READ);
     },
   };
 }
 
-export type DipeoClient = ReturnType<typeof createDipeoClient>;
+/** The dipeo client: `sync` (values) on better-sqlite3 and bun:sqlite, `async` on libSQL. */
+export type DipeoClient<M extends RunnerMode = 'sync'> = ReturnType<typeof dipeoClient<M>>;

@@ -1,4 +1,5 @@
-import type { SqliteConnection } from '../../driver/types.ts';
+import type { Result } from '../../driver/operation.ts';
+import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
 import type { Message } from '@agentstate/schema/dipeo';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toSqliteDateTime } from '../shared/time.ts';
@@ -11,9 +12,9 @@ export interface SearchDipeoMessagesOptions extends SearchOptions {
 }
 
 /** `searchMessages(query, options)`: conversation turns whose text matches, best first, with a snippet. */
-export function createMessageSearch(sqlite: SqliteConnection) {
+export function createMessageSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
-    sqlite,
+    source,
     {
       table: 'messages',
       filters: { executionId: 'execution_id', nodeId: 'node_id', personId: 'person_id' },
@@ -22,6 +23,8 @@ export function createMessageSearch(sqlite: SqliteConnection) {
     },
     toMessage,
   );
-  return (query: string, options?: SearchDipeoMessagesOptions): Array<SearchHit<Message>> =>
-    search(query, options);
+  return (
+    query: string,
+    options?: SearchDipeoMessagesOptions,
+  ): Result<ModeOfSource<S>, Array<SearchHit<Message>>> => search(query, options);
 }

@@ -1,4 +1,3 @@
-import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
 import { activeExecutionStatuses } from '@agentstate/schema/dipeo';
 import { sqlStringList } from '@agentstate/schema';
 
@@ -41,7 +40,7 @@ export const dipeoSql = {
     RETURNING seq`,
   // An explicit (execution_id, seq) already stored is the same event: nothing is written.
   insertTransitionAt: `INSERT INTO transitions (id, execution_id, node_id, phase, seq, payload, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq`,
   listTransitions: 'SELECT * FROM transitions WHERE execution_id = ? AND seq > ? ORDER BY seq',
   lastSeq: 'SELECT coalesce(max(seq), 0) FROM transitions WHERE execution_id = ?',
 
@@ -50,11 +49,3 @@ export const dipeoSql = {
   listMessages: `SELECT * FROM messages WHERE execution_id = @execution AND (@person IS NULL OR person_id = @person)
     ORDER BY created_at, rowid`,
 } as const;
-
-export type DipeoStatements = { [K in keyof typeof dipeoSql]: SqliteStatement };
-
-export function prepareDipeo(sqlite: SqliteConnection): DipeoStatements {
-  const prepared = {} as Record<string, SqliteStatement>;
-  for (const [name, sql] of Object.entries(dipeoSql)) prepared[name] = sqlite.prepare(sql);
-  return prepared as DipeoStatements;
-}

@@ -1,4 +1,12 @@
-import type { SqliteStatement } from '../../driver/types.ts';
+import {
+  all,
+  get,
+  pluck,
+  run,
+  type Operation,
+  type Row,
+  type RunnerMode,
+} from '../../driver/operation.ts';
 import type { Table } from 'drizzle-orm';
 import type { z } from 'zod';
 import { parseRow } from '@agentstate/schema';
@@ -24,10 +32,8 @@ import {
   type Contact,
   type Mission,
   type MissionRunStatus,
-  type Ping,
   type Priority,
   type ScheduledMission,
-  type Session,
   type SessionState,
   type StagedContent,
 } from '@agentstate/schema/engine';
@@ -36,16 +42,26 @@ import { optionalDate, requireInt, requireString, type WriteInput } from '../sha
 import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
 import {
   clientContext,
-  immediate,
+  type ClientContext,
   type ClientOptions,
-  type ClientTarget,
+  type DriverTarget,
+  type ModeOf,
 } from '../shared/connection.ts';
-import { constraintError } from '../shared/constraints.ts';
+import { explainConstraint } from '../shared/constraints.ts';
+import {
+  found,
+  queueErrors,
+  READ,
+  rowOf,
+  rowsOf,
+  rowsWritten,
+  SINGLE_WRITE,
+  WRITE,
+} from '../shared/operations.ts';
 import { columnError, NotFoundError, StateError } from '../shared/errors.ts';
 import { engineId, insertWithFreshId } from '../shared/ids.ts';
 import { toIso, toSqliteDateTime } from '../shared/time.ts';
-import { syncRunner } from '../../driver/sync-runner.ts';
-import { queueChannel } from '../shared/wakeups.ts';
+import { replicaQueueError } from '../queues.ts';
 import { createEngineWorkerQueue } from './queue.ts';
 import {
   checkTimeZone,
@@ -57,24 +73,25 @@ import {
 } from './schedule.ts';
 import { createEngineDeadLetters } from './dead-letters.ts';
 import { createStagedContentSearch } from './search.ts';
-import { createForeignEditReconciler } from './foreign-edits.ts';
+import { reconcileForeignEdits } from './foreign-edits.ts';
 import { createScheduledMissionUpdate } from './mission-update.ts';
 
 const DAY_MS = 86_400_000;
 
 export const engineSql = {
   raiseContextWarning: `UPDATE sessions SET context_warning_level = @level
-    WHERE id = @id AND context_warning_level < @level`,
+    WHERE id = @id AND context_warning_level < @level RETURNING id`,
   endSession: `UPDATE sessions SET ended_at = ?, end_reason = ?, current_state = 'idle'
-    WHERE id = ? AND ended_at IS NULL`,
-  setSessionState: 'UPDATE sessions SET current_state = ?, status_text = ? WHERE id = ?',
+    WHERE id = ? AND ended_at IS NULL RETURNING id`,
+  setSessionState:
+    'UPDATE sessions SET current_state = ?, status_text = ? WHERE id = ? RETURNING id',
   activeSessions: 'SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at',
   getSession: 'SELECT * FROM sessions WHERE id = ?',
 
   // Due = enabled and next_run <= now, oldest first (idx_scheduled_missions_next_run).
   dueMissions: missionScheduleSql.dueMissions,
   advanceMission: `UPDATE scheduled_missions SET next_run = ?, last_run = ?, updated_at = ?
-    WHERE id = ? AND next_run = ?`,
+    WHERE id = ? AND next_run = ? RETURNING id`,
   finishRun: `UPDATE missions SET status = ?, ended_at = ?, duration_seconds = ?,
       output_summary = ?, error_message = ? WHERE id = ? AND status = 'running' RETURNING *`,
   setRunDuration: 'UPDATE missions SET duration_seconds = ? WHERE id = ?',
@@ -84,14 +101,16 @@ export const engineSql = {
   getScheduledMission: 'SELECT * FROM scheduled_missions WHERE id = ?',
 
   unreadPings: 'SELECT * FROM pings WHERE acknowledged_at IS NULL ORDER BY created_at DESC',
-  acknowledgePing: 'UPDATE pings SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL',
+  acknowledgePing:
+    'UPDATE pings SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL RETURNING id',
 
   nextPriorityPosition: `SELECT coalesce(max(position), -1) + 1 FROM priorities
     WHERE pool = ? AND date IS ? AND level = ?`,
   prioritiesForDate: `SELECT * FROM priorities WHERE pool = ? AND date IS ?
     ORDER BY CASE level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
       position`,
-  completePriority: 'UPDATE priorities SET completed_at = @now, updated_at = @now WHERE id = @id',
+  completePriority:
+    'UPDATE priorities SET completed_at = @now, updated_at = @now WHERE id = @id RETURNING id',
 
   insertTag: 'INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?, ?)',
   contactTags: 'SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag',
@@ -100,7 +119,8 @@ export const engineSql = {
   getContact: 'SELECT * FROM contacts WHERE id = ?',
 
   notify: `INSERT INTO conversation_notifications (id, conversation_id, notification_type,
-      entity_id, notified_at, session_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      entity_id, notified_at, session_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+    RETURNING id`,
   wasNotified: `SELECT 1 FROM conversation_notifications WHERE conversation_id = ?
     AND notification_type = ? AND entity_id = ?`,
   // julianday() compares both text forms (datetime('now') defaults and ISO values).
@@ -112,10 +132,12 @@ export const engineSql = {
   visibleStaged: `SELECT * FROM staged_content WHERE status != 'dismissed'
     AND (expires_at IS NULL OR expires_at > ?) ORDER BY position, created_at`,
   setStagedStatus: `UPDATE staged_content SET status = @status, updated_at = @now,
-      displayed_at = CASE WHEN @status = 'displayed' THEN @now ELSE displayed_at END WHERE id = @id`,
+      displayed_at = CASE WHEN @status = 'displayed' THEN @now ELSE displayed_at END WHERE id = @id
+    RETURNING id`,
 } as const;
 
-type Row = Record<string, unknown>;
+const sql = engineSql;
+const scheduleSql = missionScheduleSql;
 
 export interface DueMissionClaim {
   mission: ScheduledMission;
@@ -141,22 +163,29 @@ export interface ClaimDueMissionOptions {
 
 /**
  * The typed client of the engine database: sessions, the worker queue, scheduled missions,
- * pings, priorities, contacts, conversation notifications and staged content.
+ * pings, priorities, contacts, conversation notifications and staged content. On better-sqlite3
+ * and bun:sqlite its operations return values, on libSQL promises.
  */
-export function createEngineClient(target: ClientTarget, options: EngineClientOptions = {}) {
-  const ctx = clientContext(target, options);
-  const { clock, sqlite } = ctx;
+export function createEngineClient<T extends DriverTarget>(
+  target: T,
+  options: EngineClientOptions = {},
+): EngineClient<ModeOf<T>> {
+  return engineClient(clientContext(target, options), options);
+}
+
+function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: EngineClientOptions) {
+  const { clock, runner, foreignKeys } = ctx;
+  const workers = createEngineWorkerQueue(
+    runner,
+    clock,
+    options.backoff,
+    queueErrors(ctx, 'workers'),
+    ctx.channel('workers'),
+  );
   const timeZone = checkTimeZone(options.timeZone ?? localTimeZone());
   const overlap = options.overlap ?? 'skip';
   if (overlap !== 'skip' && overlap !== 'allow') {
     throw new RangeError(`overlap: expected "skip" or "allow", got ${JSON.stringify(overlap)}`);
-  }
-  const scheduleSt = Object.fromEntries(
-    Object.entries(missionScheduleSql).map(([name, text]) => [name, sqlite.prepare(text)]),
-  ) as Record<keyof typeof missionScheduleSql, SqliteStatement>;
-  const st = {} as Record<keyof typeof engineSql, SqliteStatement>;
-  for (const [name, sql] of Object.entries(engineSql)) {
-    st[name as keyof typeof engineSql] = sqlite.prepare(sql);
   }
   const map = {
     session: rowMapper(sessions),
@@ -168,13 +197,13 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     staged: rowMapper(stagedContent),
   };
   const insert = {
-    session: inserter(sqlite, sessions),
-    scheduledMission: inserter(sqlite, scheduledMissions),
-    mission: inserter(sqlite, missions),
-    ping: inserter(sqlite, pings),
-    priority: inserter(sqlite, priorities),
-    contact: inserter(sqlite, contacts),
-    staged: inserter(sqlite, stagedContent),
+    session: inserter(sessions, foreignKeys),
+    scheduledMission: inserter(scheduledMissions, foreignKeys),
+    mission: inserter(missions, foreignKeys),
+    ping: inserter(pings, foreignKeys),
+    priority: inserter(priorities, foreignKeys),
+    contact: inserter(contacts, foreignKeys),
+    staged: inserter(stagedContent, foreignKeys),
   };
 
   /** Validates with the insert schema, then converts to stored values (size-checked). */
@@ -183,193 +212,246 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
   }
 
   /** Inserts a row under a fresh 8-character id, retrying on the rare id collision. */
-  function insertFresh(
+  function* insertFresh(
     table: Table,
     schema: z.ZodType,
     values: Record<string, unknown>,
-    run: (row: Row) => Row,
-  ): Row {
-    return insertWithFreshId(engineId, (id) => run(prepare(table, schema, { ...values, id })));
+    insertRow: (row: Row) => Operation<Row>,
+  ): Operation<Row> {
+    return yield* insertWithFreshId(engineId, (id) =>
+      insertRow(prepare(table, schema, { ...values, id })),
+    );
   }
 
-  const reconcileForeignEdits = createForeignEditReconciler(sqlite, timeZone, map.scheduledMission);
-  const claimMissionTx = immediate(
-    sqlite,
-    (
-      now: number,
-      nextRun: NextRunChoice | undefined,
-      sessionId: string | null,
-    ): DueMissionClaim | undefined => {
-      const nowIso = toIso(now);
-      reconcileForeignEdits(now); // missions edited by another writer (foreign-edits.ts)
-      for (const due of st.dueMissions.all(nowIso) as Row[]) {
-        const mission = map.scheduledMission(due);
-        const timedOut = scheduleSt.timeOutRuns.run({
-          now: nowIso,
-          mission: mission.id,
-          cutoff: toIso(now - mission.timeoutMinutes * 60_000),
-        });
-        if (timedOut.changes > 0) st.setLastStatus.run('timeout', nowIso, mission.id);
-        if (overlap === 'skip' && scheduleSt.runningRun.get(mission.id) !== undefined) {
-          // The previous run goes on: this one is skipped, a one-off mission waits for it.
-          if (isRecurring(mission)) {
-            const skipTo = nextRunAfter(mission, new Date(now), timeZone);
-            scheduleSt.skipRun.run(skipTo && toIso(skipTo), nowIso, mission.id, due.next_run);
-          }
-          continue;
+  function* claimMission(
+    now: number,
+    nextRun: NextRunChoice | undefined,
+    sessionId: string | null,
+  ): Operation<DueMissionClaim | undefined> {
+    const nowIso = toIso(now);
+    // Missions edited by another writer first (foreign-edits.ts).
+    yield* reconcileForeignEdits(now, timeZone, map.scheduledMission);
+    for (const due of (yield all(sql.dueMissions, [nowIso])) as Row[]) {
+      const mission = map.scheduledMission(due);
+      const timedOut = (yield run(scheduleSql.timeOutRuns, {
+        now: nowIso,
+        mission: mission.id,
+        cutoff: toIso(now - mission.timeoutMinutes * 60_000),
+      })) as number;
+      if (timedOut > 0) yield run(sql.setLastStatus, ['timeout', nowIso, mission.id]);
+      if (overlap === 'skip' && (yield get(scheduleSql.runningRun, [mission.id])) !== undefined) {
+        // The previous run goes on: this one is skipped, a one-off mission waits for it.
+        if (isRecurring(mission)) {
+          const skipTo = nextRunAfter(mission, new Date(now), timeZone);
+          yield run(scheduleSql.skipRun, [
+            skipTo && toIso(skipTo),
+            nowIso,
+            mission.id,
+            due.next_run,
+          ]);
         }
-        const next = optionalDate(
+        continue;
+      }
+      const next = optionalDate(
+        'scheduled_missions',
+        'next_run',
+        nextRun ? nextRun(mission) : nextRunAfter(mission, new Date(now), timeZone),
+      );
+      // A next run at or before now would make the mission due again at once: run twice.
+      if (next !== null && next.getTime() <= now) {
+        columnError(
           'scheduled_missions',
           'next_run',
-          nextRun ? nextRun(mission) : nextRunAfter(mission, new Date(now), timeZone),
+          `nextRun gave ${next.toISOString()}, not after the claim at ${nowIso}`,
         );
-        // A next run at or before now would make the mission due again at once: run twice.
-        if (next !== null && next.getTime() <= now) {
-          columnError(
-            'scheduled_missions',
-            'next_run',
-            `nextRun gave ${next.toISOString()}, not after the claim at ${nowIso}`,
-          );
-        }
-        const advanced = st.advanceMission.run(
-          next === null ? null : toIso(next),
-          nowIso,
-          nowIso,
-          mission.id,
-          due.next_run,
-        );
-        if (advanced.changes === 0) continue;
-        const run = map.mission(
-          insertFresh(
-            missions,
-            missionRows.insert,
-            { missionId: mission.id, startedAt: new Date(now), status: 'running', sessionId },
-            insert.mission,
-          ),
-        );
-        return { mission: { ...mission, nextRun: next, lastRun: new Date(now) }, run };
       }
-      return undefined;
-    },
-  );
+      const advanced = yield get(sql.advanceMission, [
+        next === null ? null : toIso(next),
+        nowIso,
+        nowIso,
+        mission.id,
+        due.next_run,
+      ]);
+      if (advanced === undefined) continue;
+      const started = map.mission(
+        yield* insertFresh(
+          missions,
+          missionRows.insert,
+          { missionId: mission.id, startedAt: new Date(now), status: 'running', sessionId },
+          insert.mission,
+        ),
+      );
+      return { mission: { ...mission, nextRun: next, lastRun: new Date(now) }, run: started };
+    }
+    return undefined;
+  }
 
-  const finishRunTx = immediate(
-    sqlite,
-    (
-      runId: string,
-      status: MissionRunStatus,
-      details: { outputSummary?: string; errorMessage?: string },
-      now: number,
-    ) => {
-      const startedAt = st.finishRun.get(
-        status,
-        toIso(now),
-        null,
-        details.outputSummary ?? null,
-        details.errorMessage ?? null,
-        runId,
-      ) as Row | undefined;
-      if (!startedAt) {
-        const current = st.runStatus.pluck().get(runId) as string | undefined;
-        if (current === undefined) throw new NotFoundError('missions', runId);
-        throw new StateError('missions', runId, current, `finish it as ${status}`);
-      }
-      const run = map.mission(startedAt);
-      const seconds = Math.max(0, Math.round((now - run.startedAt.getTime()) / 1000));
-      st.setRunDuration.run(seconds, runId);
-      if (status === 'completed' || status === 'failed' || status === 'timeout') {
-        st.setLastStatus.run(status, toIso(now), run.missionId);
-      }
-      return { ...run, durationSeconds: seconds };
-    },
-  );
+  function* finishRun(
+    runId: string,
+    status: MissionRunStatus,
+    details: { outputSummary?: string; errorMessage?: string },
+    now: number,
+  ): Operation<Mission> {
+    const startedAt = (yield get(sql.finishRun, [
+      status,
+      toIso(now),
+      null,
+      details.outputSummary ?? null,
+      details.errorMessage ?? null,
+      runId,
+    ])) as Row | undefined;
+    if (!startedAt) {
+      const current = (yield pluck(sql.runStatus, [runId])) as string | undefined;
+      if (current === undefined) throw new NotFoundError('missions', runId);
+      throw new StateError('missions', runId, current, `finish it as ${status}`);
+    }
+    const finished = map.mission(startedAt);
+    const seconds = Math.max(0, Math.round((now - finished.startedAt.getTime()) / 1000));
+    yield run(sql.setRunDuration, [seconds, runId]);
+    if (status === 'completed' || status === 'failed' || status === 'timeout') {
+      yield run(sql.setLastStatus, [status, toIso(now), finished.missionId]);
+    }
+    return { ...finished, durationSeconds: seconds };
+  }
 
-  const addPriorityTx = immediate(sqlite, (values: Record<string, unknown>): Priority => {
+  function* addPriorityOp(values: Record<string, unknown>): Operation<Priority> {
     const pool = (values.pool as string | undefined) ?? 'main';
     const date = (values.date as string | null | undefined) ?? null;
     const level = (values.level as string | undefined) ?? 'medium';
-    const position = st.nextPriorityPosition.pluck().get(pool, date, level) as number;
+    const position = (yield pluck(sql.nextPriorityPosition, [pool, date, level])) as number;
     return map.priority(
-      insertFresh(priorities, priorityRows.insert, { ...values, position }, insert.priority),
+      yield* insertFresh(priorities, priorityRows.insert, { ...values, position }, insert.priority),
     );
-  });
+  }
 
-  const addContactTx = immediate(
-    sqlite,
-    (values: Record<string, unknown>, tags: readonly string[]): Contact & { tags: string[] } => {
-      const contact = map.contact(
-        insertFresh(contacts, contactRows.insert, values, insert.contact),
-      );
-      for (const tag of tags) {
-        const row = parseRow(contactTags, contactTagRows.insert, { contactId: contact.id, tag });
-        toDriverRow('engine', contactTags, row);
-        st.insertTag.run(row.contactId, row.tag);
-      }
-      return { ...contact, tags: st.contactTags.pluck().all(contact.id) as string[] };
-    },
-  );
+  function* addContactOp(
+    values: Record<string, unknown>,
+    tags: readonly string[],
+  ): Operation<Contact & { tags: string[] }> {
+    const contact = map.contact(
+      yield* insertFresh(contacts, contactRows.insert, values, insert.contact),
+    );
+    for (const tag of tags) {
+      const row = parseRow(contactTags, contactTagRows.insert, { contactId: contact.id, tag });
+      toDriverRow('engine', contactTags, row);
+      yield run(sql.insertTag, [row.contactId, row.tag]);
+    }
+    return { ...contact, tags: yield* tagsOf(contact.id) };
+  }
 
-  const stageTx = immediate(sqlite, (values: Record<string, unknown>): StagedContent => {
-    const position = st.nextStagedPosition.pluck().get() as number;
+  function* tagsOf(contactId: string): Operation<string[]> {
+    return ((yield all(sql.contactTags, [contactId])) as Array<{ tag: string }>).map((r) => r.tag);
+  }
+
+  function* createSession(values: Record<string, unknown>, given: Row | undefined) {
+    const row =
+      given === undefined
+        ? yield* insertFresh(sessions, sessionRows.insert, values, insert.session)
+        : yield* insert.session(given);
+    return map.session(row);
+  }
+
+  function* createScheduledMission(values: Record<string, unknown>) {
+    return map.scheduledMission(
+      yield* insertFresh(
+        scheduledMissions,
+        scheduledMissionRows.insert,
+        values,
+        insert.scheduledMission,
+      ),
+    );
+  }
+
+  function* createPing(values: Record<string, unknown>) {
+    return map.ping(yield* insertFresh(pings, pingRows.insert, values, insert.ping));
+  }
+
+  function* getContact(id: string): Operation<(Contact & { tags: string[] }) | undefined> {
+    const row = (yield get(sql.getContact, [id])) as Row | undefined;
+    return row && { ...map.contact(row), tags: yield* tagsOf(id) };
+  }
+
+  function* insertNotification(id: string, row: Row, notifiedAt: string): Operation<boolean> {
+    const stored = yield get(sql.notify, [
+      id,
+      row.conversation_id,
+      row.notification_type,
+      row.entity_id,
+      notifiedAt,
+      row.session_id ?? null,
+    ]);
+    return stored !== undefined;
+  }
+
+  function* notify(row: Row, notifiedAt: string): Operation<boolean> {
+    try {
+      return yield* insertWithFreshId(engineId, (id) => insertNotification(id, row, notifiedAt));
+    } catch (error) {
+      throw yield* explainConstraint(foreignKeys, 'conversation_notifications', row, error);
+    }
+  }
+
+  function* stageOp(values: Record<string, unknown>): Operation<StagedContent> {
+    const position = (yield pluck(sql.nextStagedPosition)) as number;
     return map.staged(
-      insertFresh(stagedContent, stagedContentRows.insert, { position, ...values }, insert.staged),
+      yield* insertFresh(
+        stagedContent,
+        stagedContentRows.insert,
+        { position, ...values },
+        insert.staged,
+      ),
     );
-  });
+  }
 
   return {
-    sqlite,
-    transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
-    workers: createEngineWorkerQueue(
-      syncRunner(ctx.sqlite),
-      ctx.clock,
-      options.backoff,
-      (error, row) => constraintError(ctx.sqlite, 'workers', row, error),
-      queueChannel(ctx.sqlite, 'workers'),
-    ),
+    sqlite: ctx.sqlite,
+    transaction: ctx.transaction,
+    /** The worker queue; on a libSQL sync replica it throws (a worker would be claimed twice). */
+    get workers() {
+      if (ctx.replica !== undefined) throw replicaQueueError('workers', ctx.replica);
+      return workers;
+    },
     /** Full-text search of staged content's titles and content, best first (search.ts). */
-    searchStagedContent: createStagedContentSearch(sqlite, map.staged),
+    searchStagedContent: createStagedContentSearch(runner, map.staged),
     /** Failed workers with their last error; retry one or all (dead-letters.ts). */
-    deadLetters: createEngineDeadLetters(sqlite, clock),
+    deadLetters: createEngineDeadLetters(runner, clock),
 
     createSession(
       input: Omit<
         z.input<typeof sessionRows.insert>,
         'id' | 'startedAt' | 'endedAt' | 'contextWarningLevel'
       > & { id?: string; startedAt?: Date; endedAt?: Date | null; contextWarningLevel?: number },
-    ): Session {
+    ) {
       const values = { ...input, startedAt: input.startedAt ?? new Date(clock()) };
-      const row =
-        input.id === undefined
-          ? insertFresh(sessions, sessionRows.insert, values, insert.session)
-          : insert.session(prepare(sessions, sessionRows.insert, values));
-      return map.session(row);
+      const given =
+        input.id === undefined ? undefined : prepare(sessions, sessionRows.insert, values);
+      return runner.run(() => createSession(values, given), SINGLE_WRITE);
     },
 
-    getSession(id: string): Session | undefined {
-      const row = st.getSession.get(id) as Row | undefined;
-      return row && map.session(row);
+    getSession(id: string) {
+      return runner.run(() => rowOf(sql.getSession, [id], map.session), READ);
     },
 
-    activeSessions(): Session[] {
-      return (st.activeSessions.all() as Row[]).map(map.session);
+    activeSessions() {
+      return runner.run(() => rowsOf(sql.activeSessions, [], map.session), READ);
     },
 
-    setSessionState(id: string, state: SessionState, statusText?: string | null): boolean {
-      return st.setSessionState.run(state, statusText ?? null, id).changes > 0;
+    setSessionState(id: string, state: SessionState, statusText?: string | null) {
+      const params = [state, statusText ?? null, id];
+      return runner.run(() => found(sql.setSessionState, params), SINGLE_WRITE);
     },
 
     /** Raises the context warning level; never lowers it. True when it was raised. */
-    raiseContextWarning(id: string, level: number): boolean {
+    raiseContextWarning(id: string, level: number) {
       const checked = requireInt('sessions', 'context_warning_level', level, 0);
       if (checked > 100) columnError('sessions', 'context_warning_level', 'a level is 0 to 100');
-      return st.raiseContextWarning.run({ level: checked, id }).changes > 0;
+      const params = { level: checked, id };
+      return runner.run(() => found(sql.raiseContextWarning, params), SINGLE_WRITE);
     },
 
-    endSession(id: string, reason: string): boolean {
-      return (
-        st.endSession.run(toIso(clock()), requireString('sessions', 'end_reason', reason), id)
-          .changes > 0
-      );
+    endSession(id: string, reason: string) {
+      const params = [toIso(clock()), requireString('sessions', 'end_reason', reason), id];
+      return runner.run(() => found(sql.endSession, params), SINGLE_WRITE);
     },
 
     createScheduledMission(
@@ -377,7 +459,7 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
         Omit<z.input<typeof scheduledMissionRows.insert>, 'id' | 'createdAt' | 'updatedAt'>,
         'name' | 'slug' | 'prompt'
       >,
-    ): ScheduledMission {
+    ) {
       const now = new Date(clock());
       // The schedule is checked (a bad cron names its column), and gives next_run unless set.
       const scheduled = nextRunAfter(
@@ -396,14 +478,13 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       ) {
         columnError('scheduled_missions', 'next_run', 'a relative schedule needs next_run');
       }
-      return map.scheduledMission(
-        insertFresh(
-          scheduledMissions,
-          scheduledMissionRows.insert,
-          { ...input, nextRun: input.nextRun ?? scheduled, createdAt: now, updatedAt: now },
-          insert.scheduledMission,
-        ),
-      );
+      const values = {
+        ...input,
+        nextRun: input.nextRun ?? scheduled,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return runner.run(() => createScheduledMission(values), SINGLE_WRITE);
     },
 
     /**
@@ -411,15 +492,15 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
      * its next run from the schedule after now unless the patch sets nextRun; in one transaction.
      */
     updateScheduledMission: createScheduledMissionUpdate(
-      sqlite,
+      runner,
+      foreignKeys,
       clock,
       timeZone,
       map.scheduledMission,
     ),
 
-    getScheduledMission(id: string): ScheduledMission | undefined {
-      const row = st.getScheduledMission.get(id) as Row | undefined;
-      return row && map.scheduledMission(row);
+    getScheduledMission(id: string) {
+      return runner.run(() => rowOf(sql.getScheduledMission, [id], map.scheduledMission), READ);
     },
 
     /**
@@ -431,10 +512,11 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
     claimDueMission(
       options: ClaimDueMissionOptions | NextRunChoice = {},
       sessionId: string | null = null,
-    ): DueMissionClaim | undefined {
+    ) {
       const { nextRun, sessionId: session = sessionId } =
         typeof options === 'function' ? { nextRun: options } : options;
-      return claimMissionTx(clock(), nextRun, session ?? null);
+      const now = clock();
+      return runner.run(() => claimMission(now, nextRun, session ?? null), WRITE);
     },
 
     /** Ends a running mission run and records the outcome on its mission. */
@@ -442,32 +524,28 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       runId: string,
       status: Exclude<MissionRunStatus, 'running'>,
       details: { outputSummary?: string; errorMessage?: string } = {},
-    ): Mission {
-      return finishRunTx(runId, status, details, clock());
+    ) {
+      const now = clock();
+      return runner.run(() => finishRun(runId, status, details, now), WRITE);
     },
 
-    missionRuns(missionId: string): Mission[] {
-      return (st.missionRuns.all(missionId) as Row[]).map(map.mission);
+    missionRuns(missionId: string) {
+      return runner.run(() => rowsOf(sql.missionRuns, [missionId], map.mission), READ);
     },
 
-    createPing(sessionId: string, message: string): Ping {
-      return map.ping(
-        insertFresh(
-          pings,
-          pingRows.insert,
-          { sessionId, message, createdAt: new Date(clock()) },
-          insert.ping,
-        ),
-      );
+    createPing(sessionId: string, message: string) {
+      const values = { sessionId, message, createdAt: new Date(clock()) };
+      return runner.run(() => createPing(values), SINGLE_WRITE);
     },
 
     /** Unacknowledged pings, newest first. */
-    unreadPings(): Ping[] {
-      return (st.unreadPings.all() as Row[]).map(map.ping);
+    unreadPings() {
+      return runner.run(() => rowsOf(sql.unreadPings, [], map.ping), READ);
     },
 
-    acknowledgePing(id: string): boolean {
-      return st.acknowledgePing.run(toIso(clock()), id).changes > 0;
+    acknowledgePing(id: string) {
+      const now = toIso(clock());
+      return runner.run(() => found(sql.acknowledgePing, [now, id]), SINGLE_WRITE);
     },
 
     /** Adds a priority at the end of its (pool, date, level) group. */
@@ -476,35 +554,37 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
         Omit<z.input<typeof priorityRows.insert>, 'id' | 'position' | 'createdAt' | 'updatedAt'>,
         'content'
       >,
-    ): Priority {
+    ) {
       const now = new Date(clock());
-      return addPriorityTx({ ...input, createdAt: now, updatedAt: now });
+      const values = { ...input, createdAt: now, updatedAt: now };
+      return runner.run(() => addPriorityOp(values), WRITE);
     },
 
     /** A day's priorities (null = unscheduled), by level then position. */
-    listPriorities(date: string | null, pool = 'main'): Priority[] {
-      return (st.prioritiesForDate.all(pool, date) as Row[]).map(map.priority);
+    listPriorities(date: string | null, pool = 'main') {
+      return runner.run(() => rowsOf(sql.prioritiesForDate, [pool, date], map.priority), READ);
     },
 
-    completePriority(id: string): boolean {
-      return st.completePriority.run({ now: toIso(clock()), id }).changes > 0;
+    completePriority(id: string) {
+      const now = toIso(clock());
+      return runner.run(() => found(sql.completePriority, { now, id }), SINGLE_WRITE);
     },
 
     /** Adds a contact with its tags, in one transaction. */
     addContact(
       input: WriteInput<Omit<z.input<typeof contactRows.insert>, 'id' | 'createdAt'>, 'name'>,
       tags: readonly string[] = [],
-    ): Contact & { tags: string[] } {
-      return addContactTx({ ...input, createdAt: new Date(clock()) }, tags);
+    ) {
+      const values = { ...input, createdAt: new Date(clock()) };
+      return runner.run(() => addContactOp(values, tags), WRITE);
     },
 
-    getContact(id: string): (Contact & { tags: string[] }) | undefined {
-      const row = st.getContact.get(id) as Row | undefined;
-      return row && { ...map.contact(row), tags: st.contactTags.pluck().all(id) as string[] };
+    getContact(id: string) {
+      return runner.run(() => getContact(id), READ);
     },
 
-    contactsByTag(tag: string): Contact[] {
-      return (st.contactsByTag.all(tag) as Row[]).map(map.contact);
+    contactsByTag(tag: string) {
+      return runner.run(() => rowsOf(sql.contactsByTag, [tag], map.contact), READ);
     },
 
     /**
@@ -516,39 +596,27 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
       notificationType: string;
       entityId: string;
       sessionId?: string | null;
-    }): boolean {
+    }) {
       const row = prepare(conversationNotifications, conversationNotificationRows.insert, {
         ...input,
         id: engineId(),
         notifiedAt: new Date(clock()),
       });
-      try {
-        return (
-          insertWithFreshId(engineId, (id) =>
-            st.notify.run(
-              id,
-              row.conversation_id,
-              row.notification_type,
-              row.entity_id,
-              toSqliteDateTime(clock()),
-              row.session_id ?? null,
-            ),
-          ).changes > 0
-        );
-      } catch (error) {
-        throw constraintError(sqlite, 'conversation_notifications', row, error);
-      }
+      const notifiedAt = toSqliteDateTime(clock());
+      return runner.run(() => notify(row, notifiedAt), SINGLE_WRITE);
     },
 
-    wasNotified(conversationId: string, notificationType: string, entityId: string): boolean {
-      return st.wasNotified.get(conversationId, notificationType, entityId) !== undefined;
+    wasNotified(conversationId: string, notificationType: string, entityId: string) {
+      const params = [conversationId, notificationType, entityId];
+      return runner.run(() => found(sql.wasNotified, params), READ);
     },
 
     /** Deletes notification records older than `days`. */
-    pruneNotifications(days: number): number {
+    pruneNotifications(days: number) {
       const cutoff =
         clock() - requireInt('conversation_notifications', 'notified_at', days, 0) * DAY_MS;
-      return st.pruneNotifications.run(toSqliteDateTime(cutoff)).changes;
+      const params = [toSqliteDateTime(cutoff)];
+      return runner.run(() => rowsWritten(sql.pruneNotifications, params), SINGLE_WRITE);
     },
 
     /** Stages an item for the portal, after the items already staged. */
@@ -560,20 +628,24 @@ export function createEngineClient(target: ClientTarget, options: EngineClientOp
         >,
         'title' | 'content'
       >,
-    ): StagedContent {
+    ) {
       const now = new Date(clock());
-      return stageTx({ ...input, createdAt: now, updatedAt: now });
+      const values = { ...input, createdAt: now, updatedAt: now };
+      return runner.run(() => stageOp(values), WRITE);
     },
 
     /** Items not dismissed and not expired, in portal order. */
-    visibleStaged(): StagedContent[] {
-      return (st.visibleStaged.all(toIso(clock())) as Row[]).map(map.staged);
+    visibleStaged() {
+      const now = toIso(clock());
+      return runner.run(() => rowsOf(sql.visibleStaged, [now], map.staged), READ);
     },
 
-    setStagedStatus(id: string, status: 'displayed' | 'dismissed'): boolean {
-      return st.setStagedStatus.run({ status, now: toIso(clock()), id }).changes > 0;
+    setStagedStatus(id: string, status: 'displayed' | 'dismissed') {
+      const now = toIso(clock());
+      return runner.run(() => found(sql.setStagedStatus, { status, now, id }), SINGLE_WRITE);
     },
   };
 }
 
-export type EngineClient = ReturnType<typeof createEngineClient>;
+/** The engine client: `sync` (values) on better-sqlite3 and bun:sqlite, `async` on libSQL. */
+export type EngineClient<M extends RunnerMode = 'sync'> = ReturnType<typeof engineClient<M>>;

@@ -1,4 +1,4 @@
-import type { SqliteConnection } from '../../driver/types.ts';
+import type { RunnerSource } from '../../driver/sync-runner.ts';
 import { workers } from '@agentstate/schema/engine';
 import { rowMapper } from '../shared/columns.ts';
 import { createDeadLetters } from '../shared/dead-letters.ts';
@@ -8,9 +8,9 @@ import { fromText, toIso, type Clock } from '../shared/time.ts';
  * The failed workers (`deadLetters.list()`, `.retry(id)`, `.retryAll()`): a retried worker is
  * pending again with its retries counted afresh, runnable at once, and no lease.
  */
-export function createEngineDeadLetters(sqlite: SqliteConnection, clock: Clock) {
+export function createEngineDeadLetters<S extends RunnerSource>(source: S, clock: Clock) {
   return createDeadLetters(
-    sqlite,
+    source,
     clock,
     {
       table: 'workers',

@@ -1,5 +1,5 @@
 import type { ScheduledMission } from '@agentstate/schema/engine';
-import type { SqliteConnection } from '../../driver/types.ts';
+import { all, run, type Operation } from '../../driver/operation.ts';
 import { toIso } from '../shared/time.ts';
 import { nextRunAfter } from './schedule.ts';
 
@@ -49,27 +49,28 @@ export function nextRunAfterForeignEdit(
   return next?.getTime() === stored?.getTime() ? undefined : next;
 }
 
-/** Runs inside the claim's transaction; returns how many missions it rescheduled. */
-export function createForeignEditReconciler(
-  sqlite: SqliteConnection,
+/** Steps inside the claim's transaction; returns how many missions they rescheduled. */
+export function* reconcileForeignEdits(
+  now: number,
   timeZone: string,
   toMission: (row: Record<string, unknown>) => ScheduledMission,
-) {
-  const edited = sqlite.prepare(foreignEditSql.edited);
-  const reschedule = sqlite.prepare(foreignEditSql.reschedule);
-  return (now: number): number => {
-    let changed = 0;
-    for (const row of edited.all() as Array<Record<string, unknown>>) {
-      let next: Date | null | undefined;
-      try {
-        next = nextRunAfterForeignEdit(toMission(row), timeZone);
-      } catch {
-        // A schedule or timestamp this client cannot read: left for the claim to report as before.
-        continue;
-      }
-      if (next === undefined) continue;
-      changed += reschedule.run(next && toIso(next), toIso(now), row.id, row.updated_at).changes;
+): Operation<number> {
+  let changed = 0;
+  for (const row of (yield all(foreignEditSql.edited)) as Array<Record<string, unknown>>) {
+    let next: Date | null | undefined;
+    try {
+      next = nextRunAfterForeignEdit(toMission(row), timeZone);
+    } catch {
+      // A schedule or timestamp this client cannot read: left for the claim to report as before.
+      continue;
     }
-    return changed;
-  };
+    if (next === undefined) continue;
+    changed += (yield run(foreignEditSql.reschedule, [
+      next && toIso(next),
+      toIso(now),
+      row.id,
+      row.updated_at,
+    ])) as number;
+  }
+  return changed;
 }

@@ -5,10 +5,15 @@ import {
   type ScheduledMission,
 } from '@agentstate/schema/engine';
 import type { z } from 'zod';
-import type { SqliteConnection } from '../../driver/types.ts';
+import {
+  get,
+  type Operation,
+  type Result,
+  type Runner,
+  type RunnerMode,
+} from '../../driver/operation.ts';
 import { toDriverRow } from '../shared/columns.ts';
-import { immediate } from '../shared/connection.ts';
-import { constraintError } from '../shared/constraints.ts';
+import { explainConstraint, type ForeignKeyCache } from '../shared/constraints.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import type { Clock } from '../shared/time.ts';
 import { isRecurring, nextRunAfter, type Schedule } from './schedule.ts';
@@ -92,17 +97,19 @@ function nextRunOfEdit(
   return scheduleChanged ? null : undefined;
 }
 
-export function createScheduledMissionUpdate(
-  sqlite: SqliteConnection,
+export function createScheduledMissionUpdate<M extends RunnerMode>(
+  runner: Runner<M>,
+  foreignKeys: ForeignKeyCache,
   clock: Clock,
   timeZone: string,
   toMission: (row: Record<string, unknown>) => ScheduledMission,
 ) {
-  const get = sqlite.prepare(sql.get);
-  const statements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
-
-  const updateTx = immediate(sqlite, (id: string, patch: ScheduledMissionPatch, nowMs: number) => {
-    const row = get.get(id) as Record<string, unknown> | undefined;
+  function* update(
+    id: string,
+    patch: ScheduledMissionPatch,
+    nowMs: number,
+  ): Operation<ScheduledMission> {
+    const row = (yield get(sql.get, [id])) as Record<string, unknown> | undefined;
     if (!row) throw new NotFoundError(TABLE, id);
     const now = new Date(nowMs);
     const nextRun = nextRunOfEdit(toMission(row), patch, now, timeZone);
@@ -114,21 +121,19 @@ export function createScheduledMissionUpdate(
     const columns = Object.keys(values);
     const text = `UPDATE scheduled_missions SET ${columns.map((c) => `"${c}" = @${c}`).join(', ')}
       WHERE id = @id RETURNING *`;
-    let statement = statements.get(text);
-    if (!statement) statements.set(text, (statement = sqlite.prepare(text)));
     try {
-      return toMission(statement.get({ ...values, id }) as Record<string, unknown>);
+      return toMission((yield get(text, { ...values, id })) as Record<string, unknown>);
     } catch (error) {
-      throw constraintError(sqlite, TABLE, values, error);
+      throw yield* explainConstraint(foreignKeys, TABLE, values, error);
     }
-  });
+  }
 
   /**
    * Edits a scheduled mission and keeps its next_run in step (see nextRunOfEdit); updated_at is
    * now. Throws RowValidationError naming the column of a bad value (nothing written),
    * NotFoundError for an unknown id.
    */
-  return (id: string, patch: ScheduledMissionPatch): ScheduledMission => {
+  return (id: string, patch: ScheduledMissionPatch): Result<M, ScheduledMission> => {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new TypeError('patch: expected an object of the columns to change');
     }
@@ -138,6 +143,7 @@ export function createScheduledMissionUpdate(
       }
     }
     const checked = parseRow(scheduledMissions, scheduledMissionRows.update, patch);
-    return updateTx(id, checked, clock());
+    const now = clock();
+    return runner.run(() => update(id, checked, now), { write: true });
   };
 }

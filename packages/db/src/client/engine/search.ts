@@ -1,4 +1,5 @@
-import type { SqliteConnection } from '../../driver/types.ts';
+import type { Result } from '../../driver/operation.ts';
+import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
 import type { StagedContent } from '@agentstate/schema/engine';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toIso } from '../shared/time.ts';
@@ -10,12 +11,12 @@ export interface SearchStagedContentOptions extends SearchOptions {
 }
 
 /** `searchStagedContent(query, options)`: portal items whose title or content match, best first. */
-export function createStagedContentSearch(
-  sqlite: SqliteConnection,
+export function createStagedContentSearch<S extends RunnerSource>(
+  source: S,
   toStaged: (row: Record<string, unknown>) => StagedContent,
 ) {
   const search = createSearch(
-    sqlite,
+    source,
     {
       table: 'staged_content',
       filters: { status: 'status', sessionId: 'session_id', workerId: 'worker_id' },
@@ -23,6 +24,8 @@ export function createStagedContentSearch(
     },
     toStaged,
   );
-  return (query: string, options?: SearchStagedContentOptions): Array<SearchHit<StagedContent>> =>
-    search(query, options);
+  return (
+    query: string,
+    options?: SearchStagedContentOptions,
+  ): Result<ModeOfSource<S>, Array<SearchHit<StagedContent>>> => search(query, options);
 }

@@ -1,3 +1,12 @@
+import {
+  all,
+  get,
+  type Operation,
+  type Result,
+  type Row,
+  type Runner,
+  type RunnerMode,
+} from '../../driver/operation.ts';
 import type { SqliteConnection } from '../../driver/types.ts';
 import {
   definitionOf,
@@ -10,8 +19,15 @@ import {
 } from '@agentstate/schema';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { z } from 'zod';
-import { clientContext, type ClientOptions, type ClientTarget } from '../shared/connection.ts';
-import { constraintError } from '../shared/constraints.ts';
+import {
+  clientContext,
+  type ClientOptions,
+  type DriverTarget,
+  type ModeOf,
+  type SyncOnly,
+} from '../shared/connection.ts';
+import { explainConstraint, type ForeignKeyCache } from '../shared/constraints.ts';
+import { READ, SINGLE_WRITE, valueOf } from '../shared/operations.ts';
 import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import type { SecretBox } from '../shared/secrets.ts';
@@ -39,54 +55,61 @@ export interface ListOptions<Row> {
   offset?: number;
 }
 
-/** Every operation on one table, each one statement (so atomic), validated by its row schemas. */
-export interface TableClient<S extends RowSchemas> {
+/**
+ * Every operation on one table, each one statement (so atomic), validated by its row schemas.
+ * `sync` (values) on better-sqlite3 and bun:sqlite, `async` (promises) on libSQL.
+ */
+export interface TableClient<S extends RowSchemas, M extends RunnerMode = 'sync'> {
   /** Validates the row (`insert` schema), writes it and returns it as stored. */
-  insert(row: z.input<S['insert']>): RowOf<S>;
-  get(key: PrimaryKeyOf<S>): RowOf<S> | undefined;
-  list(options?: ListOptions<RowOf<S>>): RowOf<S>[];
+  insert(row: z.input<S['insert']>): Result<M, RowOf<S>>;
+  get(key: PrimaryKeyOf<S>): Result<M, RowOf<S> | undefined>;
+  list(options?: ListOptions<RowOf<S>>): Result<M, RowOf<S>[]>;
   /** Applies a partial change (`update` schema); NotFoundError when no row has the key. */
-  update(key: PrimaryKeyOf<S>, patch: z.input<S['update']>): RowOf<S>;
+  update(key: PrimaryKeyOf<S>, patch: z.input<S['update']>): Result<M, RowOf<S>>;
   /** Whether a row was deleted. */
-  delete(key: PrimaryKeyOf<S>): boolean;
-  count(where?: Partial<RowOf<S>>): number;
+  delete(key: PrimaryKeyOf<S>): Result<M, boolean>;
+  count(where?: Partial<RowOf<S>>): Result<M, number>;
 }
 
 /** The client of a database with no hand-made one: a TableClient per table, by SQL name. */
-export type TablesClient<N extends DatabaseName> = {
+export type TablesClient<N extends DatabaseName, M extends RunnerMode = 'sync'> = {
   readonly [T in keyof DefinitionOf<N>['rows']]: DefinitionOf<N>['rows'][T] extends RowSchemas
-    ? TableClient<DefinitionOf<N>['rows'][T]>
+    ? TableClient<DefinitionOf<N>['rows'][T], M>
     : never;
 } & {
-  /** The connection, for a transaction spanning several operations (`sqlite.transaction`). */
-  readonly sqlite: SqliteConnection;
+  /**
+   * The connection, for a transaction spanning several operations (`sqlite.transaction`);
+   * undefined on libSQL, where each operation is its own transaction.
+   */
+  readonly sqlite: SyncOnly<M, SqliteConnection>;
 };
 
 /** A client for every table of a database, from its definition alone. */
-export function createTablesClient<N extends DatabaseName>(
+export function createTablesClient<N extends DatabaseName, T extends DriverTarget>(
   name: N,
-  target: ClientTarget,
+  target: T,
   options: ClientOptions = {},
-): TablesClient<N> {
+): TablesClient<N, ModeOf<T>> {
   const ctx = clientContext(target, options);
   const definition = definitionOf(name);
   const tables: Record<string, unknown> = { sqlite: ctx.sqlite };
   for (const [table, schemas] of Object.entries(definition.rows as Record<string, RowSchemas>)) {
     const secrets = (definition.secrets ?? []).filter((s: SecretColumn) => s.table === table);
-    tables[table] = tableClient(name, ctx.sqlite, schemas, secrets, ctx.secrets);
+    tables[table] = tableClient(name, ctx.runner, ctx.foreignKeys, schemas, secrets, ctx.secrets);
   }
-  return tables as TablesClient<N>;
+  return tables as TablesClient<N, ModeOf<T>>;
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-function tableClient(
+function tableClient<M extends RunnerMode>(
   database: DatabaseName,
-  sqlite: SqliteConnection,
+  runner: Runner<M>,
+  foreignKeys: ForeignKeyCache,
   schemas: RowSchemas,
   secrets: readonly SecretColumn[],
   box: SecretBox,
-): TableClient<RowSchemas> {
+): TableClient<RowSchemas, M> {
   const { table } = schemas;
   const name = getTableName(table);
   const columns = getTableColumns(table) as Record<
@@ -109,7 +132,7 @@ function tableClient(
   };
   const primaryKey = Object.keys(columns).filter((key) => columns[key]?.primary);
   const toRow = rowMapper(table);
-  const insert = inserter(sqlite, table);
+  const insert = inserter(table, foreignKeys);
 
   // Secret columns are sealed on the way in and opened on the way out, bound to where they live.
   const secretFor = (stored: Record<string, unknown>) =>
@@ -152,16 +175,63 @@ function tableClient(
   };
   const keyText = (key: Record<string, unknown>) => JSON.stringify(Object.values(key).join(':'));
 
+  type Stored = RowOf<RowSchemas>;
+  // The SQL of an operation depends on which columns it names: a synchronous runner prepares
+  // each text once.
+  function* getRow(where: string, params: unknown[]): Operation<Stored | undefined> {
+    const stored = (yield get(`SELECT * FROM ${quote(name)} WHERE ${where}`, params)) as
+      Row | undefined;
+    return read(stored);
+  }
+  function* insertRow(stored: Row): Operation<Stored> {
+    return read(yield* insert(stored)) as Stored;
+  }
+  function* listRows(sql: string, params: unknown[]): Operation<Stored[]> {
+    const rows = (yield all(sql, params)) as Row[];
+    return rows.map((stored) => read(stored) as Stored);
+  }
+  function* existingRow(
+    where: string,
+    params: unknown[],
+    key: Record<string, unknown>,
+  ): Operation<Stored> {
+    const row = yield* getRow(where, params);
+    if (!row) throw new NotFoundError(name, keyText(key));
+    return row;
+  }
+  function* updateRow(
+    sql: string,
+    params: unknown[],
+    stored: Row,
+    key: Record<string, unknown>,
+  ): Operation<Stored> {
+    let updated: Row | undefined;
+    try {
+      updated = (yield get(sql, params)) as Row | undefined;
+    } catch (error) {
+      throw yield* explainConstraint(foreignKeys, name, stored, error);
+    }
+    if (!updated) throw new NotFoundError(name, keyText(key));
+    return read(updated) as Stored;
+  }
+  function* deleteRow(sql: string, params: unknown[]): Operation<boolean> {
+    try {
+      return (yield get(sql, params)) !== undefined;
+    } catch (error) {
+      throw yield* explainConstraint(foreignKeys, name, {}, error);
+    }
+  }
+
   return {
     insert(row) {
       const parsed = parseRow(table, schemas.insert, filled(row, 'defaultFn'));
-      return read(insert(seal(toDriverRow(database, table, parsed)))) as RowOf<RowSchemas>;
+      const stored = seal(toDriverRow(database, table, parsed));
+      return runner.run(() => insertRow(stored), SINGLE_WRITE);
     },
     get(key) {
       const params: unknown[] = [];
       const where = keyCondition(key, params);
-      const stored = sqlite.prepare(`SELECT * FROM ${quote(name)} WHERE ${where}`).get(...params);
-      return read(stored as Record<string, unknown> | undefined);
+      return runner.run(() => getRow(where, params), READ);
     },
     list(options = {}) {
       const limit = options.limit ?? 100;
@@ -177,10 +247,8 @@ function tableClient(
       const order = options.orderBy
         ? `${quote(sqlName(options.orderBy))} ${options.direction === 'desc' ? 'DESC' : 'ASC'}, rowid`
         : 'rowid';
-      const rows = sqlite
-        .prepare(`SELECT * FROM ${quote(name)} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .all(...params, limit, offset) as Array<Record<string, unknown>>;
-      return rows.map((stored) => read(stored) as RowOf<RowSchemas>);
+      const sql = `SELECT * FROM ${quote(name)} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+      return runner.run(() => listRows(sql, [...params, limit, offset]), READ);
     },
     update(key, patch) {
       const parsed = parseRow(
@@ -194,41 +262,25 @@ function tableClient(
         params.push(stored[column]);
         return `${quote(column)} = ?`;
       });
-      const where = keyCondition(key, params);
+      const keyParams: unknown[] = [];
+      const where = keyCondition(key, keyParams);
       if (set.length === 0) {
-        const row = this.get(key);
-        if (!row) throw new NotFoundError(name, keyText(key));
-        return row;
+        return runner.run(() => existingRow(where, keyParams, key), READ);
       }
-      let updated: Record<string, unknown> | undefined;
-      try {
-        updated = sqlite
-          .prepare(`UPDATE ${quote(name)} SET ${set.join(', ')} WHERE ${where} RETURNING *`)
-          .get(...params) as Record<string, unknown> | undefined;
-      } catch (error) {
-        throw constraintError(sqlite, name, stored, error);
-      }
-      if (!updated) throw new NotFoundError(name, keyText(key));
-      return read(updated) as RowOf<RowSchemas>;
+      const sql = `UPDATE ${quote(name)} SET ${set.join(', ')} WHERE ${where} RETURNING *`;
+      return runner.run(() => updateRow(sql, [...params, ...keyParams], stored, key), SINGLE_WRITE);
     },
     delete(key) {
       const params: unknown[] = [];
       const where = keyCondition(key, params);
-      try {
-        return (
-          sqlite.prepare(`DELETE FROM ${quote(name)} WHERE ${where}`).run(...params).changes > 0
-        );
-      } catch (error) {
-        throw constraintError(sqlite, name, {}, error);
-      }
+      const sql = `DELETE FROM ${quote(name)} WHERE ${where} RETURNING 1`;
+      return runner.run(() => deleteRow(sql, params), SINGLE_WRITE);
     },
     count(where) {
       const params: unknown[] = [];
       const condition_ = condition(where ?? {}, params);
-      return sqlite
-        .prepare(`SELECT count(*) FROM ${quote(name)} WHERE ${condition_}`)
-        .pluck()
-        .get(...params) as number;
+      const sql = `SELECT count(*) FROM ${quote(name)} WHERE ${condition_}`;
+      return runner.run(() => valueOf<number>(sql, params), READ);
     },
   };
 }

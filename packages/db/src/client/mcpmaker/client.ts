@@ -21,18 +21,37 @@ import {
 } from '@agentstate/schema/mcpmaker';
 import { requireInt, requireString } from '../shared/checks.ts';
 import {
+  get,
+  pluck,
+  run,
+  type Operation,
+  type Row,
+  type RunnerMode,
+} from '../../driver/operation.ts';
+import {
   clientContext,
-  immediate,
+  type ClientContext,
   type ClientOptions,
-  type ClientTarget,
+  type DriverTarget,
+  type ModeOf,
 } from '../shared/connection.ts';
+import {
+  found,
+  READ,
+  requiredRowOf,
+  rowOf,
+  rowsOf,
+  SINGLE_WRITE,
+  write,
+  WRITE,
+} from '../shared/operations.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { mcpmakerId } from '../shared/ids.ts';
 import { checkRowSizes, checkWellFormed } from '../shared/limits.ts';
 import { isSealed } from '../shared/secrets.ts';
 import { toSqliteDateTime } from '../shared/time.ts';
 import { toPlaybackLog, toSession, toWorkflow } from './rows.ts';
-import { prepareMcpmaker } from './statements.ts';
+import { mcpmakerSql as sql } from './statements.ts';
 import { createInsightSearch } from './search.ts';
 
 const secretKeys: ReadonlySet<string> = new Set(secretConfigKeys);
@@ -79,81 +98,97 @@ function hostname(url: string): string {
   }
 }
 
-/** The typed client of the mcpmaker database. Every multi-step write is one transaction. */
-export function createMcpmakerClient(target: ClientTarget, options: ClientOptions = {}) {
-  const ctx = clientContext(target, options);
-  const { clock, secrets, sqlite } = ctx;
-  const st = prepareMcpmaker(sqlite);
-  const updateStatements = new Map<string, ReturnType<typeof sqlite.prepare>>();
+/**
+ * The typed client of the mcpmaker database. Every multi-step write is one transaction. On
+ * better-sqlite3 and bun:sqlite its operations return values, on libSQL promises.
+ */
+export function createMcpmakerClient<T extends DriverTarget>(
+  target: T,
+  options: ClientOptions = {},
+): McpmakerClient<ModeOf<T>> {
+  return mcpmakerClient(clientContext(target, options));
+}
 
-  const recordSessionTx = immediate(
-    sqlite,
-    (params: Record<string, string | number | null>, workflowName: string, now: string) => {
-      let workflow = st.findWorkflowByName.get(workflowName) as Record<string, unknown> | undefined;
-      if (!workflow) {
-        workflow = st.insertWorkflow.get(
-          mcpmakerId(clock()),
-          workflowName,
-          hostname(params.url as string),
-          now,
-          now,
-        ) as Record<string, unknown>;
-      }
-      const session = st.insertSession.get(
-        params.id,
-        workflow.id,
-        params.workflow_name,
-        params.url,
-        params.started_at,
-        params.ended_at,
-        params.dom_events,
-        params.network_events,
-        params.correlations,
+function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
+  const { clock, secrets, runner } = ctx;
+
+  // The multi-step operations, built once per client (see operation.ts).
+  function* recordSession(
+    params: Record<string, string | number>,
+    workflowName: string,
+    now: string,
+  ): Operation<{ session: Session; workflow: Workflow }> {
+    let workflow = (yield get(sql.findWorkflowByName, [workflowName])) as Row | undefined;
+    if (!workflow) {
+      workflow = (yield get(sql.insertWorkflow, [
+        mcpmakerId(clock()),
+        workflowName,
+        hostname(params.url as string),
         now,
-      ) as Record<string, unknown>;
-      st.linkSession.run(workflow.id, session.id);
-      st.touchWorkflow.run(now, workflow.id);
-      return {
-        session: toSession(session),
-        workflow: toWorkflow({ ...workflow, updated_at: now }),
-      };
-    },
-  );
-
-  const deleteWorkflowTx = immediate(sqlite, (id: string) => {
-    const sessionsDeleted = st.deleteWorkflowSessions.run({ id }).changes;
-    st.deleteWorkflowLinks.run(id);
-    return { workflow: st.deleteWorkflow.run(id).changes > 0, sessions: sessionsDeleted };
-  });
-
+        now,
+      ])) as Row;
+    }
+    const session = (yield get(sql.insertSession, [
+      params.id,
+      workflow.id,
+      params.workflow_name,
+      params.url,
+      params.started_at,
+      params.ended_at,
+      params.dom_events,
+      params.network_events,
+      params.correlations,
+      now,
+    ])) as Row;
+    yield run(sql.linkSession, [workflow.id, session.id]);
+    yield run(sql.touchWorkflow, [now, workflow.id]);
+    return {
+      session: toSession(session),
+      workflow: toWorkflow({ ...workflow, updated_at: now }),
+    };
+  }
+  function* deleteWorkflow(id: string): Operation<{ workflow: boolean; sessions: number }> {
+    const sessionsDeleted = (yield run(sql.deleteWorkflowSessions, { id })) as number;
+    yield run(sql.deleteWorkflowLinks, [id]);
+    const deleted = (yield get(sql.deleteWorkflow, [id])) !== undefined;
+    return { workflow: deleted, sessions: sessionsDeleted };
+  }
+  function* getConfig(key: string): Operation<string | undefined> {
+    const stored = (yield pluck(sql.getConfig, [key])) as string | undefined;
+    if (stored === undefined || !secretKeys.has(key) || !isSealed(stored)) return stored;
+    return secrets.open(stored, `mcpmaker.config.${key}`);
+  }
   // One transaction: a value another process sets meanwhile is never overwritten by an old one.
-  const sealTx = immediate(sqlite, (): number => {
+  function* sealPlaintextSecrets(): Operation<number> {
     let sealed = 0;
     for (const key of secretKeys) {
-      const stored = st.getConfig.pluck().get(key) as string | undefined;
+      const stored = (yield pluck(sql.getConfig, [key])) as string | undefined;
       if (stored !== undefined && !isSealed(stored)) {
-        st.setConfig.run(key, secrets.seal(stored, `mcpmaker.config.${key}`));
+        yield run(sql.setConfig, [key, secrets.seal(stored, `mcpmaker.config.${key}`)]);
         sealed++;
       }
     }
     return sealed;
-  });
+  }
+  const workflowMissing = (id: string) => () => {
+    throw new NotFoundError('workflows', id);
+  };
 
   return {
-    sqlite,
-    transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
+    sqlite: ctx.sqlite,
+    transaction: ctx.transaction,
     /** Full-text search of the playback logs' insights and sites, best first (search.ts). */
-    searchInsights: createInsightSearch(sqlite),
+    searchInsights: createInsightSearch(runner),
 
     /**
      * Records a browser session: finds its workflow by name or creates it (site pattern = the
      * URL's hostname), stores the session, links it and bumps the workflow, in one transaction.
      */
-    recordSession(input: RecordSessionInput): { session: Session; workflow: Workflow } {
-      const now = clock();
+    recordSession(input: RecordSessionInput) {
+      const nowMs = clock();
       const row = parseRow(sessions, sessionRows.insert, {
         ...input,
-        id: input.id ?? mcpmakerId(now),
+        id: input.id ?? mcpmakerId(nowMs),
         domEvents: input.domEvents ?? [],
         networkEvents: input.networkEvents ?? [],
         correlations: input.correlations ?? [],
@@ -169,32 +204,31 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
         correlations: JSON.stringify(row.correlations),
       };
       checkRowSizes('mcpmaker', 'sessions', params);
-      return recordSessionTx(params, row.workflowName, toSqliteDateTime(now));
+      const workflowName = row.workflowName;
+      const now = toSqliteDateTime(nowMs);
+      return runner.run(() => recordSession(params, workflowName, now), WRITE);
     },
 
-    getSession(id: string): Session | undefined {
-      const row = st.getSession.get(id) as Record<string, unknown> | undefined;
-      return row && toSession(row);
+    getSession(id: string) {
+      return runner.run(() => rowOf(sql.getSession, [id], toSession), READ);
     },
 
-    getWorkflow(id: string): Workflow | undefined {
-      const row = st.getWorkflow.get(id) as Record<string, unknown> | undefined;
-      return row && toWorkflow(row);
+    getWorkflow(id: string) {
+      return runner.run(() => rowOf(sql.getWorkflow, [id], toWorkflow), READ);
     },
 
     /** Workflows, most recently updated first (both stored timestamp formats sort together). */
-    listWorkflows(): Workflow[] {
-      return (st.listWorkflows.all() as Array<Record<string, unknown>>).map(toWorkflow);
+    listWorkflows() {
+      return runner.run(() => rowsOf(sql.listWorkflows, [], toWorkflow), READ);
     },
 
     /** A workflow's sessions through the junction table, newest first. */
-    listWorkflowSessions(workflowId: string): Session[] {
-      const rows = st.listWorkflowSessions.all(workflowId) as Array<Record<string, unknown>>;
-      return rows.map(toSession);
+    listWorkflowSessions(workflowId: string) {
+      return runner.run(() => rowsOf(sql.listWorkflowSessions, [workflowId], toSession), READ);
     },
 
     /** Partial update; always bumps updated_at. Throws NotFoundError for an unknown id. */
-    updateWorkflow(id: string, patch: WorkflowPatch): Workflow {
+    updateWorkflow(id: string, patch: WorkflowPatch) {
       const checked = parseRow(workflows, workflowRows.update, patch);
       const sets: string[] = [];
       const values: Record<string, unknown> = {};
@@ -205,48 +239,46 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
         values[column] = key === 'definition' && value !== null ? JSON.stringify(value) : value;
       }
       checkRowSizes('mcpmaker', 'workflows', values);
-      const sql = `UPDATE workflows SET ${[...sets, 'updated_at = @updated_at'].join(', ')} WHERE id = @id RETURNING *`;
-      let statement = updateStatements.get(sql);
-      if (!statement) updateStatements.set(sql, (statement = sqlite.prepare(sql)));
-      const row = statement.get({ ...values, updated_at: toSqliteDateTime(clock()), id }) as
-        Record<string, unknown> | undefined;
-      if (!row) throw new NotFoundError('workflows', id);
-      return toWorkflow(row);
+      // One text per set of columns: a synchronous runner prepares each once.
+      const update = `UPDATE workflows SET ${[...sets, 'updated_at = @updated_at'].join(', ')} WHERE id = @id RETURNING *`;
+      const params = { ...values, updated_at: toSqliteDateTime(clock()), id };
+      return runner.run(
+        () => requiredRowOf(update, params, toWorkflow, workflowMissing(id)),
+        SINGLE_WRITE,
+      );
     },
 
     /** Deletes a workflow, its sessions and their links, in one transaction. */
-    deleteWorkflow(id: string): { workflow: boolean; sessions: number } {
-      return deleteWorkflowTx(id);
+    deleteWorkflow(id: string) {
+      return runner.run(() => deleteWorkflow(id), WRITE);
     },
 
     /** Upserts a config value; secret keys (anthropic_api_key) are stored encrypted. */
-    setConfig(key: string, value: string): void {
+    setConfig(key: string, value: string) {
       const row = parseRow(config, configRows.insert, { key, value });
       checkWellFormed('config', 'value', row.value); // before sealing, which would not keep it
       const stored = secretKeys.has(row.key)
         ? secrets.seal(row.value, `mcpmaker.config.${row.key}`)
         : row.value;
       checkRowSizes('mcpmaker', 'config', { key: row.key, value: stored });
-      st.setConfig.run(row.key, stored);
+      return runner.run(() => write(sql.setConfig, [row.key, stored]), SINGLE_WRITE);
     },
 
     /** A config value, decrypted when it is a secret. */
-    getConfig(key: string): string | undefined {
-      const stored = st.getConfig.pluck().get(key) as string | undefined;
-      if (stored === undefined || !secretKeys.has(key) || !isSealed(stored)) return stored;
-      return secrets.open(stored, `mcpmaker.config.${key}`);
+    getConfig(key: string) {
+      return runner.run(() => getConfig(key), READ);
     },
 
-    deleteConfig(key: string): boolean {
-      return st.deleteConfig.run(key).changes > 0;
+    deleteConfig(key: string) {
+      return runner.run(() => found(sql.deleteConfig, [key]), SINGLE_WRITE);
     },
 
     /** Encrypts secret config values a previous version stored in plaintext; returns how many. */
-    sealPlaintextSecrets(): number {
-      return sealTx();
+    sealPlaintextSecrets() {
+      return runner.run(sealPlaintextSecrets, WRITE);
     },
 
-    appendPlaybackLog(input: PlaybackLogInput): PlaybackLog {
+    appendPlaybackLog(input: PlaybackLogInput) {
       const row = parseRow(playbackLogs, playbackLogRows.insert, {
         ...input,
         id: mcpmakerId(clock()),
@@ -261,7 +293,7 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
         insights: row.insights ?? null,
       };
       checkRowSizes('mcpmaker', 'playback_logs', params);
-      const stored = st.insertPlaybackLog.get(
+      const values = [
         params.id,
         params.workflow_id,
         params.site_pattern,
@@ -269,26 +301,28 @@ export function createMcpmakerClient(target: ClientTarget, options: ClientOption
         params.data,
         params.outcome,
         params.insights,
-      ) as Record<string, unknown>;
-      return toPlaybackLog(stored);
+      ];
+      return runner.run(
+        () => rowOf(sql.insertPlaybackLog, values, toPlaybackLog) as Operation<PlaybackLog>,
+        SINGLE_WRITE,
+      );
     },
 
     /** A workflow's playback logs, newest first. */
-    listPlaybackLogs(workflowId: string, limit = 100): PlaybackLog[] {
-      const rows = st.listPlaybackLogs.all(
+    listPlaybackLogs(workflowId: string, limit = 100) {
+      const params = [
         requireString('playback_logs', 'workflow_id', workflowId),
         requireInt('playback_logs', 'limit', limit, 0),
-      );
-      return (rows as Array<Record<string, unknown>>).map(toPlaybackLog);
+      ];
+      return runner.run(() => rowsOf(sql.listPlaybackLogs, params, toPlaybackLog), READ);
     },
 
     /** The newest 10 logs with insights for a site. */
-    siteInsights(sitePattern: string): PlaybackLog[] {
-      return (st.siteInsights.all(sitePattern) as Array<Record<string, unknown>>).map(
-        toPlaybackLog,
-      );
+    siteInsights(sitePattern: string) {
+      return runner.run(() => rowsOf(sql.siteInsights, [sitePattern], toPlaybackLog), READ);
     },
   };
 }
 
-export type McpmakerClient = ReturnType<typeof createMcpmakerClient>;
+/** The mcpmaker client: `sync` (values) on better-sqlite3 and bun:sqlite, `async` on libSQL. */
+export type McpmakerClient<M extends RunnerMode = 'sync'> = ReturnType<typeof mcpmakerClient<M>>;

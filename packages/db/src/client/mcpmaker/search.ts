@@ -1,4 +1,5 @@
-import type { SqliteConnection } from '../../driver/types.ts';
+import type { Result } from '../../driver/operation.ts';
+import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
 import type { PlaybackLog } from '@agentstate/schema/mcpmaker';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toPlaybackLog } from './rows.ts';
@@ -12,9 +13,9 @@ export interface SearchInsightsOptions extends SearchOptions {
  * `searchInsights(query, options)`: playback logs whose insights (or site) match, best first, with
  * a snippet: what worked on a site before, found by what it was about.
  */
-export function createInsightSearch(sqlite: SqliteConnection) {
+export function createInsightSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
-    sqlite,
+    source,
     {
       table: 'playback_logs',
       filters: { workflowId: 'workflow_id', sitePattern: 'site_pattern' },
@@ -22,6 +23,8 @@ export function createInsightSearch(sqlite: SqliteConnection) {
     },
     toPlaybackLog,
   );
-  return (query: string, options?: SearchInsightsOptions): Array<SearchHit<PlaybackLog>> =>
-    search(query, options);
+  return (
+    query: string,
+    options?: SearchInsightsOptions,
+  ): Result<ModeOfSource<S>, Array<SearchHit<PlaybackLog>>> => search(query, options);
 }

@@ -1,5 +1,3 @@
-import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
-
 export const mcpmakerSql = {
   // The original takes the first workflow of that name (names are not unique).
   findWorkflowByName: 'SELECT * FROM workflows WHERE name = ? ORDER BY rowid LIMIT 1',
@@ -19,11 +17,11 @@ export const mcpmakerSql = {
   deleteWorkflowSessions: `DELETE FROM sessions WHERE workflow_id = @id
     OR id IN (SELECT session_id FROM workflow_sessions WHERE workflow_id = @id)`,
   deleteWorkflowLinks: 'DELETE FROM workflow_sessions WHERE workflow_id = ?',
-  deleteWorkflow: 'DELETE FROM workflows WHERE id = ?',
+  deleteWorkflow: 'DELETE FROM workflows WHERE id = ? RETURNING id',
   setConfig: `INSERT INTO config (key, value) VALUES (?, ?)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   getConfig: 'SELECT value FROM config WHERE key = ?',
-  deleteConfig: 'DELETE FROM config WHERE key = ?',
+  deleteConfig: 'DELETE FROM config WHERE key = ? RETURNING key',
   insertPlaybackLog: `INSERT INTO playback_logs (id, workflow_id, site_pattern, timestamp, data,
       outcome, insights) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   listPlaybackLogs: `SELECT * FROM playback_logs WHERE workflow_id = ?
@@ -32,11 +30,3 @@ export const mcpmakerSql = {
     WHERE site_pattern = ? AND insights IS NOT NULL AND insights != ''
     ORDER BY timestamp DESC, rowid DESC LIMIT 10`,
 } as const;
-
-export type McpmakerStatements = { [K in keyof typeof mcpmakerSql]: SqliteStatement };
-
-export function prepareMcpmaker(sqlite: SqliteConnection): McpmakerStatements {
-  const prepared = {} as Record<string, SqliteStatement>;
-  for (const [name, sql] of Object.entries(mcpmakerSql)) prepared[name] = sqlite.prepare(sql);
-  return prepared as McpmakerStatements;
-}

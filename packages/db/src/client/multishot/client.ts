@@ -1,4 +1,11 @@
-import type { SqliteStatement } from '../../driver/types.ts';
+import {
+  get,
+  pluck,
+  run,
+  type Operation,
+  type Row,
+  type RunnerMode,
+} from '../../driver/operation.ts';
 import { parseRow } from '@agentstate/schema';
 import {
   agentStatuses,
@@ -21,11 +28,22 @@ import {
 import { optionalString, requireEnum, requireString } from '../shared/checks.ts';
 import {
   clientContext,
-  immediate,
+  type ClientContext,
   type ClientOptions,
-  type ClientTarget,
+  type DriverTarget,
+  type ModeOf,
 } from '../shared/connection.ts';
-import { constraintError } from '../shared/constraints.ts';
+import { explainConstraint } from '../shared/constraints.ts';
+import {
+  found,
+  READ,
+  requiredRowOf,
+  rowOf,
+  rowsOf,
+  SINGLE_WRITE,
+  write,
+  WRITE,
+} from '../shared/operations.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import { randomId } from '../shared/ids.ts';
 import { checkRowSizes, checkWellFormed } from '../shared/limits.ts';
@@ -36,7 +54,7 @@ export const multishotSql = {
   insertRun: 'INSERT INTO runs (id, name, created_at, status) VALUES (?, ?, ?, ?) RETURNING *',
   getRun: 'SELECT * FROM runs WHERE id = ?',
   listRuns: 'SELECT * FROM runs ORDER BY created_at DESC, rowid DESC',
-  completeRun: "UPDATE runs SET status = 'completed' WHERE id = ?",
+  completeRun: "UPDATE runs SET status = 'completed' WHERE id = ? RETURNING id",
   nextRoundNumber: 'SELECT coalesce(max(round_number), 0) + 1 FROM rounds WHERE run_id = ?',
   insertRound: `INSERT INTO rounds (id, run_id, round_number, base_prompt, created_at, status)
     VALUES (?, ?, ?, ?, ?, 'running') RETURNING *`,
@@ -61,10 +79,10 @@ export const multishotSql = {
   setCredential: `INSERT INTO credentials (key, value, updated_at) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
   getCredential: 'SELECT value FROM credentials WHERE key = ?',
-  deleteCredential: 'DELETE FROM credentials WHERE key = ?',
+  deleteCredential: 'DELETE FROM credentials WHERE key = ? RETURNING key',
 } as const;
 
-type Row = Record<string, unknown>;
+const sql = multishotSql;
 const statusSet: ReadonlySet<string> = new Set(agentStatuses);
 const finishedAgentStatuses: ReadonlySet<string> = new Set(['completed', 'failed']);
 
@@ -103,100 +121,119 @@ const toOutputLog = (r: Row): OutputLog => ({
   content: r.content as string,
 });
 
-/** The typed client of the multishot database: runs, rounds of four agents, logs, credentials. */
-export function createMultishotClient(target: ClientTarget, options: ClientOptions = {}) {
-  const ctx = clientContext(target, options);
-  const { clock, secrets, sqlite } = ctx;
-  const st = {} as Record<keyof typeof multishotSql, SqliteStatement>;
-  for (const [name, sql] of Object.entries(multishotSql)) {
-    st[name as keyof typeof multishotSql] = sqlite.prepare(sql);
-  }
+/**
+ * The typed client of the multishot database: runs, rounds of four agents, logs, credentials. On
+ * better-sqlite3 and bun:sqlite its operations return values, on libSQL promises.
+ */
+export function createMultishotClient<T extends DriverTarget>(
+  target: T,
+  options: ClientOptions = {},
+): MultishotClient<ModeOf<T>> {
+  return multishotClient(clientContext(target, options));
+}
 
-  const startRoundTx = immediate(
-    sqlite,
-    (runId: string, basePrompt: string, prompts: readonly string[], now: number) => {
-      if (!st.getRun.get(runId)) throw new NotFoundError('runs', runId);
-      const roundNumber = st.nextRoundNumber.pluck().get(runId) as number;
-      const round = parseRow(rounds, roundRows.insert, {
+function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
+  const { clock, secrets, runner, foreignKeys } = ctx;
+
+  // The multi-step operations, built once per client (see operation.ts).
+  function* startRound(
+    runId: string,
+    basePrompt: string,
+    variationPrompts: readonly string[],
+    now: number,
+  ): Operation<{ round: Round; agents: Agent[] }> {
+    if (!(yield get(sql.getRun, [runId]))) throw new NotFoundError('runs', runId);
+    const roundNumber = (yield pluck(sql.nextRoundNumber, [runId])) as number;
+    const round = parseRow(rounds, roundRows.insert, {
+      id: randomId(),
+      runId,
+      roundNumber,
+      basePrompt,
+      createdAt: new Date(now),
+      status: 'running',
+    });
+    checkRowSizes('multishot', 'rounds', { base_prompt: round.basePrompt });
+    const stored = toRound(
+      (yield get(sql.insertRound, [round.id, runId, roundNumber, round.basePrompt, now])) as Row,
+    );
+    const roundAgents: Agent[] = [];
+    for (const [index, variationPrompt] of variationPrompts.entries()) {
+      const agent = parseRow(agents, agentRows.insert, {
         id: randomId(),
-        runId,
-        roundNumber,
-        basePrompt,
+        roundId: stored.id,
+        agentNumber: index + 1,
+        variationPrompt,
+        status: 'initializing',
         createdAt: new Date(now),
-        status: 'running',
       });
-      checkRowSizes('multishot', 'rounds', { base_prompt: round.basePrompt });
-      const stored = toRound(
-        st.insertRound.get(round.id, runId, roundNumber, round.basePrompt, now) as Row,
-      );
-      const roundAgents = prompts.map((variationPrompt, index) => {
-        const agent = parseRow(agents, agentRows.insert, {
-          id: randomId(),
-          roundId: stored.id,
-          agentNumber: index + 1,
-          variationPrompt,
-          status: 'initializing',
-          createdAt: new Date(now),
-        });
-        checkRowSizes('multishot', 'agents', { variation_prompt: agent.variationPrompt });
-        return toAgent(
-          st.insertAgent.get(
+      checkRowSizes('multishot', 'agents', { variation_prompt: agent.variationPrompt });
+      roundAgents.push(
+        toAgent(
+          (yield get(sql.insertAgent, [
             agent.id,
             stored.id,
             agent.agentNumber,
             agent.variationPrompt,
             now,
-          ) as Row,
-        );
-      });
-      st.setCurrentRound.run(stored.id, runId);
-      return { round: stored, agents: roundAgents };
-    },
-  );
-
-  const selectWinnerTx = immediate(
-    sqlite,
-    (roundId: string, agentId: string, filesPath: string | null) => {
-      if (!st.agentOfRound.get(agentId, roundId)) {
-        columnError('rounds', 'winner_agent_id', `agent ${agentId} is not in round ${roundId}`);
-      }
-      const round = st.setWinner.get(agentId, filesPath, roundId) as Row | undefined;
-      if (!round) throw new NotFoundError('rounds', roundId);
-      st.unselectOthers.run(roundId, agentId);
-      st.markSelected.run(agentId);
-      return toRound(round);
-    },
-  );
+          ])) as Row,
+        ),
+      );
+    }
+    yield run(sql.setCurrentRound, [stored.id, runId]);
+    return { round: stored, agents: roundAgents };
+  }
+  function* selectWinner(roundId: string, agentId: string, path: string | null): Operation<Round> {
+    if (!(yield get(sql.agentOfRound, [agentId, roundId]))) {
+      columnError('rounds', 'winner_agent_id', `agent ${agentId} is not in round ${roundId}`);
+    }
+    const round = (yield get(sql.setWinner, [agentId, path, roundId])) as Row | undefined;
+    if (!round) throw new NotFoundError('rounds', roundId);
+    yield run(sql.unselectOthers, [roundId, agentId]);
+    yield run(sql.markSelected, [agentId]);
+    return toRound(round);
+  }
+  function* appendOutputLog(row: OutputLog, now: number): Operation<OutputLog> {
+    try {
+      yield run(sql.insertOutputLog, [row.id, row.agentId, now, row.content]);
+    } catch (error) {
+      throw yield* explainConstraint(foreignKeys, 'output_logs', { agent_id: row.agentId }, error);
+    }
+    return row;
+  }
+  function* getCredential(key: string): Operation<string | undefined> {
+    const stored = (yield pluck(sql.getCredential, [key])) as string | undefined;
+    return stored === undefined ? undefined : secrets.open(stored, `multishot.credentials.${key}`);
+  }
 
   return {
-    sqlite,
-    transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
+    sqlite: ctx.sqlite,
+    transaction: ctx.transaction,
     /** Full-text search of the agents' output, best first, with snippets (search.ts). */
-    searchOutputLogs: createOutputLogSearch(sqlite, toOutputLog),
+    searchOutputLogs: createOutputLogSearch(runner, toOutputLog),
 
-    createRun(name: string): Run {
+    createRun(name: string) {
       const now = clock();
-      const run = parseRow(runs, runRows.insert, {
+      const run_ = parseRow(runs, runRows.insert, {
         id: randomId(),
         name,
         createdAt: new Date(now),
         status: 'active',
       });
-      checkRowSizes('multishot', 'runs', { name: run.name });
-      return toRun(st.insertRun.get(run.id, run.name, now, run.status) as Row);
+      checkRowSizes('multishot', 'runs', { name: run_.name });
+      const values = [run_.id, run_.name, now, run_.status];
+      return runner.run(() => rowOf(sql.insertRun, values, toRun) as Operation<Run>, SINGLE_WRITE);
     },
 
-    getRun(id: string): Run | undefined {
-      const row = st.getRun.get(id) as Row | undefined;
-      return row && toRun(row);
+    getRun(id: string) {
+      return runner.run(() => rowOf(sql.getRun, [id], toRun), READ);
     },
 
-    listRuns(): Run[] {
-      return (st.listRuns.all() as Row[]).map(toRun);
+    listRuns() {
+      return runner.run(() => rowsOf(sql.listRuns, [], toRun), READ);
     },
 
-    completeRun(id: string): boolean {
-      return st.completeRun.run(id).changes > 0;
+    completeRun(id: string) {
+      return runner.run(() => found(sql.completeRun, [id]), SINGLE_WRITE);
     },
 
     /** Starts the run's next round with one agent per variation prompt (1-4), and makes it current. */
@@ -208,15 +245,16 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
           `a round has 1 to 4 agents, got ${variationPrompts.length}`,
         );
       }
-      return startRoundTx(runId, basePrompt, variationPrompts, clock());
+      const now = clock();
+      return runner.run(() => startRound(runId, basePrompt, variationPrompts, now), WRITE);
     },
 
-    listRounds(runId: string): Round[] {
-      return (st.listRounds.all(runId) as Row[]).map(toRound);
+    listRounds(runId: string) {
+      return runner.run(() => rowsOf(sql.listRounds, [runId], toRound), READ);
     },
 
-    listAgents(roundId: string): Agent[] {
-      return (st.listAgents.all(roundId) as Row[]).map(toAgent);
+    listAgents(roundId: string) {
+      return runner.run(() => rowsOf(sql.listAgents, [roundId], toAgent), READ);
     },
 
     /** Moves an agent to a status; completed/failed also stamp completed_at. */
@@ -224,35 +262,33 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
       agentId: string,
       status: AgentStatus,
       details: { sandboxId?: string; errorMessage?: string } = {},
-    ): Agent {
+    ) {
       requireEnum('agents', 'status', status, statusSet);
       const sandboxId = optionalString('agents', 'sandbox_id', details.sandboxId);
       const errorMessage = optionalString('agents', 'error_message', details.errorMessage);
       checkRowSizes('multishot', 'agents', { sandbox_id: sandboxId, error_message: errorMessage });
       const finished = finishedAgentStatuses.has(status) ? 1 : 0;
-      const row = st.setAgentStatus.get(
-        status,
-        sandboxId,
-        errorMessage,
-        finished,
-        clock(),
-        agentId,
-      ) as Row | undefined;
-      if (!row) throw new NotFoundError('agents', agentId);
-      return toAgent(row);
+      const params = [status, sandboxId, errorMessage, finished, clock(), agentId];
+      const missing = () => {
+        throw new NotFoundError('agents', agentId);
+      };
+      return runner.run(
+        () => requiredRowOf(sql.setAgentStatus, params, toAgent, missing),
+        SINGLE_WRITE,
+      );
     },
 
     /**
      * The user's pick: the round's winner, completed, and the agent marked selected, at once. A
      * new pick for the same round moves the selection: one selected agent per round.
      */
-    selectWinner(roundId: string, agentId: string, winnerFilesPath?: string): Round {
+    selectWinner(roundId: string, agentId: string, winnerFilesPath?: string) {
       const path = optionalString('rounds', 'winner_files_path', winnerFilesPath);
       checkRowSizes('multishot', 'rounds', { winner_files_path: path });
-      return selectWinnerTx(roundId, agentId, path);
+      return runner.run(() => selectWinner(roundId, agentId, path), WRITE);
     },
 
-    appendOutputLog(agentId: string, content: string): OutputLog {
+    appendOutputLog(agentId: string, content: string) {
       const now = clock();
       const row = parseRow(outputLogs, outputLogRows.insert, {
         id: randomId(),
@@ -261,20 +297,15 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
         content,
       });
       checkRowSizes('multishot', 'output_logs', { agent_id: row.agentId, content: row.content });
-      try {
-        st.insertOutputLog.run(row.id, row.agentId, now, row.content);
-      } catch (error) {
-        throw constraintError(sqlite, 'output_logs', { agent_id: agentId }, error);
-      }
-      return row;
+      return runner.run(() => appendOutputLog(row, now), SINGLE_WRITE);
     },
 
-    listOutputLogs(agentId: string): OutputLog[] {
-      return (st.listOutputLogs.all(agentId) as Row[]).map(toOutputLog);
+    listOutputLogs(agentId: string) {
+      return runner.run(() => rowsOf(sql.listOutputLogs, [agentId], toOutputLog), READ);
     },
 
     /** Stores a credential encrypted; the plaintext never reaches the database. */
-    setCredential(key: string, secret: string): void {
+    setCredential(key: string, secret: string) {
       const now = clock();
       const row = parseRow(credentials, credentialRows.insert, {
         key,
@@ -284,20 +315,18 @@ export function createMultishotClient(target: ClientTarget, options: ClientOptio
       checkWellFormed('credentials', 'value', row.value); // before sealing, which would not keep it
       const sealed = secrets.seal(row.value, `multishot.credentials.${row.key}`);
       checkRowSizes('multishot', 'credentials', { key: row.key, value: sealed });
-      st.setCredential.run(row.key, sealed, now);
+      return runner.run(() => write(sql.setCredential, [row.key, sealed, now]), SINGLE_WRITE);
     },
 
-    getCredential(key: string): string | undefined {
-      const stored = st.getCredential.pluck().get(key) as string | undefined;
-      return stored === undefined
-        ? undefined
-        : secrets.open(stored, `multishot.credentials.${key}`);
+    getCredential(key: string) {
+      return runner.run(() => getCredential(key), READ);
     },
 
-    deleteCredential(key: string): boolean {
-      return st.deleteCredential.run(key).changes > 0;
+    deleteCredential(key: string) {
+      return runner.run(() => found(sql.deleteCredential, [key]), SINGLE_WRITE);
     },
   };
 }
 
-export type MultishotClient = ReturnType<typeof createMultishotClient>;
+/** The multishot client: `sync` (values) on better-sqlite3 and bun:sqlite, `async` on libSQL. */
+export type MultishotClient<M extends RunnerMode = 'sync'> = ReturnType<typeof multishotClient<M>>;

@@ -1,4 +1,5 @@
-import type { SqliteConnection } from '../../driver/types.ts';
+import type { Result } from '../../driver/operation.ts';
+import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 
 export interface SearchOutputLogsOptions extends SearchOptions {
@@ -6,12 +7,12 @@ export interface SearchOutputLogsOptions extends SearchOptions {
 }
 
 /** `searchOutputLogs(query, options)`: agent output whose text matches, best first, with a snippet. */
-export function createOutputLogSearch<R>(
-  sqlite: SqliteConnection,
+export function createOutputLogSearch<S extends RunnerSource, R>(
+  source: S,
   toOutputLog: (row: Record<string, unknown>) => R,
 ) {
   const search = createSearch(
-    sqlite,
+    source,
     {
       table: 'output_logs',
       filters: { agentId: 'agent_id' },
@@ -19,6 +20,8 @@ export function createOutputLogSearch<R>(
     },
     toOutputLog,
   );
-  return (query: string, options?: SearchOutputLogsOptions): Array<SearchHit<R>> =>
-    search(query, options);
+  return (
+    query: string,
+    options?: SearchOutputLogsOptions,
+  ): Result<ModeOfSource<S>, Array<SearchHit<R>>> => search(query, options);
 }

@@ -13,14 +13,24 @@ import {
   type Session,
   type SessionMessage,
 } from '@agentstate/schema/pokecode';
+import {
+  all,
+  get,
+  run,
+  type Operation,
+  type Row,
+  type RunnerMode,
+} from '../../driver/operation.ts';
 import { optionalInt, optionalString, requireEnum, requireString } from '../shared/checks.ts';
 import {
   clientContext,
-  immediate,
+  type ClientContext,
   type ClientOptions,
-  type ClientTarget,
+  type DriverTarget,
+  type ModeOf,
 } from '../shared/connection.ts';
-import { constraintError } from '../shared/constraints.ts';
+import { explainConstraint } from '../shared/constraints.ts';
+import { READ, SINGLE_WRITE, WRITE, queueErrors } from '../shared/operations.ts';
 import { pokecodeId } from '../shared/ids.ts';
 import {
   checkRowSizes,
@@ -29,13 +39,12 @@ import {
   PAYLOAD_MAX_BYTES,
 } from '../shared/limits.ts';
 import { toSeconds } from '../shared/time.ts';
-import { syncRunner } from '../../driver/sync-runner.ts';
-import { queueChannel } from '../shared/wakeups.ts';
+import { replicaQueueError } from '../queues.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
 import { toDevice, toMessage, toSession } from './rows.ts';
 import { createPokecodeDeadLetters } from './dead-letters.ts';
 import { createMessageSearch } from './search.ts';
-import { preparePokecode } from './statements.ts';
+import { pokecodeSql as sql } from './statements.ts';
 
 const MESSAGES = 'session_messages';
 const providerSet: ReadonlySet<string> = new Set(providers);
@@ -76,37 +85,87 @@ export interface ConnectDeviceInput {
 
 export interface PokecodeClientOptions extends ClientOptions, PokecodeQueueOptions {}
 
-/** The typed client of the pokecode database: sessions, messages, devices and the job queue. */
-export function createPokecodeClient(target: ClientTarget, options: PokecodeClientOptions = {}) {
-  const ctx = clientContext(target, options);
-  const { clock } = ctx;
-  const st = preparePokecode(ctx.sqlite);
+/**
+ * The typed client of the pokecode database: sessions, messages, devices and the job queue. On
+ * better-sqlite3 and bun:sqlite its operations return values, on libSQL promises.
+ */
+export function createPokecodeClient<T extends DriverTarget>(
+  target: T,
+  options: PokecodeClientOptions = {},
+): PokecodeClient<ModeOf<T>> {
+  return pokecodeClient(clientContext(target, options), options);
+}
 
-  const saveMessageTx = immediate(
-    ctx.sqlite,
-    (args: unknown[], tokens: number, sessionId: string, seconds: number) => {
-      st.insertMessage.run(args);
-      st.bumpSessionCounters.run(tokens, seconds, seconds, sessionId);
-    },
+function pokecodeClient<M extends RunnerMode>(
+  ctx: ClientContext<M>,
+  options: PokecodeClientOptions,
+) {
+  const { clock, runner, foreignKeys } = ctx;
+  const jobs = createPokecodeQueue(
+    runner,
+    clock,
+    options,
+    queueErrors(ctx, 'job_queue'),
+    ctx.channel('job_queue'),
   );
+
+  // Each operation's steps, built once per client: a generator function created per call would
+  // cost more than the statement it runs (V8 gives every generator function a prototype of its own).
+  function* insertSession(params: Row, values: unknown[]): Operation<Session> {
+    try {
+      return toSession((yield get(sql.insertSession, values)) as Row);
+    } catch (error) {
+      throw yield* explainConstraint(foreignKeys, 'sessions', params, error);
+    }
+  }
+  function* getSession(id: string): Operation<Session | undefined> {
+    const row = (yield get(sql.getSession, [id])) as Row | undefined;
+    return row && toSession(row);
+  }
+  function* touchSession(seconds: number, id: string): Operation<boolean> {
+    return (yield get(sql.touchSession, [seconds, id])) !== undefined;
+  }
+  function* saveMessage(values: unknown[], message: SessionMessage): Operation<SessionMessage> {
+    try {
+      yield run(sql.insertMessage, values);
+    } catch (error) {
+      const columns = { id: message.id, session_id: message.sessionId };
+      throw yield* explainConstraint(foreignKeys, MESSAGES, columns, error);
+    }
+    const seconds = values[7];
+    yield run(sql.bumpSessionCounters, [
+      message.tokenCount ?? 0,
+      seconds,
+      seconds,
+      message.sessionId,
+    ]);
+    return message;
+  }
+  function* listMessages(sessionId: string): Operation<SessionMessage[]> {
+    return ((yield all(sql.listMessages, [sessionId])) as Row[]).map(toMessage);
+  }
+  function* upsertDevice(values: unknown[]): Operation<Device> {
+    return toDevice((yield get(sql.upsertDevice, values)) as Row);
+  }
+  function* listDevices(): Operation<Device[]> {
+    return ((yield all(sql.listDevices)) as Row[]).map(toDevice);
+  }
 
   return {
     sqlite: ctx.sqlite,
     /** Runs `fn` in one `BEGIN IMMEDIATE` transaction (client calls inside become savepoints). */
-    transaction: <R>(fn: () => R): R => immediate(ctx.sqlite, fn)(),
-    jobs: createPokecodeQueue(
-      syncRunner(ctx.sqlite),
-      clock,
-      options,
-      (error, values) => constraintError(ctx.sqlite, 'job_queue', values, error),
-      queueChannel(ctx.sqlite, 'job_queue'),
-    ),
+    transaction: ctx.transaction,
+    /** The job queue; on a libSQL sync replica it throws (a job would be claimed twice). */
+    get jobs() {
+      if (ctx.replica !== undefined) throw replicaQueueError('job_queue', ctx.replica);
+      return jobs;
+    },
     /** Full-text search of the messages' text, best first, with snippets (search.ts). */
-    searchMessages: createMessageSearch(ctx.sqlite),
+    searchMessages: createMessageSearch(runner),
     /** Failed jobs with their last error; retry one or all (dead-letters.ts). */
-    deadLetters: createPokecodeDeadLetters(ctx.sqlite, clock),
+    deadLetters: createPokecodeDeadLetters(runner, clock),
 
-    createSession(input: CreateSessionInput): Session {
+    createSession(input: CreateSessionInput) {
       const now = new Date(toSeconds(clock()) * 1000);
       const row = parseRow(sessions, sessionRows.insert, {
         ...input,
@@ -128,41 +187,37 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
       };
       checkRowSizes('pokecode', 'sessions', params);
       const seconds = toSeconds(now);
-      try {
-        const stored = st.insertSession.get(
-          params.id,
-          params.provider,
-          params.project_path,
-          params.name,
-          params.context,
-          params.claude_directory_path,
-          params.metadata,
-          seconds,
-          seconds,
-          seconds,
-          params.state,
-        ) as Record<string, unknown>;
-        return toSession(stored);
-      } catch (error) {
-        throw constraintError(ctx.sqlite, 'sessions', params, error);
-      }
+      const values = [
+        params.id,
+        params.provider,
+        params.project_path,
+        params.name,
+        params.context,
+        params.claude_directory_path,
+        params.metadata,
+        seconds,
+        seconds,
+        seconds,
+        params.state,
+      ];
+      return runner.run(() => insertSession(params, values), SINGLE_WRITE);
     },
 
-    getSession(id: string): Session | undefined {
-      const row = st.getSession.get(id) as Record<string, unknown> | undefined;
-      return row && toSession(row);
+    getSession(id: string) {
+      return runner.run(() => getSession(id), READ);
     },
 
     /** Records that a session was opened now. */
-    touchSession(id: string): boolean {
-      return st.touchSession.get(toSeconds(clock()), id) !== undefined;
+    touchSession(id: string) {
+      const seconds = toSeconds(clock());
+      return runner.run(() => touchSession(seconds, id), SINGLE_WRITE);
     },
 
     /**
      * Appends a message and bumps the session's message_count, token_count and
      * last_message_sent_at, in one transaction. Returns the stored message.
      */
-    saveMessage(input: SaveMessageInput): SessionMessage {
+    saveMessage(input: SaveMessageInput) {
       const sessionId = requireString(MESSAGES, 'session_id', input.sessionId);
       const provider = requireEnum<Provider>(MESSAGES, 'provider', input.provider, providerSet);
       const type = requireEnum<MessageType>(MESSAGES, 'type', input.type, messageTypeSet);
@@ -181,17 +236,17 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
         checkSize(MESSAGES, 'provider_session_id', providerSessionId, DEFAULT_MAX_BYTES);
       }
       const seconds = toSeconds(clock());
-      try {
-        saveMessageTx(
-          [id, sessionId, provider, type, contentData, providerSessionId, tokenCount, seconds],
-          tokenCount ?? 0,
-          sessionId,
-          seconds,
-        );
-      } catch (error) {
-        throw constraintError(ctx.sqlite, MESSAGES, { id, session_id: sessionId }, error);
-      }
-      return {
+      const values = [
+        id,
+        sessionId,
+        provider,
+        type,
+        contentData,
+        providerSessionId,
+        tokenCount,
+        seconds,
+      ];
+      const message: SessionMessage = {
         id,
         sessionId,
         provider,
@@ -201,15 +256,16 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
         tokenCount,
         createdAt: new Date(seconds * 1000),
       };
+      return runner.run(() => saveMessage(values, message), WRITE);
     },
 
     /** A session's messages in append order: what a resumed session replays. */
-    listMessages(sessionId: string): SessionMessage[] {
-      return (st.listMessages.all(sessionId) as Array<Record<string, unknown>>).map(toMessage);
+    listMessages(sessionId: string) {
+      return runner.run(() => listMessages(sessionId), READ);
     },
 
     /** Registers a device or records that it connected again. */
-    connectDevice(input: ConnectDeviceInput): Device {
+    connectDevice(input: ConnectDeviceInput) {
       const seconds = toSeconds(clock());
       const now = new Date(seconds * 1000);
       const row = parseRow(devices, deviceRows.insert, { ...input, createdAt: now });
@@ -220,7 +276,7 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
         app_version: row.appVersion ?? null,
       };
       checkRowSizes('pokecode', 'devices', params);
-      const stored = st.upsertDevice.get(
+      const values = [
         params.device_id,
         params.device_name,
         params.platform,
@@ -228,14 +284,15 @@ export function createPokecodeClient(target: ClientTarget, options: PokecodeClie
         seconds,
         seconds,
         seconds,
-      ) as Record<string, unknown>;
-      return toDevice(stored);
+      ];
+      return runner.run(() => upsertDevice(values), SINGLE_WRITE);
     },
 
-    listDevices(): Device[] {
-      return (st.listDevices.all() as Array<Record<string, unknown>>).map(toDevice);
+    listDevices() {
+      return runner.run(listDevices, READ);
     },
   };
 }
 
-export type PokecodeClient = ReturnType<typeof createPokecodeClient>;
+/** The pokecode client: `sync` (values) on better-sqlite3 and bun:sqlite, `async` on libSQL. */
+export type PokecodeClient<M extends RunnerMode = 'sync'> = ReturnType<typeof pokecodeClient<M>>;

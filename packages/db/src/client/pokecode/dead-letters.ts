@@ -1,4 +1,4 @@
-import type { SqliteConnection } from '../../driver/types.ts';
+import type { RunnerSource } from '../../driver/sync-runner.ts';
 import { createDeadLetters } from '../shared/dead-letters.ts';
 import type { Clock } from '../shared/time.ts';
 import { fromSeconds } from '../shared/time.ts';
@@ -8,9 +8,9 @@ import { toJob } from './rows.ts';
  * The failed prompt jobs (`deadLetters.list()`, `.retry(id)`, `.retryAll()`): a retried job is
  * pending again with no attempts counted, as a fresh enqueue would be, and no lease.
  */
-export function createPokecodeDeadLetters(sqlite: SqliteConnection, clock: Clock) {
+export function createPokecodeDeadLetters<S extends RunnerSource>(source: S, clock: Clock) {
   return createDeadLetters(
-    sqlite,
+    source,
     clock,
     {
       table: 'job_queue',

@@ -1,4 +1,5 @@
-import type { SqliteConnection } from '../../driver/types.ts';
+import type { Result } from '../../driver/operation.ts';
+import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
 import type { SessionMessage } from '@agentstate/schema/pokecode';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toSeconds } from '../shared/time.ts';
@@ -13,9 +14,9 @@ export interface SearchMessagesOptions extends SearchOptions {
  * `searchMessages(query, options)`: session messages whose text (what the provider's JSON says:
  * user and assistant text, tool names, inputs and results) matches, best first, with a snippet.
  */
-export function createMessageSearch(sqlite: SqliteConnection) {
+export function createMessageSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
-    sqlite,
+    source,
     {
       table: 'session_messages',
       filters: { sessionId: 'session_id' },
@@ -23,6 +24,8 @@ export function createMessageSearch(sqlite: SqliteConnection) {
     },
     toMessage,
   );
-  return (query: string, options?: SearchMessagesOptions): Array<SearchHit<SessionMessage>> =>
-    search(query, options);
+  return (
+    query: string,
+    options?: SearchMessagesOptions,
+  ): Result<ModeOfSource<S>, Array<SearchHit<SessionMessage>>> => search(query, options);
 }

@@ -1,7 +1,7 @@
-import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
+import { get, type Operation } from '../../driver/operation.ts';
 import type { DatabaseName } from '@agentstate/schema';
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
-import { constraintError } from './constraints.ts';
+import { explainConstraint, type ForeignKeyCache } from './constraints.ts';
 import { checkRowSizes } from './limits.ts';
 
 /**
@@ -55,23 +55,22 @@ export function toDriverRow(
 }
 
 /**
- * `INSERT ... RETURNING *` for exactly the columns given, prepared once per column set and
- * connection.
+ * `INSERT ... RETURNING *` for exactly the columns given, as the step of an operation (its SQL
+ * built once per column set; a synchronous runner prepares it once). A broken constraint is
+ * explained (constraints.ts).
  */
-export function inserter(sqlite: SqliteConnection, table: Table) {
+export function inserter(table: Table, foreignKeys: ForeignKeyCache) {
   const name = getTableName(table);
-  const cache = new Map<string, SqliteStatement>();
-  return (row: Record<string, unknown>): Record<string, unknown> => {
+  const cache = new Map<string, string>();
+  return function* insert(row: Record<string, unknown>): Operation<Record<string, unknown>> {
     const columns = Object.keys(row);
     const key = columns.join(',');
-    let statement = cache.get(key);
-    if (!statement) {
-      statement = sqlite.prepare(
-        `INSERT INTO "${name}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns
-          .map((c) => `@${c}`)
-          .join(', ')}) RETURNING *`,
-      );
-      cache.set(key, statement);
+    let sql = cache.get(key);
+    if (sql === undefined) {
+      sql = `INSERT INTO "${name}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns
+        .map((c) => `@${c}`)
+        .join(', ')}) RETURNING *`;
+      cache.set(key, sql);
     }
     const params: Record<string, unknown> = {};
     for (const column of columns) {
@@ -79,9 +78,9 @@ export function inserter(sqlite: SqliteConnection, table: Table) {
       params[column] = typeof value === 'boolean' ? Number(value) : value;
     }
     try {
-      return statement.get(params) as Record<string, unknown>;
+      return (yield get(sql, params)) as Record<string, unknown>;
     } catch (error) {
-      throw constraintError(sqlite, name, params, error);
+      throw yield* explainConstraint(foreignKeys, name, params, error);
     }
   };
 }

@@ -1,10 +1,22 @@
+import type { LibsqlHandle } from '../../driver/libsql.ts';
+import type { Runner, RunnerMode } from '../../driver/operation.ts';
+import { syncRunner } from '../../driver/sync-runner.ts';
 import type { RunResult, SqliteConnection } from '../../driver/types.ts';
 import type { DatabaseHandle } from '../../open/open-database.ts';
+import { foreignKeyCache, type ForeignKeyCache } from './constraints.ts';
 import { SecretBox, type SecretOptions } from './secrets.ts';
 import { systemClock, type Clock } from './time.ts';
+import { queueChannel } from './wakeups.ts';
 
-/** What a client is built over: a handle from `openDatabase`, or a configured connection. */
+/** A synchronous database: a handle from `openDatabase`, or a configured connection. */
 export type ClientTarget = Pick<DatabaseHandle, 'sqlite'> | SqliteConnection;
+/** What a client is built over: a synchronous database, or a libSQL handle. */
+export type DriverTarget = ClientTarget | LibsqlHandle;
+/** `async` (operations return promises) on libSQL, `sync` (values) on the other drivers. */
+export type ModeOf<T extends DriverTarget> = T extends LibsqlHandle ? 'async' : 'sync';
+
+export const isLibsql = (target: DriverTarget): target is LibsqlHandle =>
+  'driver' in target && target.driver === 'libsql';
 
 export interface ClientOptions {
   /** Milliseconds since the epoch; tests pass a fake clock to move time. */
@@ -17,19 +29,60 @@ export function sqliteOf(target: ClientTarget): SqliteConnection {
   return 'sqlite' in target ? target.sqlite : target;
 }
 
-export interface ClientContext {
-  sqlite: SqliteConnection;
+/** What only a synchronous client has: its connection, and transactions spanning operations. */
+export type SyncOnly<M extends RunnerMode, T> = M extends 'sync' ? T : undefined;
+
+export interface ClientContext<M extends RunnerMode = RunnerMode> {
+  /** Runs the client's operations: values on a synchronous connection, promises on libSQL. */
+  runner: Runner<M>;
+  /** The synchronous connection; undefined on libSQL. */
+  sqlite: SyncOnly<M, SqliteConnection>;
   clock: Clock;
   secrets: SecretBox;
+  /**
+   * `transaction(fn)` of a synchronous client: `fn` in one `BEGIN IMMEDIATE` transaction, client
+   * calls inside it savepoints. On libSQL each operation is its own transaction and a
+   * transaction cannot span awaits, so there is none.
+   */
+  transaction: SyncOnly<M, <R>(fn: () => R) => R>;
+  /** The database's foreign keys, read once, for explaining constraint errors. */
+  foreignKeys: ForeignKeyCache;
+  /** The URL of a libSQL sync replica, which no queue may run on (queues.ts); else undefined. */
+  replica: string | undefined;
+  /** Where this database's queues meet in this process (wakeups.ts). */
+  channel(table: string): string;
 }
 
-export function clientContext(target: ClientTarget, options: ClientOptions = {}): ClientContext {
+export function clientContext<T extends DriverTarget>(
+  target: T,
+  options: ClientOptions = {},
+): ClientContext<ModeOf<T>> {
   const secrets = options.secrets;
-  return {
-    sqlite: sqliteOf(target),
+  const shared = {
     clock: options.clock ?? systemClock,
     secrets: secrets instanceof SecretBox ? secrets : new SecretBox(secrets),
   };
+  if (isLibsql(target)) {
+    return {
+      ...shared,
+      runner: target.runner,
+      sqlite: undefined,
+      transaction: undefined,
+      foreignKeys: foreignKeyCache(target.client),
+      replica: target.replica ? target.url : undefined,
+      channel: (table: string) => queueChannel(target, table),
+    } as never;
+  }
+  const sqlite = sqliteOf(target);
+  return {
+    ...shared,
+    runner: syncRunner(sqlite),
+    sqlite,
+    transaction: <R>(fn: () => R): R => immediate(sqlite, fn)(),
+    foreignKeys: foreignKeyCache(sqlite),
+    replica: undefined,
+    channel: (table: string) => queueChannel(sqlite, table),
+  } as never;
 }
 
 /** How long a write keeps retrying a lock held by other processes before SQLITE_BUSY surfaces. */

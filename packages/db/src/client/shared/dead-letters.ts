@@ -1,5 +1,5 @@
-import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
-import { immediate } from './connection.ts';
+import { all, get, pluck, type Operation, type Result, type Row } from '../../driver/operation.ts';
+import { runnerOf, type ModeOfSource, type RunnerSource } from '../../driver/sync-runner.ts';
 import { columnError, NotFoundError, StateError } from './errors.ts';
 
 /**
@@ -39,21 +39,27 @@ export interface DeadLetterSpec<F extends string> {
   toDate: (value: unknown) => Date | null;
 }
 
-export function createDeadLetters<R, F extends string>(
-  sqlite: SqliteConnection,
+const READ = { write: false };
+const WRITE = { write: true, single: true };
+
+export function createDeadLetters<S extends RunnerSource, R, F extends string>(
+  source: S,
   clock: () => number,
   spec: DeadLetterSpec<F>,
   toRow: (row: Record<string, unknown>) => R,
 ) {
+  type M = ModeOfSource<S>;
+  const runner = runnerOf(source);
   const { table, columns } = spec;
   const filterNames = Object.keys(spec.filters) as F[];
   const where = (filters: readonly F[]) =>
     ["status = 'failed'", ...filters.map((f) => `${spec.filters[f]} = @${f}`)].join(' AND ');
-  const statements = new Map<string, SqliteStatement>();
-  const prepared = (key: string, text: () => string) => {
-    let statement = statements.get(key);
-    if (!statement) statements.set(key, (statement = sqlite.prepare(text())));
-    return statement;
+  // The SQL of each combination of filters, built once (and prepared once by a sync runner).
+  const texts = new Map<string, string>();
+  const text = (key: string, build: () => string) => {
+    let sql = texts.get(key);
+    if (sql === undefined) texts.set(key, (sql = build()));
+    return sql;
   };
   const chosen = (options: Partial<Record<F, string>>) =>
     filterNames.filter((f) => options[f] !== undefined);
@@ -65,23 +71,38 @@ export function createDeadLetters<R, F extends string>(
     }
     return params;
   };
-  const retryOne = prepared(
-    'retry-one',
-    () => `UPDATE ${table} SET ${spec.reset} WHERE id = @id AND status = 'failed' RETURNING *`,
-  );
-  const statusOf = prepared('status', () => `SELECT status FROM ${table} WHERE id = ?`);
+  const retryOne = `UPDATE ${table} SET ${spec.reset} WHERE id = @id AND status = 'failed' RETURNING *`;
+  const statusOf = `SELECT status FROM ${table} WHERE id = ?`;
 
-  const retryAllTx = immediate(sqlite, (filters: F[], params: Record<string, unknown>) => {
-    const statement = prepared(
-      `retry-all|${filters.join(',')}`,
-      () => `UPDATE ${table} SET ${spec.reset} WHERE ${where(filters)}`,
-    );
-    return statement.run({ ...params, now: spec.now(clock()) }).changes;
-  });
+  // Each operation's steps, built once (see operation.ts).
+  function* list(sql: string, params: Row): Operation<Array<DeadLetter<R>>> {
+    const rows = (yield all(sql, params)) as Row[];
+    return rows.map((row) => ({
+      job: toRow(row),
+      error: row[columns.error] as string | null,
+      failedAt: spec.toDate(row[columns.failedAt]),
+      attempts: row[columns.attempts] as number,
+    }));
+  }
+  function* count(sql: string, params: Row): Operation<number> {
+    return (yield pluck(sql, params)) as number;
+  }
+  function* retry(id: string, now: unknown): Operation<R> {
+    const row = (yield get(retryOne, { id, now })) as Row | undefined;
+    if (row) return toRow(row);
+    const status = (yield pluck(statusOf, [id])) as string | undefined;
+    if (status === undefined) throw new NotFoundError(table, id);
+    throw new StateError(table, id, status, 'retry it (only a failed job is retried)');
+  }
+  function* retryAll(sql: string, params: Row): Operation<number> {
+    return ((yield all(sql, params)) as Row[]).length;
+  }
 
   return {
     /** Failed jobs, newest failure first, each with its last error. */
-    list(options: DeadLetterListOptions & Partial<Record<F, string>> = {}): Array<DeadLetter<R>> {
+    list(
+      options: DeadLetterListOptions & Partial<Record<F, string>> = {},
+    ): Result<M, Array<DeadLetter<R>>> {
       const limit = options.limit ?? 100;
       const offset = options.offset ?? 0;
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > DEAD_LETTER_LIMIT_MAX) {
@@ -93,51 +114,45 @@ export function createDeadLetters<R, F extends string>(
         throw new RangeError(`offset: expected an integer >= 0, got ${String(offset)}`);
       }
       const filters = chosen(options);
-      const statement = prepared(
+      const sql = text(
         `list|${filters.join(',')}`,
         () =>
           `SELECT * FROM ${table} WHERE ${where(filters)}
            ORDER BY ${columns.failedAt} DESC, rowid DESC LIMIT @limit OFFSET @offset`,
       );
-      const rows = statement.all({ ...bind(filters, options), limit, offset }) as Array<
-        Record<string, unknown>
-      >;
-      return rows.map((row) => ({
-        job: toRow(row),
-        error: row[columns.error] as string | null,
-        failedAt: spec.toDate(row[columns.failedAt]),
-        attempts: row[columns.attempts] as number,
-      }));
+      const params = { ...bind(filters, options), limit, offset };
+      return runner.run(() => list(sql, params), READ);
     },
 
     /** How many failed jobs there are (with the filters given). */
-    count(options: Partial<Record<F, string>> = {}): number {
+    count(options: Partial<Record<F, string>> = {}): Result<M, number> {
       const filters = chosen(options);
-      return prepared(
+      const sql = text(
         `count|${filters.join(',')}`,
         () => `SELECT count(*) FROM ${table} WHERE ${where(filters)}`,
-      )
-        .pluck()
-        .get(bind(filters, options)) as number;
+      );
+      const params = bind(filters, options);
+      return runner.run(() => count(sql, params), READ);
     },
 
     /**
      * Puts one failed job back to pending, its attempts counted afresh; its last error stays
      * until an attempt replaces it. NotFoundError / StateError (not failed) otherwise.
      */
-    retry(id: string): R {
-      const row = retryOne.get({ id, now: spec.now(clock()) }) as
-        Record<string, unknown> | undefined;
-      if (row) return toRow(row);
-      const status = statusOf.pluck().get(id) as string | undefined;
-      if (status === undefined) throw new NotFoundError(table, id);
-      throw new StateError(table, id, status, 'retry it (only a failed job is retried)');
+    retry(id: string): Result<M, R> {
+      const now = spec.now(clock());
+      return runner.run(() => retry(id, now), WRITE);
     },
 
     /** Puts every failed job (with the filters given) back to pending, in one transaction. */
-    retryAll(options: Partial<Record<F, string>> = {}): number {
+    retryAll(options: Partial<Record<F, string>> = {}): Result<M, number> {
       const filters = chosen(options);
-      return retryAllTx(filters, bind(filters, options));
+      const sql = text(
+        `retry-all|${filters.join(',')}`,
+        () => `UPDATE ${table} SET ${spec.reset} WHERE ${where(filters)} RETURNING id`,
+      );
+      const params = { ...bind(filters, options), now: spec.now(clock()) };
+      return runner.run(() => retryAll(sql, params), WRITE);
     },
   };
 }

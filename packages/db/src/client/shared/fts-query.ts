@@ -1,4 +1,5 @@
-import type { SqliteConnection, SqliteStatement } from '../../driver/types.ts';
+import { all, type Operation, type Result, type Row } from '../../driver/operation.ts';
+import { runnerOf, type ModeOfSource, type RunnerSource } from '../../driver/sync-runner.ts';
 
 /**
  * Full-text search over one table through its FTS5 index (`<table>_fts`, rowid = the row's rowid,
@@ -70,7 +71,9 @@ export function wordsQuery(text: string): string {
 }
 
 /** SQLite's FTS5 error text to the problem it names; undefined for any other error. */
-function problemOf(message: string): string | undefined {
+function problemOf(raw: string): string | undefined {
+  // libSQL prefixes the code: "SQLITE_ERROR: fts5: syntax error near …".
+  const message = raw.replace(/^SQLITE_[A-Z_]+: /, '');
   if (message.startsWith('fts5: ')) return message.slice('fts5: '.length);
   if (message === 'unterminated string') return 'unterminated string (a " without its closing ")';
   const column = /^no such column: (.*)$/.exec(message);
@@ -87,20 +90,41 @@ function problemOf(message: string): string | undefined {
 }
 
 /**
- * A prepared search over `spec.table`; statements are built once per combination of filters used.
+ * A search over `spec.table` on a runner (or a synchronous connection); the SQL is built once per
+ * combination of filters used, and prepared once by a synchronous runner.
  * `toRow` maps the table's SQL row (every column) to the client's typed row.
  */
-export function createSearch<R, F extends string>(
-  sqlite: SqliteConnection,
+export function createSearch<S extends RunnerSource, R, F extends string>(
+  source: S,
   spec: SearchSpec & { filters: Record<F, string> },
   toRow: (row: Record<string, unknown>) => R,
 ) {
+  const runner = runnerOf(source);
   const fts = quoteId(`${spec.table}_fts`);
-  const statements = new Map<string, SqliteStatement>();
+  // Built once per search (see operation.ts).
+  function* searchRows(
+    sql: string,
+    params: Record<string, unknown>,
+    fail: (problem: string) => never,
+  ): Operation<Array<SearchHit<R>>> {
+    let rows: Row[];
+    try {
+      rows = (yield all(sql, params)) as Row[];
+    } catch (error) {
+      const problem = error instanceof Error ? problemOf(error.message) : undefined;
+      if (problem === undefined) throw error;
+      return fail(problem);
+    }
+    return rows.map((row) => {
+      const { __snippet, __rank, ...columns } = row;
+      return { row: toRow(columns), snippet: __snippet as string, rank: __rank as number };
+    });
+  }
+  const statements = new Map<string, string>();
   const statementFor = (filters: readonly F[], before: boolean) => {
     const key = `${filters.join(',')}|${before}`;
     let statement = statements.get(key);
-    if (!statement) {
+    if (statement === undefined) {
       const where = [
         `${fts} MATCH @query`,
         ...filters.map((f) => `t.${quoteId(spec.filters[f])} = @${f}`),
@@ -112,12 +136,10 @@ export function createSearch<R, F extends string>(
             ]
           : []),
       ];
-      statement = sqlite.prepare(
-        `SELECT t.*, snippet(${fts}, -1, @open, @close, '…', 16) AS "__snippet", ${fts}.rank AS "__rank"
+      statement = `SELECT t.*, snippet(${fts}, -1, @open, @close, '…', 16) AS "__snippet", ${fts}.rank AS "__rank"
          FROM ${fts} JOIN ${quoteId(spec.table)} t ON t.rowid = ${fts}.rowid
          WHERE ${where.join(' AND ')}
-         ORDER BY ${fts}.rank LIMIT @limit`,
-      );
+         ORDER BY ${fts}.rank LIMIT @limit`;
       statements.set(key, statement);
     }
     return statement;
@@ -126,7 +148,7 @@ export function createSearch<R, F extends string>(
   return (
     text: string,
     options: SearchOptions & Partial<Record<F, string>> = {},
-  ): Array<SearchHit<R>> => {
+  ): Result<ModeOfSource<S>, Array<SearchHit<R>>> => {
     const fail = (problem: string): never => {
       throw new SearchQueryError(spec.table, String(text), problem);
     };
@@ -157,19 +179,7 @@ export function createSearch<R, F extends string>(
       params[f] = options[f];
     }
     if (before) params.before = spec.time.toSql(before);
-    let rows: Array<Record<string, unknown>>;
-    try {
-      rows = statementFor(filters, before !== undefined).all(params) as Array<
-        Record<string, unknown>
-      >;
-    } catch (error) {
-      const problem = error instanceof Error ? problemOf(error.message) : undefined;
-      if (problem === undefined) throw error;
-      return fail(problem);
-    }
-    return rows.map((row) => {
-      const { __snippet, __rank, ...columns } = row;
-      return { row: toRow(columns), snippet: __snippet as string, rank: __rank as number };
-    });
+    const sql = statementFor(filters, before !== undefined);
+    return runner.run(() => searchRows(sql, params, fail), { write: false });
   };
 }

@@ -1,4 +1,6 @@
 import { randomFillSync } from 'node:crypto';
+import type { Operation } from '../../driver/operation.ts';
+import { sqliteCode } from './constraints.ts';
 
 /**
  * Ids in the format each original tool makes them, from a CSPRNG.
@@ -102,25 +104,24 @@ export function randomId(): string {
  * error a fresh id can cure.
  */
 export function isPrimaryKeyConflict(error: unknown): boolean {
-  const code = (e: unknown) => (e as { code?: unknown } | null)?.code;
   return (
-    code(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    code((error as { cause?: unknown } | null)?.cause) === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+    sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    sqliteCode((error as { cause?: unknown } | null)?.cause) === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
 
 /**
- * Runs `insert(id)` with fresh ids from `makeId` until it does not hit a primary-key conflict (an
- * 8-character id can collide). Any other error propagates.
+ * Runs `insert(id)` (the steps of an operation) with fresh ids from `makeId` until it does not
+ * hit a primary-key conflict (an 8-character id can collide). Any other error propagates.
  */
-export function insertWithFreshId<T>(
+export function* insertWithFreshId<T>(
   makeId: () => string,
-  insert: (id: string) => T,
+  insert: (id: string) => Operation<T>,
   attempts = 8,
-): T {
+): Operation<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return insert(makeId());
+      return yield* insert(makeId());
     } catch (error) {
       if (!isPrimaryKeyConflict(error) || attempt >= attempts) throw error;
     }
