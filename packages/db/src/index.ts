@@ -21,7 +21,13 @@ export type {
 } from './driver/types.ts';
 export { betterSqlite3Of } from './driver/better-sqlite3.ts';
 export { driverOf, runtimeDriver } from './driver/sync-driver.ts';
-export { LIBSQL_AUTH_TOKEN_ENV, type LibsqlHandle, type LibsqlOptions } from './driver/libsql.ts';
+export {
+  checkLibsqlUrl,
+  LIBSQL_AUTH_TOKEN_ENV,
+  libsqlFilePath,
+  type LibsqlHandle,
+  type LibsqlOptions,
+} from './driver/libsql.ts';
 export type { OpenLibsqlMigrateOptions, OpenLibsqlOptions } from './open/open-libsql.ts';
 export {
   ensureDatabaseFile,
@@ -68,6 +74,11 @@ export {
   type LibsqlMigrateResult,
 } from './migrate/migrate-libsql.ts';
 export { readServerSchema, serverDrift, type ServerSchema } from './migrate/server-schema.ts';
+export {
+  libsqlDatabaseStatus,
+  migrateLibsqlUrl,
+  type LibsqlUrlOptions,
+} from './open/libsql-server.ts';
 export {
   DryRunFailedError,
   dryRunMigrations,

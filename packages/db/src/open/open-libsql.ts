@@ -13,7 +13,8 @@ import {
   type MigrationSource,
 } from '../migrate/load-migrations.ts';
 import { assertMigratable } from '../migrate/migrate.ts';
-import { migrateLibsql, type LibsqlMigrateOptions } from '../migrate/migrate-libsql.ts';
+import type { LibsqlMigrateOptions } from '../migrate/migrate-libsql.ts';
+import { migrateLibsqlUrl } from './libsql-server.ts';
 import { readServerSchema } from '../migrate/server-schema.ts';
 import { planFromRecords } from '../migrate/plan.ts';
 import type { OpenDatabaseOptions, OpenMigrateOptions } from './open-database.ts';
@@ -80,21 +81,18 @@ export async function openLibsqlDatabase(
   };
   const migratesThroughClient = viaClient && options.syncUrl === undefined;
   if (migrateOption !== false && migratesThroughClient) {
-    // A client of its own, closed whatever happened: a connection that saw SQLITE_BUSY may be
-    // inside libSQL's hidden transaction (libsql-client-ts #352) and must not serve the handle.
-    const own = await openLibsqlClient(name, { ...options, url });
-    try {
-      await migrateLibsql(own.client, url, migrations(), {
-        acceptDrift: true, // as openDatabase on a file: drift is refused by `agentstate migrate`
-        ...(migrateOptions.log ? { log: migrateOptions.log } : {}),
-        ...(migrateOptions.onLibsqlEvent ? { onEvent: migrateOptions.onLibsqlEvent } : {}),
-        ...(migrateOptions.lockTimeoutMs !== undefined
-          ? { lockTimeoutMs: migrateOptions.lockTimeoutMs }
-          : {}),
-      });
-    } finally {
-      own.close();
-    }
+    await migrateLibsqlUrl(name, {
+      url,
+      ...(options.authToken !== undefined ? { authToken: options.authToken } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      migrations: migrations(),
+      acceptDrift: true, // as openDatabase on a file: drift is refused by `agentstate migrate`
+      ...(migrateOptions.log ? { log: migrateOptions.log } : {}),
+      ...(migrateOptions.onLibsqlEvent ? { onEvent: migrateOptions.onLibsqlEvent } : {}),
+      ...(migrateOptions.lockTimeoutMs !== undefined
+        ? { lockTimeoutMs: migrateOptions.lockTimeoutMs }
+        : {}),
+    });
   }
   const handle = await openLibsqlClient(name, { ...options, url });
   try {
