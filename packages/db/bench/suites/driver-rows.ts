@@ -122,8 +122,8 @@ export function queueHotPaths(
         await ours.complete(claimed);
       },
       raw: async () => {
-        // An id like ours (pokecode's random 24 characters): sequential ids would append to the
-        // primary key's index where ours insert all over it, and measure less work.
+        // An id like ours (pokecode's random 24 characters), so both sides write the same kind
+        // of keys: sequential ones append to the primary key's index where ours land anywhere.
         n++;
         await raw.enqueue(pokecodeId());
         const claimed = (await raw.claim()) as Record<string, unknown>;
