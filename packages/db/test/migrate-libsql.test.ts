@@ -102,6 +102,18 @@ function step(migrations: readonly Migration[], tag: string, sql: string): Migra
   };
 }
 
+/**
+ * An empty database already in WAL mode, as a server's is: two processes switching one fresh file
+ * to WAL at the same moment is a race of the file's open, not of the migrator.
+ */
+function emptyWalFile(): string {
+  const path = join(tempDir(), 'engine.db');
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.close();
+  return path;
+}
+
 describe('migrating through the libSQL client', () => {
   for (const name of databaseNames) {
     it(`${name}: a fresh file and every older step reach head, identical to the file migrator's`, async () => {
@@ -255,7 +267,7 @@ describe('migrating through the libSQL client', () => {
   });
 
   it('two processes migrating at once apply each step once', async () => {
-    const path = join(tempDir(), 'engine.db');
+    const path = emptyWalFile();
     const url = `file:${path}`;
     const migrations = loadMigrations('engine');
     const children = [
@@ -280,7 +292,7 @@ describe('migrating through the libSQL client', () => {
   });
 
   it('a migrator that planned before another one committed re-reads under the lock and applies nothing', async () => {
-    const path = join(tempDir(), 'engine.db');
+    const path = emptyWalFile();
     const url = `file:${path}`;
     const migrations = loadMigrations('engine');
     const late = spawnLibsqlMigrateChild(url, 'engine', true);

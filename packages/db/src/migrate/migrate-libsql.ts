@@ -39,6 +39,12 @@ export interface LibsqlMigrateOptions {
   onEvent?: (event: LibsqlMigrateEvent) => void | Promise<void>;
   /** How long to keep retrying while another writer holds the lock (default 60 s). */
   lockTimeoutMs?: number;
+  /**
+   * A fresh client for the next attempt after SQLITE_BUSY (the caller closes the old one): a
+   * connection that saw a busy write may sit in libSQL's hidden open transaction
+   * (libsql-client-ts #352) and hold the lock against every later attempt.
+   */
+  reconnect?: () => Promise<Client>;
 }
 
 export interface LibsqlMigrateResult {
@@ -86,7 +92,9 @@ export async function migrateLibsql(
   };
   const deadline = Date.now() + (options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   let noted = false;
+  let current = client;
   for (;;) {
+    const client = current;
     try {
       const schema = await readServerSchema(client);
       const stateBefore = schema.records === undefined ? 'new' : 'managed';
@@ -128,6 +136,7 @@ export async function migrateLibsql(
       if (!isBusy(error) || Date.now() >= deadline) throw error;
       await emit({ type: 'retry', reason: 'busy' });
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 45));
+      if (options.reconnect) current = await options.reconnect();
     }
   }
 }

@@ -28,18 +28,22 @@ export async function migrateLibsqlUrl(
   options: LibsqlUrlOptions,
 ): Promise<LibsqlMigrateResult> {
   const { url, authToken, env, migrations, ...migrateOptions } = options;
-  const handle = await openLibsqlClient(name, {
-    url,
-    ...(authToken !== undefined ? { authToken } : {}),
-    ...(env ? { env } : {}),
-  });
-  try {
-    return await migrateLibsql(
-      handle.client,
+  const open = () =>
+    openLibsqlClient(name, {
       url,
-      migrations ?? loadMigrations(name),
-      migrateOptions,
-    );
+      ...(authToken !== undefined ? { authToken } : {}),
+      ...(env ? { env } : {}),
+    });
+  let handle = await open();
+  try {
+    return await migrateLibsql(handle.client, url, migrations ?? loadMigrations(name), {
+      ...migrateOptions,
+      reconnect: async () => {
+        handle.close();
+        handle = await open();
+        return handle.client;
+      },
+    });
   } finally {
     handle.close();
   }

@@ -1,5 +1,5 @@
 /**
- * A separate process that migrates a libSQL URL through the client (migrate-libsql.ts), for the
+ * A separate process that migrates a libSQL URL through the client (migrateLibsqlUrl), for the
  * concurrency tests.
  *   node --import tsx test/helpers/libsql-migrate-child.ts <url> <database> [pause]
  * Prints `ready`, waits for a line on stdin, migrates; with `pause` it stops once planned, prints
@@ -7,16 +7,14 @@
  */
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createClient } from '@libsql/client';
 import { parseDatabaseName } from '../../src/database-names.ts';
-import { loadMigrations, migrateLibsql, MigrationError } from '../../src/index.ts';
+import { MigrationError, migrateLibsqlUrl } from '../../src/index.ts';
 
 const [url, database, pause] = process.argv.slice(2);
 if (!url || !database) throw new Error('usage: libsql-migrate-child.ts <url> <database> [pause]');
 
 const say = (line: string) => writeSync(1, `${line}\n`);
-const migrations = loadMigrations(parseDatabaseName(database));
-const client = createClient({ url, intMode: 'number' });
+const name = parseDatabaseName(database);
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const nextLine = () => lines.next();
 say('ready');
@@ -24,7 +22,10 @@ say('ready');
 await nextLine();
 let paused = pause !== 'pause';
 try {
-  const result = await migrateLibsql(client, url, migrations, {
+  // The entry point `agentstate migrate --url` and openDatabase use: a client of its own (WAL for
+  // a file), closed afterwards.
+  const result = await migrateLibsqlUrl(name, {
+    url,
     log: () => {},
     onEvent: async (event) => {
       say(`event ${JSON.stringify(event)}`);
@@ -40,6 +41,5 @@ try {
   say(`error ${error instanceof MigrationError ? error.code : 'UNKNOWN'} ${String(error)}`);
   process.exitCode = 1;
 } finally {
-  client.close();
   process.stdin.destroy();
 }
