@@ -21,8 +21,14 @@ export type {
 } from './driver/types.ts';
 export { betterSqlite3Of } from './driver/better-sqlite3.ts';
 export { driverOf, runtimeDriver } from './driver/sync-driver.ts';
-export { LIBSQL_AUTH_TOKEN_ENV, type LibsqlHandle, type LibsqlOptions } from './driver/libsql.ts';
-export type { OpenLibsqlOptions } from './open/open-libsql.ts';
+export {
+  checkLibsqlUrl,
+  LIBSQL_AUTH_TOKEN_ENV,
+  libsqlFilePath,
+  type LibsqlHandle,
+  type LibsqlOptions,
+} from './driver/libsql.ts';
+export type { OpenLibsqlMigrateOptions, OpenLibsqlOptions } from './open/open-libsql.ts';
 export {
   ensureDatabaseFile,
   MEMORY_PATH,
@@ -60,6 +66,19 @@ export {
   type RollbackResult,
 } from './migrate/rollback.ts';
 export { DriftError, formatDrift, schemaDrift, type Drift } from './migrate/drift.ts';
+export {
+  migrateLibsql,
+  NO_BACKUP_NOTE,
+  type LibsqlMigrateEvent,
+  type LibsqlMigrateOptions,
+  type LibsqlMigrateResult,
+} from './migrate/migrate-libsql.ts';
+export { readServerSchema, serverDrift, type ServerSchema } from './migrate/server-schema.ts';
+export {
+  libsqlDatabaseStatus,
+  migrateLibsqlUrl,
+  type LibsqlUrlOptions,
+} from './open/libsql-server.ts';
 export {
   DryRunFailedError,
   dryRunMigrations,

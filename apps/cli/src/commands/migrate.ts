@@ -1,7 +1,9 @@
-import { atFile, CliError, reportError } from '@agentstate/cli-kit';
+import { atFile, CliError, reportError, UsageError } from '@agentstate/cli-kit';
 import type { Command } from 'commander';
 import {
   adoptAndMigrate,
+  migrateLibsqlUrl,
+  NO_BACKUP_NOTE,
   type AdoptAndMigrateResult,
   AdoptionConflictError,
   DriftError,
@@ -13,6 +15,12 @@ import {
 } from '@agentstate/db';
 import type { DatabaseName } from '@agentstate/schema';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
+import {
+  addLibsqlOptions,
+  atServer,
+  libsqlTarget,
+  type LibsqlOptionValues,
+} from '../libsql-option.ts';
 
 /**
  * `db:migrate`: create, adopt and migrate each database; refusals leave the file untouched. Each
@@ -21,8 +29,7 @@ import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases
  */
 export function registerMigrate(program: Command): void {
   addDatabaseOptions(
-    program
-      .command('migrate')
+    addLibsqlOptions(program.command('migrate'))
       .description(
         'Create, adopt (databases the original tools made) and migrate the databases, with a backup before any change.',
       )
@@ -37,34 +44,43 @@ export function registerMigrate(program: Command): void {
           '(db:status shows the difference), keeping the difference',
       ),
     false,
-  ).action(
-    async (options: { db?: string; path?: string; dryRun?: boolean; acceptDrift?: boolean }) => {
-      const selected = selectDatabases(options);
-      const run = options.dryRun
-        ? dryRunOne
-        : (name: DatabaseName, path: string | undefined) =>
-            migrateOne(name, path, options.acceptDrift ?? false);
-      if (selected.length === 1) {
-        const [{ name, path }] = selected as [(typeof selected)[number]];
-        await run(name, path);
-        return;
-      }
-      const failed: string[] = [];
-      for (const { name, path } of selected) {
-        try {
-          await run(name, path);
-        } catch (error) {
-          failed.push(name);
-          reportError(error);
-        }
-      }
-      if (failed.length > 0) {
-        throw new CliError(
-          `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
+  ).action(async (options: LibsqlOptionValues & { dryRun?: boolean; acceptDrift?: boolean }) => {
+    const target = libsqlTarget(options);
+    if (target && 'url' in target) {
+      if (options.dryRun) {
+        throw new UsageError(
+          '--dry-run rehearses on a copy of a file, and a libSQL server has none to copy: ' +
+            'rehearse on a dump of it loaded into a file (--path)',
         );
       }
-    },
-  );
+      await migrateServer(target.name, target.url, target.authToken, options.acceptDrift ?? false);
+      return;
+    }
+    const selected = selectDatabases(target ? { ...options, path: target.path } : options);
+    const run = options.dryRun
+      ? dryRunOne
+      : (name: DatabaseName, path: string | undefined) =>
+          migrateOne(name, path, options.acceptDrift ?? false);
+    if (selected.length === 1) {
+      const [{ name, path }] = selected as [(typeof selected)[number]];
+      await run(name, path);
+      return;
+    }
+    const failed: string[] = [];
+    for (const { name, path } of selected) {
+      try {
+        await run(name, path);
+      } catch (error) {
+        failed.push(name);
+        reportError(error);
+      }
+    }
+    if (failed.length > 0) {
+      throw new CliError(
+        `${failed.length} of ${selected.length} databases not migrated (${failed.join(', ')}); the others are up to date`,
+      );
+    }
+  });
 }
 
 async function migrateOne(
@@ -80,6 +96,38 @@ async function migrateOne(
     // Its difference report follows on stdout, under the database like any other result.
     if (error instanceof AdoptionConflictError || error instanceof DriftError)
       console.log(`${name}: ${file}`);
+    throw error;
+  }
+}
+
+async function migrateServer(
+  name: DatabaseName,
+  url: string,
+  authToken: string | undefined,
+  acceptDrift: boolean,
+): Promise<void> {
+  const lines = [`${name}: ${url}`];
+  try {
+    const result = await atServer(url, () =>
+      migrateLibsqlUrl(name, {
+        url,
+        ...(authToken !== undefined ? { authToken } : {}),
+        acceptDrift,
+        log: () => {},
+        onEvent: (event) => {
+          if (event.type === 'planned' && !lines.includes(`  ${NO_BACKUP_NOTE}`))
+            lines.push(`  ${NO_BACKUP_NOTE}`);
+        },
+      }),
+    );
+    if (result.applied.length > 0) {
+      if (result.stateBefore === 'new') lines.push('  created');
+      lines.push(`  applied: ${result.applied.join(', ')}`);
+    } else lines.push('  up to date');
+    for (const line of lines) console.log(line);
+  } catch (error) {
+    // Its difference report follows on stdout, under the database like any other result.
+    if (error instanceof DriftError) console.log(`${name}: ${url}`);
     throw error;
   }
 }

@@ -2,6 +2,7 @@ import { atFile, describeError, EXIT_FAILURE, reportError } from '@agentstate/cl
 import type { Command } from 'commander';
 import {
   databaseStatus,
+  libsqlDatabaseStatus,
   type DatabaseStatus,
   formatOutsideTables,
   resolveDatabasePath,
@@ -13,6 +14,12 @@ import {
   selectDatabases,
 } from '../databases-option.ts';
 import { commandLine } from '../command-line.ts';
+import {
+  addLibsqlOptions,
+  atServer,
+  libsqlTarget,
+  type LibsqlOptionValues,
+} from '../libsql-option.ts';
 
 type StatusRow = DatabaseStatus | { name: string; path: string; state: 'error'; error: string };
 
@@ -23,18 +30,31 @@ type StatusRow = DatabaseStatus | { name: string; path: string; state: 'error'; 
  */
 export function registerStatus(program: Command): void {
   addDatabaseOptions(
-    program
-      .command('status')
+    addLibsqlOptions(program.command('status'))
       .description(
         'Show each database: file, size, WAL size, applied and pending migrations, adoption state. Reads only.',
       )
       .option('--json', 'print one JSON array instead of a table'),
     false,
-  ).action(async (options: { db?: string; path?: string; json?: boolean }) => {
-    const selected = selectDatabases(options).map(({ name, path }) => ({
-      name,
-      file: resolveDatabasePath(name, { path, cwd: invocationDir() }),
-    }));
+  ).action(async (options: LibsqlOptionValues & { json?: boolean }) => {
+    const target = libsqlTarget(options);
+    if (target && 'url' in target) {
+      const row = await atServer(target.url, () =>
+        libsqlDatabaseStatus(target.name, {
+          url: target.url,
+          ...(target.authToken !== undefined ? { authToken: target.authToken } : {}),
+        }),
+      );
+      if (options.json) console.log(JSON.stringify([row], null, 2));
+      else printTable([row]);
+      return;
+    }
+    const selected = selectDatabases(target ? { ...options, path: target.path } : options).map(
+      ({ name, path }) => ({
+        name,
+        file: resolveDatabasePath(name, { path, cwd: invocationDir() }),
+      }),
+    );
     const statusOf = ({ name, file }: (typeof selected)[number]) =>
       atFile(file, () => databaseStatus(name, { path: file }));
     const [only] = selected;

@@ -1,9 +1,10 @@
 // The queue's hot paths on one driver beside that driver used raw with the same SQL, in the same
 // run. Runs under Node (libSQL file:) and under Bun (bun:sqlite, through bun-drivers.ts); imports
-// nothing Node-only beyond node:fs.
+// nothing Node-only beyond node:fs and node:crypto (which Bun has).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pokecodeId } from '../../src/client/shared/ids.ts';
 import type { Comparison } from '../lib/types.ts';
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
@@ -41,6 +42,8 @@ export interface HotPath {
   name: string;
   ours: () => unknown;
   raw: () => unknown;
+  /** Throws if the two sides would not do the same work (run once, before the timing). */
+  check?: () => Promise<void>;
 }
 
 export async function measureHotPaths(
@@ -51,6 +54,7 @@ export async function measureHotPaths(
 ): Promise<Comparison[]> {
   const out: Comparison[] = [];
   for (const path of paths) {
+    await path.check?.();
     const m = await interleaveAsync(quick ? 2 : 15, quick ? 5 : 200, path.ours, path.raw);
     out.push({
       name: `${driver}: ${path.name}`,
@@ -76,6 +80,7 @@ export interface RawQueue {
   enqueue(id: string): unknown;
   claim(): unknown;
   complete(row: Record<string, unknown>): unknown;
+  /** The job's row, or undefined. */
   get(id: string): unknown;
 }
 
@@ -96,7 +101,14 @@ export function queueHotPaths(
     data: { prompt: 'refactor the parser', projectPath: '/home/me/project' },
   });
   let n = 0;
+  // Each side reads back a job of its own database: a baseline looking up an id its database
+  // does not have would find no row and measure less work.
   let lastId = '';
+  let lastRawId = '';
+  const found = (side: string, row: unknown) => {
+    if (row === undefined || row === null) throw new Error(`${side} point get found no job`);
+  };
+  let checked = false;
   return [
     {
       name: 'job cycle (enqueue, claim, complete)',
@@ -110,10 +122,26 @@ export function queueHotPaths(
         await ours.complete(claimed);
       },
       raw: async () => {
-        await raw.enqueue(`raw${n++}`);
-        await raw.complete((await raw.claim()) as Record<string, unknown>);
+        // An id like ours (pokecode's random 24 characters), so both sides write the same kind
+        // of keys: sequential ones append to the primary key's index where ours land anywhere.
+        n++;
+        await raw.enqueue(pokecodeId());
+        const claimed = (await raw.claim()) as Record<string, unknown>;
+        lastRawId = claimed.id as string;
+        await raw.complete(claimed);
       },
     },
-    { name: 'point get (job by id)', ours: () => ours.get(lastId), raw: () => raw.get(lastId) },
+    {
+      name: 'point get (job by id)',
+      ours: () => ours.get(lastId),
+      raw: () => raw.get(lastRawId),
+      // Once, before the timing: both sides find their job.
+      check: async () => {
+        if (checked) return;
+        checked = true;
+        found('ours', await ours.get(lastId));
+        found('raw', await raw.get(lastRawId));
+      },
+    },
   ];
 }

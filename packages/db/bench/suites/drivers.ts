@@ -99,7 +99,7 @@ async function libsqlRows(quick: boolean): Promise<Comparison[]> {
               args: [seconds(), row.id as string, row.lease_token as string],
             }),
           ),
-        get: (id) => client.execute({ sql: sql.getJob, args: [id] }),
+        get: (id) => client.execute({ sql: sql.getJob, args: [id] }).then((rs) => rs.rows[0]),
       }),
       quick,
     );

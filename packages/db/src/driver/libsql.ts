@@ -111,7 +111,8 @@ const openFiles = new Map<string, number>();
 /** True while this process has a libSQL client open on `path`. */
 export const libsqlHoldsFile = (path: string): boolean => openFiles.has(path);
 
-const isBusy = (error: unknown): boolean => {
+/** SQLITE_BUSY (or LOCKED) from @libsql/client, on a file or a server. */
+export const isBusy = (error: unknown): boolean => {
   const e = error as { code?: unknown; rawCode?: unknown };
   return e.code === 'SQLITE_BUSY' || e.rawCode === 5 || e.code === 'SQLITE_LOCKED';
 };

@@ -104,6 +104,8 @@ export class ForeignKeyViolationError extends MigrationError {
     readonly tag: string,
     readonly violations: readonly ForeignKeyViolation[],
     readonly backupPath: string | undefined,
+    /** How many rows violate, when `violations` holds only the first of them. */
+    readonly total: number = violations.length,
   ) {
     const sample = violations
       .slice(0, 5)
@@ -111,8 +113,8 @@ export class ForeignKeyViolationError extends MigrationError {
       .join(', ');
     super(
       'FOREIGN_KEY_VIOLATION',
-      `${databasePath}: migration ${tag} would leave ${violations.length} row(s) pointing at missing ` +
-        `parents (${sample}${violations.length > 5 ? ', ...' : ''}); it was rolled back. ${restoreHint(databasePath, backupPath)}`,
+      `${databasePath}: migration ${tag} would leave ${total} row(s) pointing at missing ` +
+        `parents (${sample}${total > 5 ? ', ...' : ''}); it was rolled back. ${restoreHint(databasePath, backupPath)}`,
       databasePath,
     );
   }

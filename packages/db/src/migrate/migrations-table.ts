@@ -9,7 +9,7 @@ export const MIGRATIONS_TABLE = '__drizzle_migrations';
  * migrator created the table. `id SERIAL` is not a rowid alias in SQLite: drizzle-orm's rows have
  * `id` NULL, and so do these.
  */
-const CREATE_TABLE_SQL = `
+export const CREATE_MIGRATIONS_TABLE_SQL = `
 \t\t\tCREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (
 \t\t\t\tid SERIAL PRIMARY KEY,
 \t\t\t\thash text NOT NULL,
@@ -62,8 +62,11 @@ export function readAppliedMigrations(sqlite: SqliteConnection): AppliedMigratio
 }
 
 export function ensureMigrationsTable(sqlite: SqliteConnection): void {
-  sqlite.exec(CREATE_TABLE_SQL);
+  sqlite.exec(CREATE_MIGRATIONS_TABLE_SQL);
 }
+
+/** drizzle-orm's insert of one applied migration: `hash`, then the journal `when`. */
+export const RECORD_MIGRATION_SQL = `INSERT INTO "${MIGRATIONS_TABLE}" ("hash", "created_at") VALUES(?, ?)`;
 
 /** Records a migration as drizzle-orm does: hash and journal `when`, `id` left NULL. */
 export function recordMigration(
@@ -71,8 +74,6 @@ export function recordMigration(
   migration: Pick<Migration, 'hash' | 'when'>,
 ): void {
   const s = statements(sqlite);
-  s.insert ??= sqlite.prepare(
-    `INSERT INTO "${MIGRATIONS_TABLE}" ("hash", "created_at") VALUES(?, ?)`,
-  );
+  s.insert ??= sqlite.prepare(RECORD_MIGRATION_SQL);
   s.insert.run(migration.hash, migration.when);
 }

@@ -4,6 +4,7 @@ import { packageDir } from './fixtures.ts';
 
 const childScript = fileURLToPath(new URL('./migrate-child.ts', import.meta.url));
 const rollbackScript = fileURLToPath(new URL('./rollback-child.ts', import.meta.url));
+const libsqlScript = fileURLToPath(new URL('./libsql-migrate-child.ts', import.meta.url));
 
 /** A running migrate-child.ts process and the lines it printed so far. */
 export interface MigrateChild {
@@ -13,6 +14,8 @@ export interface MigrateChild {
   waitFor(prefix: string): Promise<string>;
   /** Tells the child to start migrating. */
   go(): void;
+  /** Sends the child a line and keeps its stdin open (a child that waits more than once). */
+  send(): void;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -23,6 +26,15 @@ export function spawnMigrateChild(dbPath: string, folder: string): MigrateChild 
 /** A rollback-child.ts process rolling `dbPath` back to `to`, driven like a MigrateChild. */
 export function spawnRollbackChild(dbPath: string, name: string, to: string): MigrateChild {
   return spawnChild([rollbackScript, dbPath, name, to]);
+}
+
+/** A libsql-migrate-child.ts process migrating `url` through the client; `pause` stops it once planned. */
+export function spawnLibsqlMigrateChild(
+  url: string,
+  database: string,
+  pause = false,
+): MigrateChild {
+  return spawnChild([libsqlScript, url, database, ...(pause ? ['pause'] : [])]);
 }
 
 function spawnChild(args: string[]): MigrateChild {
@@ -56,6 +68,7 @@ function spawnChild(args: string[]): MigrateChild {
     lines,
     exited,
     go: () => child.stdin.end('go\n'),
+    send: () => child.stdin.write('go\n'),
     waitFor: (prefix) => {
       const seen = lines.find((line) => line.startsWith(prefix));
       if (seen) return Promise.resolve(seen);
