@@ -60,6 +60,8 @@ export {
   type RollbackResult,
 } from './migrate/rollback.ts';
 export { DriftError, formatDrift, schemaDrift, type Drift } from './migrate/drift.ts';
+export { squashStep, withoutSquash } from './migrate/squash.ts';
+export { compareSquashedFiles, historyColumnOrder, verifySquash } from './migrate/verify-squash.ts';
 export {
   DryRunFailedError,
   dryRunMigrations,

@@ -30,6 +30,11 @@ export interface EmbeddedMigration {
    * (it is recorded by hash wherever it was applied), one `-- agentstate:acknowledge` line each.
    */
   acknowledge?: string;
+  /**
+   * `<tag>.squash.sql` (and its down): every step up to this one as one step, which a new file
+   * (empty or absent) applies instead of them, recording their rows (`pnpm db:squash`).
+   */
+  squash?: { sql: string; down?: string };
   /** A TypeScript data migration's function (`<tag>.ts`); its `sql` is then only the marker. */
   data?: DataMigrationRun;
 }

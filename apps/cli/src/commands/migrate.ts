@@ -131,6 +131,10 @@ function describe(result: AdoptAndMigrateResult): string[] {
   if (migration.applied.length > 0) {
     if (result.stateBefore === 'new') lines.push('  created');
     lines.push(`  applied: ${migration.applied.join(', ')}`);
+    if (migration.squashedTo)
+      lines.push(
+        `  (a new file: the steps up to ${migration.squashedTo} applied as one squashed step)`,
+      );
     if (migration.backupPath) lines.push(`  backup: ${migration.backupPath}`);
   } else if (!adoption?.adopted) {
     lines.push('  up to date');

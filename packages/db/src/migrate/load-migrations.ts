@@ -5,6 +5,7 @@ import { stepSidecars } from '@agentstate/schema/kit';
 import { embeddedMigrations, type EmbeddedMigration } from '@agentstate/schema/migrations';
 import type { DatabaseName } from '../database-names.ts';
 import { InvalidMigrationsError } from './errors.ts';
+import { checkSquashes } from './squash.ts';
 
 /** One drizzle-kit migration as the migrator uses it (the same shape as the embedded data). */
 export type Migration = EmbeddedMigration;
@@ -99,5 +100,6 @@ function checkMigrations(
       );
     }
   }
+  checkSquashes(migrations, where);
   return migrations;
 }

@@ -49,16 +49,36 @@ export function acknowledgePathOf(folder: string, tag: string): string {
   return join(folder, `${tag}.acknowledge`);
 }
 
-/** The files beside a step's SQL that travel with it: its down migration and acknowledgements. */
-export function stepSidecars(
-  folder: string,
-  tag: string,
-): Pick<EmbeddedMigration, 'down' | 'acknowledge'> {
-  const sidecars: Pick<EmbeddedMigration, 'down' | 'acknowledge'> = {};
+/** `<tag>.squash.sql`: the steps up to `<tag>` as one, applied to new files instead of them. */
+export function squashPathOf(folder: string, tag: string): string {
+  return join(folder, `${tag}.squash.sql`);
+}
+
+/** `<tag>.squash.down.sql`: the squashed step's down, from `<tag>`'s schema to the empty one. */
+export function squashDownPathOf(folder: string, tag: string): string {
+  return join(folder, `${tag}.squash.down.sql`);
+}
+
+type Sidecars = Pick<EmbeddedMigration, 'down' | 'acknowledge' | 'squash'>;
+
+/**
+ * The files beside a step's SQL that travel with it: its down migration, acknowledgements, and
+ * the squash of the steps up to it (`db:squash --to <tag>`) with its down.
+ */
+export function stepSidecars(folder: string, tag: string): Sidecars {
+  const sidecars: Sidecars = {};
   const down = downPathOf(folder, tag);
   if (existsSync(down)) sidecars.down = readFileSync(down, 'utf8');
   const acknowledge = acknowledgePathOf(folder, tag);
   if (existsSync(acknowledge)) sidecars.acknowledge = readFileSync(acknowledge, 'utf8');
+  const squash = squashPathOf(folder, tag);
+  if (existsSync(squash)) {
+    const squashDown = squashDownPathOf(folder, tag);
+    sidecars.squash = {
+      sql: readFileSync(squash, 'utf8'),
+      ...(existsSync(squashDown) && { down: readFileSync(squashDown, 'utf8') }),
+    };
+  }
   return sidecars;
 }
 
