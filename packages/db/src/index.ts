@@ -60,6 +60,7 @@ export {
   type RollbackResult,
 } from './migrate/rollback.ts';
 export { DriftError, formatDrift, schemaDrift, type Drift } from './migrate/drift.ts';
+export { withoutDataWork } from './migrate/apply-step.ts';
 export { squashStep, withoutSquash } from './migrate/squash.ts';
 export { compareSquashedFiles, historyColumnOrder, verifySquash } from './migrate/verify-squash.ts';
 export {
