@@ -57,6 +57,8 @@ describe(
       writeFileSync(path, imports + source.replace('  void db;', body));
     };
 
+    const regenerate = () => run(root, 'generate', ['--db', 'mcpmaker']);
+
     beforeAll(() => {
       root = copyWorkspace(join(dir, 'workspace'));
       folder = join(root, 'packages', 'schema', 'migrations', 'mcpmaker');
@@ -126,6 +128,14 @@ describe(
         "import { and, isNotNull, isNull, sql } from 'drizzle-orm';\n",
       );
 
+      // Filled in after the embedded migrations were written: its hash would be the template's.
+      const early = run(root, 'migrate', ['--db', 'mcpmaker', '--path', seeded]);
+      expect(early.status).not.toBe(0);
+      expect(early.stderr).toContain(
+        `error: mcpmaker: ${dataTag}.ts changed since the embedded migrations were written: run \`pnpm db:generate --db mcpmaker\` first`,
+      );
+      expect(regenerate().status).toBe(0);
+
       const migrated = run(root, 'migrate', ['--db', 'mcpmaker', '--path', seeded]);
       expect(migrated.status, migrated.stderr).toBe(0);
       expect(migrated.stdout).toContain(`applied: ${addTag}, ${dataTag}`);
@@ -169,6 +179,7 @@ describe(
           "  throw new Error('the backfill found a workflow it cannot count');",
         ].join('\n'),
       );
+      expect(regenerate().status).toBe(0);
       const before = sha256(seeded);
       const recorded = query<{ hash: string }>(seeded, 'SELECT hash FROM __drizzle_migrations');
 
@@ -186,6 +197,36 @@ describe(
       expect(query(seeded, 'SELECT id FROM workflows WHERE step_count = -1')).toEqual([]);
       const status = run(root, 'status', ['--db', 'mcpmaker', '--path', seeded, '--json']);
       expect(JSON.parse(status.stdout)).toMatchObject([{ state: 'managed', pending: [tag] }]);
+    });
+
+    it('an edit of an applied data step is named by db:check, and reported edited by db:status once regenerated', () => {
+      const tag = tagOf('backfill_step_count');
+      const path = join(folder, `${tag}.ts`);
+      writeFileSync(path, readFileSync(path, 'utf8').replace("'$.steps'", "'$.parameters'"));
+      const checked = run(root, 'check', ['--db', 'mcpmaker']);
+      expect(checked.status).toBe(1);
+      expect(`${checked.stdout}${checked.stderr}`).toContain(
+        `mcpmaker: ${tag}.ts changed since the embedded migrations were written`,
+      );
+      const before = sha256(seeded);
+      const refused = run(root, 'migrate', ['--db', 'mcpmaker', '--path', seeded]);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain(
+        `${tag}.ts changed since the embedded migrations were written`,
+      );
+      expect(sha256(seeded)).toBe(before);
+      const regenerated = regenerate();
+      expect(regenerated.status, regenerated.stderr).toBe(0);
+      const status = run(root, 'status', ['--db', 'mcpmaker', '--path', seeded, '--json']);
+      expect(JSON.parse(status.stdout)).toMatchObject([{ state: 'edited' }]);
+      const migrated = run(root, 'migrate', ['--db', 'mcpmaker', '--path', seeded]);
+      expect(migrated.status).not.toBe(0);
+      expect(migrated.stderr).toMatch(
+        new RegExp(
+          `error: .*migration ${tag} \\(applied as \\w+, now \\w+\\) was changed after it was applied`,
+        ),
+      );
+      expect(sha256(seeded)).toBe(before);
     });
   },
 );

@@ -146,6 +146,8 @@ describe('pnpm db:squash', { timeout: 900_000 }, () => {
         "  db.insert(schema.config).values({ key: 'theme', value: 'dark' }).run();",
       ),
     );
+    // The embedded copy records the function's source as filled in.
+    expect(run(root, 'generate', ['--db', 'mcpmaker']).status).toBe(0);
     expect(run(root, 'docs', []).status).toBe(0);
     for (const db of databaseNames) {
       // mcpmaker's squash covers its data step (two steps plus the one generated above).

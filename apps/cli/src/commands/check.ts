@@ -23,6 +23,7 @@ import { migrationsFolder } from '@agentstate/schema/migrations';
 import type { Command } from 'commander';
 import { docsPath, staleSchemaDocs } from '../docs/docs-files.ts';
 import { databaseNameValue } from '../databases-option.ts';
+import { changedDataSteps } from '../changed-data-steps.ts';
 import { lintFolder } from '../migration-lint.ts';
 import { failWith, withSquashAt } from './squash.ts';
 
@@ -142,6 +143,12 @@ export function registerCheck(program: Command): void {
         acknowledged += lint.findings.filter((f) => f.acknowledged !== undefined).length;
       }
       for (const database of targets) {
+        for (const tag of changedDataSteps(database))
+          problems.push(
+            `${database}: ${tag}.ts changed since the embedded migrations were written: its step ` +
+              'hash covers it, so a file that applied the step reports it edited once ' +
+              `\`pnpm db:generate --db ${database}\` records the change; put a changed backfill in a new step`,
+          );
         if (!embeddedModuleIsCurrent(database)) {
           problems.push(
             `${database}: the embedded migrations are stale: run \`pnpm db:generate --db ${database}\``,

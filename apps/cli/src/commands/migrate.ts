@@ -13,6 +13,7 @@ import {
 } from '@agentstate/db';
 import type { DatabaseName } from '@agentstate/schema';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
+import { changedDataSteps } from '../changed-data-steps.ts';
 
 /**
  * `db:migrate`: create, adopt and migrate each database; refusals leave the file untouched. Each
@@ -40,6 +41,7 @@ export function registerMigrate(program: Command): void {
   ).action(
     async (options: { db?: string; path?: string; dryRun?: boolean; acceptDrift?: boolean }) => {
       const selected = selectDatabases(options);
+      for (const { name } of selected) refuseChangedDataSteps(name);
       const run = options.dryRun
         ? dryRunOne
         : (name: DatabaseName, path: string | undefined) =>
@@ -65,6 +67,19 @@ export function registerMigrate(program: Command): void {
       }
     },
   );
+}
+
+/**
+ * A data step edited since the embedded migrations were written would be recorded with its old
+ * source's hash: refused, nothing opened, until db:generate records the new one.
+ */
+function refuseChangedDataSteps(name: DatabaseName): void {
+  const [tag] = changedDataSteps(name);
+  if (tag !== undefined)
+    throw new CliError(
+      `${name}: ${tag}.ts changed since the embedded migrations were written: run ` +
+        `\`pnpm db:generate --db ${name}\` first, so the step is recorded with the source it runs; nothing was changed`,
+    );
 }
 
 async function migrateOne(
