@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CliError } from '@agentstate/cli-kit';
-import { loadMigrations, migrate, openConnection } from '@agentstate/db';
+import { loadMigrations, migrate, openConnection, withoutDataWork } from '@agentstate/db';
 import type { DatabaseName } from '@agentstate/schema';
 import { DATA_STEP_MARKER } from '@agentstate/schema/data-migration';
 import { dataStepPathOf, runDrizzleKit, schemaPackageDir } from '@agentstate/schema/kit';
@@ -28,7 +28,8 @@ export async function makeDataStep(database: DatabaseName): Promise<string[]> {
   try {
     const file = join(scratch, 'schema.db');
     const sqlite = openConnection(file);
-    const before = loadMigrations({ folder }).filter((m) => m.tag !== tag);
+    // Only the schema matters here: the folder cannot import earlier data steps' functions.
+    const before = withoutDataWork(loadMigrations({ folder }).filter((m) => m.tag !== tag));
     try {
       await migrate(sqlite, before, { backup: false, log: () => {} });
     } finally {

@@ -66,6 +66,9 @@ export {
   type RollbackResult,
 } from './migrate/rollback.ts';
 export { DriftError, formatDrift, schemaDrift, type Drift } from './migrate/drift.ts';
+export { withoutDataWork } from './migrate/apply-step.ts';
+export { squashStep, withoutSquash } from './migrate/squash.ts';
+export { compareSquashedFiles, historyColumnOrder, verifySquash } from './migrate/verify-squash.ts';
 export {
   migrateLibsql,
   NO_BACKUP_NOTE,

@@ -5,15 +5,20 @@ import { defineDataMigration, DATA_STEP_MARKER } from '@agentstate/schema/data-m
 import { isNull, sql } from 'drizzle-orm';
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
+import { stepHash } from '@agentstate/schema/kit';
 import {
+  EditedMigrationError,
   loadMigrations,
   migrate,
   MigrationFailedError,
   openConnection,
   openDatabase,
+  planMigrations,
   readAppliedMigrations,
+  rollback,
   type Migration,
 } from '../src/index.ts';
+import { createHash } from 'node:crypto';
 import { readLiveSchema } from '../src/adopt/live-schema.ts';
 import { hashMigration } from '../src/migrate/load-migrations.ts';
 import { tempDir } from './helpers/fixtures.ts';
@@ -146,6 +151,71 @@ describe('TypeScript data migrations', () => {
       'a data migration must be synchronous',
     );
     expect(snapshotRows(sqlite)).toEqual(rows);
+    sqlite.close();
+  });
+});
+
+describe("a data step's hash covers its TypeScript source", () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const backfillSource = 'export default defineDataMigration(schema, (db) => { /* v1 */ });\n';
+  const run = (db: Parameters<Parameters<typeof defineDataMigration<typeof schemaThen>>[1]>[0]) => {
+    db.update(schemaThen.sessions)
+      .set({ nickname: sql`upper(${schemaThen.sessions.name})` })
+      .run();
+    return undefined;
+  };
+  /** The backfill step as the embedded copy carries it when its `<tag>.ts` is `source`. */
+  const withSource = (data: Migration, source: string): Migration => {
+    const sourceHash = sha256(source);
+    return { ...data, sourceHash, hash: stepHash(data.sql, sourceHash), down: '-- rows only\n' };
+  };
+
+  it('is recorded with the step; the same step with its function edited is an edited step, refused', async () => {
+    const { path, current, addColumn, backfill } = await seeded();
+    const v1 = withSource(backfill(run), backfillSource);
+    const sqlite = openConnection(path);
+    await migrate(sqlite, [...current, addColumn, v1], quiet);
+    const rows = sqlite.prepare('SELECT hash, created_at FROM __drizzle_migrations').all();
+    expect(rows.at(-1)).toEqual({ hash: v1.hash, created_at: v1.when });
+    expect(v1.hash).not.toBe(hashMigration(v1.sql));
+
+    const v2 = withSource(backfill(run), backfillSource.replace('v1', 'v2'));
+    const plan = planMigrations(sqlite, [...current, addColumn, v2]);
+    expect(plan.edited.map((e) => e.tag)).toEqual([v2.tag]);
+    await expect(migrate(sqlite, [...current, addColumn, v2], quiet)).rejects.toBeInstanceOf(
+      EditedMigrationError,
+    );
+    sqlite.close();
+  });
+
+  it('a file that recorded the step before its source was hashed is accepted as applied; rollback forgets that row', async () => {
+    const { path, current, addColumn, backfill } = await seeded();
+    const sqlite = openConnection(path);
+    // Applied as before: the hash of its marker SQL alone (what drizzle-orm's migrator records too).
+    const old = { ...backfill(run), down: '-- rows only\n' };
+    await migrate(sqlite, [...current, addColumn, old], quiet);
+    expect(readAppliedMigrations(sqlite).at(-1)?.hash).toBe(hashMigration(old.sql));
+
+    const now = withSource(backfill(run), backfillSource);
+    const history = [
+      ...current,
+      { ...addColumn, down: 'ALTER TABLE `sessions` DROP COLUMN `nickname`;' },
+      now,
+    ];
+    const plan = planMigrations(sqlite, history);
+    expect(plan).toMatchObject({ pending: [], edited: [], unknown: [] });
+    expect(plan.applied.at(-1)?.tag).toBe(now.tag);
+    expect((await migrate(sqlite, history, quiet)).applied).toEqual([]);
+
+    const recorded = readAppliedMigrations(sqlite).length;
+    const result = await rollback(sqlite, history, {
+      to: addColumn.tag,
+      backup: false,
+      log: () => {},
+    });
+    expect(result.rolledBack).toEqual([now.tag]);
+    expect(readAppliedMigrations(sqlite)).toHaveLength(recorded - 1);
+    expect(planMigrations(sqlite, history).pending.map((m) => m.tag)).toEqual([now.tag]);
     sqlite.close();
   });
 });

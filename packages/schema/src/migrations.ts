@@ -18,8 +18,13 @@ export interface EmbeddedMigration {
   breakpoints: boolean;
   /** The migration file's full text. */
   sql: string;
-  /** sha256 (hex) of `sql`. */
+  /**
+   * sha256 (hex) of `sql`; for a data step, of `sql` and its `sourceHash` (kit's `stepHash`), so
+   * an edit of its function is an edited step.
+   */
   hash: string;
+  /** A TypeScript data step's sha256 of its `<tag>.ts` as embedded. */
+  sourceHash?: string;
   /**
    * The step's down migration (`<tag>.down.sql`): drizzle-kit's statements from this step's schema
    * back to the previous one, editable. Absent when the step has none (it cannot be rolled back).
@@ -30,6 +35,11 @@ export interface EmbeddedMigration {
    * (it is recorded by hash wherever it was applied), one `-- agentstate:acknowledge` line each.
    */
   acknowledge?: string;
+  /**
+   * `<tag>.squash.sql` (and its down): every step up to this one as one step, which a new file
+   * (empty or absent) applies instead of them, recording their rows (`pnpm db:squash`).
+   */
+  squash?: { sql: string; down?: string };
   /** A TypeScript data migration's function (`<tag>.ts`); its `sql` is then only the marker. */
   data?: DataMigrationRun;
 }

@@ -17,6 +17,7 @@ export const commandNames = [
   'migrate',
   'status',
   'rollback',
+  'squash',
   'push',
   'docs',
   'seed',
@@ -32,6 +33,7 @@ export const workspaceCommandNames = [
   'new',
   'generate',
   'check',
+  'squash',
   'push',
   'docs',
 ] as const satisfies readonly CommandName[];

@@ -14,6 +14,7 @@ import {
   resolveDatabasePath,
 } from '@agentstate/db';
 import type { DatabaseName } from '@agentstate/schema';
+import { changedDataSteps } from '../changed-data-steps.ts';
 import { addDatabaseOptions, invocationDir, selectDatabases } from '../databases-option.ts';
 import {
   addLibsqlOptions,
@@ -53,10 +54,12 @@ export function registerMigrate(program: Command): void {
             'rehearse on a dump of it loaded into a file (--path)',
         );
       }
+      refuseChangedDataSteps(target.name);
       await migrateServer(target.name, target.url, target.authToken, options.acceptDrift ?? false);
       return;
     }
     const selected = selectDatabases(target ? { ...options, path: target.path } : options);
+    for (const { name } of selected) refuseChangedDataSteps(name);
     const run = options.dryRun
       ? dryRunOne
       : (name: DatabaseName, path: string | undefined) =>
@@ -81,6 +84,19 @@ export function registerMigrate(program: Command): void {
       );
     }
   });
+}
+
+/**
+ * A data step edited since the embedded migrations were written would be recorded with its old
+ * source's hash: refused, nothing opened, until db:generate records the new one.
+ */
+function refuseChangedDataSteps(name: DatabaseName): void {
+  const [tag] = changedDataSteps(name);
+  if (tag !== undefined)
+    throw new CliError(
+      `${name}: ${tag}.ts changed since the embedded migrations were written: run ` +
+        `\`pnpm db:generate --db ${name}\` first, so the step is recorded with the source it runs; nothing was changed`,
+    );
 }
 
 async function migrateOne(
@@ -179,6 +195,10 @@ function describe(result: AdoptAndMigrateResult): string[] {
   if (migration.applied.length > 0) {
     if (result.stateBefore === 'new') lines.push('  created');
     lines.push(`  applied: ${migration.applied.join(', ')}`);
+    if (migration.squashedTo)
+      lines.push(
+        `  (a new file: the steps up to ${migration.squashedTo} applied as one squashed step)`,
+      );
     if (migration.backupPath) lines.push(`  backup: ${migration.backupPath}`);
   } else if (!adoption?.adopted) {
     lines.push('  up to date');

@@ -12,10 +12,11 @@ export const tsx = join(cliPackageDir, 'node_modules', '.bin', 'tsx');
  * A throwaway workspace holding copies of the packages' sources (schema, db, cli-kit, this one) and
  * the committed docs, so a test can edit the schema without touching the real tree. node_modules
  * keep their relative symlinks, which then resolve @agentstate/schema to the copy and everything
- * else to the real store through a linked root node_modules.
+ * else to the real store through a linked root node_modules. Made in `root` (created) when given,
+ * for a copy shared by a file's tests; else in a folder removed when the test ends.
  */
-export function copyWorkspace(): string {
-  const root = tempDir();
+export function copyWorkspace(root = tempDir()): string {
+  mkdirSync(root, { recursive: true });
   symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'));
   cpSync(join(workspaceRoot, 'pnpm-workspace.yaml'), join(root, 'pnpm-workspace.yaml'));
   for (const [pkg, entries] of [

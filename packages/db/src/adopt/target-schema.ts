@@ -1,5 +1,6 @@
 import { openSqlite } from '../driver/sync-driver.ts';
 import type { Migration } from '../migrate/load-migrations.ts';
+import { withoutDataWork } from '../migrate/apply-step.ts';
 import { migrate } from '../migrate/migrate.ts';
 import { readLiveSchema, type LiveSchema } from './live-schema.ts';
 
@@ -33,9 +34,11 @@ async function buildSteps(migrations: readonly Migration[]): Promise<TargetStep[
   try {
     scratch.pragma('foreign_keys = ON');
     const steps: TargetStep[] = [];
+    // The schema only: data steps' functions do not run here.
+    const building = withoutDataWork(migrations);
     for (const [index, { tag }] of migrations.entries()) {
       const applied = migrations.slice(0, index + 1);
-      await migrate(scratch, applied, { backup: false, log: () => {} });
+      await migrate(scratch, building.slice(0, index + 1), { backup: false, log: () => {} });
       steps.push({ index, tag, applied, schema: readLiveSchema(scratch) });
     }
     return steps;

@@ -21,8 +21,20 @@ export function applyStep(sqlite: SqliteConnection, migration: Migration): void 
   }
 }
 
-/** For building schemas only (lint, drift): a data step's work changes rows, never the schema. */
+const schemaOnly = new WeakMap<readonly Migration[], readonly Migration[]>();
+
+/**
+ * For building schemas only (lint, drift, adoption's targets): a data step's work changes rows,
+ * never the schema, and its function is the user's code, which must not run (nor fail) on a
+ * scratch database. Every data step's work becomes a no-op. The same list for the same input, so
+ * schemas cached per list stay cached.
+ */
 export function withoutDataWork(migrations: readonly Migration[]): readonly Migration[] {
-  if (!migrations.some((m) => isDataStep(m) && !m.data)) return migrations;
-  return migrations.map((m) => (isDataStep(m) && !m.data ? { ...m, data: () => {} } : m));
+  if (!migrations.some((m) => isDataStep(m))) return migrations;
+  let out = schemaOnly.get(migrations);
+  if (!out) {
+    out = migrations.map((m) => (isDataStep(m) ? { ...m, data: () => {} } : m));
+    schemaOnly.set(migrations, out);
+  }
+  return out;
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stepSidecars } from '@agentstate/schema/kit';
+import { legacyStepHash, stepHash, stepSidecars } from '@agentstate/schema/kit';
 import { embeddedMigrations, type EmbeddedMigration } from '@agentstate/schema/migrations';
 import type { DatabaseName } from '../database-names.ts';
 import { InvalidMigrationsError } from './errors.ts';
+import { checkSquashes } from './squash.ts';
 
 /** One drizzle-kit migration as the migrator uses it (the same shape as the embedded data). */
 export type Migration = EmbeddedMigration;
@@ -25,7 +25,17 @@ interface JournalEntry {
 
 /** sha256 hex of a migration file's text: what drizzle-orm's `readMigrationFiles` records. */
 export function hashMigration(sql: string): string {
-  return createHash('sha256').update(sql).digest('hex');
+  return stepHash(sql);
+}
+
+/**
+ * Every hash a file may have recorded for a step: its hash, and for a data step the hash of its
+ * SQL alone, which files migrated before its source was hashed (or by drizzle-orm's migrator)
+ * recorded. Those are accepted as drizzle-orm accepts any old row: without the source check.
+ */
+export function recordedHashes(m: Pick<Migration, 'hash' | 'sql' | 'sourceHash'>): string[] {
+  const legacy = legacyStepHash(m);
+  return legacy === undefined || legacy === m.hash ? [m.hash] : [m.hash, legacy];
 }
 
 /** Loads and checks migrations, in journal order. */
@@ -58,14 +68,15 @@ function readFolder(folder: string): Migration[] {
         cause,
       });
     }
+    const sidecars = stepSidecars(folder, entry.tag);
     return {
       idx: entry.idx,
       tag: entry.tag,
       when: entry.when,
       breakpoints: entry.breakpoints,
       sql,
-      hash: hashMigration(sql),
-      ...stepSidecars(folder, entry.tag),
+      hash: stepHash(sql, sidecars.sourceHash),
+      ...sidecars,
     };
   });
 }
@@ -93,11 +104,12 @@ function checkMigrations(
     keys.add(key);
     if (!Number.isFinite(m.when))
       throw new InvalidMigrationsError(`${where}: ${m.tag} has no journal time`);
-    if (verifyHashes && hashMigration(m.sql) !== m.hash) {
+    if (verifyHashes && stepHash(m.sql, m.sourceHash) !== m.hash) {
       throw new InvalidMigrationsError(
         `${where}: the hash of ${m.tag} does not match its text; regenerate with pnpm db:generate`,
       );
     }
   }
+  checkSquashes(migrations, where);
   return migrations;
 }

@@ -19,7 +19,7 @@ import {
   withForeignKeysOff,
   type BackupOptions,
 } from './schema-change.ts';
-import { applyStep } from './apply-step.ts';
+import { migrationUnits } from './squash.ts';
 
 export { DEFAULT_LOCK_TIMEOUT_MS, type BackupOptions };
 
@@ -48,6 +48,8 @@ export interface MigrateResult {
   applied: string[];
   /** The backup written before applying, if any. */
   backupPath: string | undefined;
+  /** Set when a new file took the history's squash: the tag of the last step it covers. */
+  squashedTo?: string;
 }
 
 /**
@@ -113,31 +115,38 @@ export async function migrate(
         log(`backed up ${path} to ${backupPath}`);
       }
 
+      // A new file takes the history's squash, if it has one, instead of its first steps.
+      const units = migrationUnits(plan, migrations, hasSchema(sqlite));
       ensureMigrationsTable(sqlite);
       const applied: string[] = [];
-      for (const migration of plan.pending) {
-        tag = migration.tag;
+      for (const unit of units) {
+        tag = unit.tag;
         emit({ type: 'migration-start', tag });
         try {
-          applyStep(sqlite, migration);
+          unit.apply(sqlite);
         } catch (cause) {
           throw new MigrationFailedError(path, tag, backupPath, cause);
         }
         const violations = foreignKeyViolations(sqlite);
         if (violations.length > 0)
           throw new ForeignKeyViolationError(path, tag, violations, backupPath);
-        recordMigration(sqlite, migration);
-        applied.push(tag);
+        for (const migration of unit.records) {
+          recordMigration(sqlite, migration);
+          applied.push(migration.tag);
+        }
         emit({ type: 'migration-done', tag });
       }
+      const squashedTo = units.find((u) => u.squashedTo)?.squashedTo;
       try {
         sqlite.exec('COMMIT');
       } catch (cause) {
         throw new MigrationFailedError(path, tag, backupPath, cause);
       }
       emit({ type: 'committed', applied });
-      log(`${path}: applied ${applied.join(', ')}`);
-      return { path, applied, backupPath };
+      log(
+        `${path}: applied ${applied.join(', ')}${squashedTo ? ` (up to ${squashedTo} as one squashed step)` : ''}`,
+      );
+      return { path, applied, backupPath, ...(squashedTo && { squashedTo }) };
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw error;

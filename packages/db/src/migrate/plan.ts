@@ -1,6 +1,6 @@
 import type { SqliteConnection } from '../driver/types.ts';
 import type { EditedMigration } from './errors.ts';
-import type { Migration } from './load-migrations.ts';
+import { recordedHashes, type Migration } from './load-migrations.ts';
 import { readAppliedMigrations, type AppliedMigration } from './migrations-table.ts';
 
 export interface MigrationPlan {
@@ -37,7 +37,9 @@ export function planFromRecords(
   const remaining = new Set(migrations);
   const unmatched: AppliedMigration[] = [];
   const byKey = new Map<string, Migration>();
-  for (const m of migrations) byKey.set(`${m.hash}@${m.when}`, m);
+  // A data step recorded before its source was hashed matches by its SQL's hash (recordedHashes).
+  for (const m of migrations)
+    for (const hash of recordedHashes(m)) byKey.set(`${hash}@${m.when}`, m);
 
   for (const record of records) {
     const m = byKey.get(`${record.hash}@${record.createdAt}`);
@@ -59,7 +61,7 @@ export function planFromRecords(
     };
     const unmatchedByTime: AppliedMigration[] = [];
     for (const record of unmatched) {
-      if (!take((m) => m.hash === record.hash)) unmatchedByTime.push(record);
+      if (!take((m) => recordedHashes(m).includes(record.hash))) unmatchedByTime.push(record);
     }
     for (const record of unmatchedByTime) {
       const m = take((candidate) => candidate.when === record.createdAt);

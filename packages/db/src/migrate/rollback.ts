@@ -11,7 +11,7 @@ import {
   NotMigratableError,
   type ForeignKeyViolation,
 } from './errors.ts';
-import type { Migration } from './load-migrations.ts';
+import { recordedHashes, type Migration } from './load-migrations.ts';
 import { assertMigratable } from './migrate.ts';
 import { MIGRATIONS_TABLE } from './migrations-table.ts';
 import { planMigrations } from './plan.ts';
@@ -370,15 +370,24 @@ function rowCounts(sqlite: SqliteConnection): Map<string, number> {
   return new Map(names.map((n) => [n, rowCount(sqlite, n)]));
 }
 
-/** Removes a step's `__drizzle_migrations` row: by hash and journal time, else by hash. */
+/**
+ * Removes a step's `__drizzle_migrations` row: by hash and journal time, else by hash (each hash
+ * it may have been recorded under: a data step's older one too).
+ */
 function forget(sqlite: SqliteConnection, step: Migration): void {
-  const exact = sqlite
-    .prepare(`DELETE FROM "${MIGRATIONS_TABLE}" WHERE hash = ? AND created_at = ?`)
-    .run(step.hash, step.when);
-  if (exact.changes === 0)
-    sqlite
+  const hashes = recordedHashes(step);
+  for (const hash of hashes) {
+    const exact = sqlite
+      .prepare(`DELETE FROM "${MIGRATIONS_TABLE}" WHERE hash = ? AND created_at = ?`)
+      .run(hash, step.when);
+    if (exact.changes > 0) return;
+  }
+  for (const hash of hashes) {
+    const loose = sqlite
       .prepare(
         `DELETE FROM "${MIGRATIONS_TABLE}" WHERE rowid = (SELECT rowid FROM "${MIGRATIONS_TABLE}" WHERE hash = ? LIMIT 1)`,
       )
-      .run(step.hash);
+      .run(hash);
+    if (loose.changes > 0) return;
+  }
 }

@@ -6,8 +6,53 @@ import { downPathOf, migrationsFolderOf } from './embed.ts';
 
 const script = fileURLToPath(new URL('./down-statements.mjs', import.meta.url));
 
-interface Journal {
-  entries: Array<{ idx: number; tag: string }>;
+export interface JournalEntry {
+  idx: number;
+  tag: string;
+}
+
+/** A migrations folder's journal entries, in order; none when it has no journal yet. */
+export function journalEntries(folder: string): JournalEntry[] {
+  const journalPath = join(folder, 'meta', '_journal.json');
+  if (!existsSync(journalPath)) return [];
+  return (JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: JournalEntry[] }).entries;
+}
+
+/** drizzle-kit's snapshot of the schema after step `idx`. */
+export function snapshotPathOf(folder: string, idx: number): string {
+  return join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`);
+}
+
+/** `''` in a pair stands for the empty schema (before the first step). */
+export type SnapshotPair = readonly [from: string, to: string];
+
+/**
+ * drizzle-kit's statements turning each pair's first snapshot into its second, computed by
+ * drizzle-kit's own differ in one child process.
+ */
+export function diffSnapshots(pairs: readonly SnapshotPair[]): string[][] {
+  for (const path of pairs.flat()) {
+    if (path && !existsSync(path)) throw new Error(`${path} not found: cannot diff the schema`);
+  }
+  const result = spawnSync(process.execPath, [script, ...pairs.flat()], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (result.status !== 0 || result.error) {
+    const what = pairs.map(
+      ([from, to]) => `${from || 'the empty schema'} to ${to || 'the empty schema'}`,
+    );
+    throw new Error(
+      `drizzle-kit could not diff ${what.join(', ')}: ` +
+        `${result.error?.message ?? result.stderr.trim().split('\n').at(-1)}`,
+    );
+  }
+  return JSON.parse(result.stdout) as string[][];
+}
+
+/** Statements joined as drizzle-kit joins a step's, with a final newline when there are any. */
+export function joinStatements(statements: readonly string[]): string {
+  return statements.join('\n--> statement-breakpoint\n') + (statements.length ? '\n' : '');
 }
 
 /** The first line of every generated down migration: what it is and how to change it. */
@@ -20,28 +65,10 @@ export const DOWN_HEADER =
  * before it (the empty schema for the first step), joined as drizzle-kit joins a step's statements.
  */
 export function generateDown(folder: string, idx: number): string {
-  const snapshot = (i: number) =>
-    join(folder, 'meta', `${String(i).padStart(4, '0')}_snapshot.json`);
-  const current = snapshot(idx);
-  if (!existsSync(current))
-    throw new Error(`${current} not found: cannot generate the down migration`);
-  const previous = idx > 0 ? snapshot(idx - 1) : '';
-  if (previous && !existsSync(previous))
-    throw new Error(`${previous} not found: cannot generate the down migration`);
-  const result = spawnSync(process.execPath, [script, current, previous], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (result.status !== 0 || result.error) {
-    throw new Error(
-      `drizzle-kit could not diff ${current} back to ${previous || 'the empty schema'}: ` +
-        `${result.error?.message ?? result.stderr.trim().split('\n').at(-1)}`,
-    );
-  }
-  const statements = JSON.parse(result.stdout) as string[];
-  return (
-    DOWN_HEADER + statements.join('\n--> statement-breakpoint\n') + (statements.length ? '\n' : '')
-  );
+  const [statements = []] = diffSnapshots([
+    [snapshotPathOf(folder, idx), idx > 0 ? snapshotPathOf(folder, idx - 1) : ''],
+  ]);
+  return DOWN_HEADER + joinStatements(statements);
 }
 
 /**
@@ -52,11 +79,8 @@ export function writeMissingDowns(
   database: string,
   folder = migrationsFolderOf(database),
 ): string[] {
-  const journalPath = join(folder, 'meta', '_journal.json');
-  if (!existsSync(journalPath)) return [];
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
   const written: string[] = [];
-  for (const entry of journal.entries) {
+  for (const entry of journalEntries(folder)) {
     const path = downPathOf(folder, entry.tag);
     if (existsSync(path)) continue;
     writeFileSync(path, generateDown(folder, entry.idx));
@@ -70,8 +94,7 @@ export function stepsWithoutDown(
   database: string,
   folder = migrationsFolderOf(database),
 ): string[] {
-  const journalPath = join(folder, 'meta', '_journal.json');
-  if (!existsSync(journalPath)) return [];
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
-  return journal.entries.map((e) => e.tag).filter((tag) => !existsSync(downPathOf(folder, tag)));
+  return journalEntries(folder)
+    .map((e) => e.tag)
+    .filter((tag) => !existsSync(downPathOf(folder, tag)));
 }

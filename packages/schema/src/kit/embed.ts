@@ -18,6 +18,26 @@ interface Journal {
   entries: Array<{ idx: number; when: number; tag: string; breakpoints: boolean }>;
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * What `__drizzle_migrations` records for a step: the sha256 of its SQL file, as drizzle-orm
+ * computes it; for a TypeScript data step (`sourceHash`, the sha256 of its `<tag>.ts`), the sha256
+ * of its marker SQL followed by that source hash, so an edit of the function changes the step's
+ * hash as an edit of SQL does. (A data step applied before its source was hashed, or by
+ * drizzle-orm's migrator, recorded the SQL's hash alone: `legacyStepHash`.)
+ */
+export function stepHash(sql: string, sourceHash?: string): string {
+  return sourceHash === undefined
+    ? sha256(sql)
+    : sha256(`${sql}\n-- agentstate:source-sha256 ${sourceHash}\n`);
+}
+
+/** The hash a data step recorded before its source was part of it: its SQL's alone. */
+export function legacyStepHash(step: { sql: string; sourceHash?: string }): string | undefined {
+  return step.sourceHash === undefined ? undefined : sha256(step.sql);
+}
+
 /** Reads one database's drizzle-kit output folder, hashing each file as drizzle-orm does. */
 export function readMigrationFolder(folder: string): EmbeddedMigration[] {
   // A database whose first migration is not generated yet has no journal.
@@ -27,14 +47,15 @@ export function readMigrationFolder(folder: string): EmbeddedMigration[] {
   ) as Journal;
   return journal.entries.map((entry) => {
     const sql = readFileSync(join(folder, `${entry.tag}.sql`), 'utf8');
+    const sidecars = stepSidecars(folder, entry.tag);
     return {
       idx: entry.idx,
       tag: entry.tag,
       when: entry.when,
       breakpoints: entry.breakpoints,
       sql,
-      hash: createHash('sha256').update(sql).digest('hex'),
-      ...stepSidecars(folder, entry.tag),
+      hash: stepHash(sql, sidecars.sourceHash),
+      ...sidecars,
     };
   });
 }
@@ -49,16 +70,39 @@ export function acknowledgePathOf(folder: string, tag: string): string {
   return join(folder, `${tag}.acknowledge`);
 }
 
-/** The files beside a step's SQL that travel with it: its down migration and acknowledgements. */
-export function stepSidecars(
-  folder: string,
-  tag: string,
-): Pick<EmbeddedMigration, 'down' | 'acknowledge'> {
-  const sidecars: Pick<EmbeddedMigration, 'down' | 'acknowledge'> = {};
+/** `<tag>.squash.sql`: the steps up to `<tag>` as one, applied to new files instead of them. */
+export function squashPathOf(folder: string, tag: string): string {
+  return join(folder, `${tag}.squash.sql`);
+}
+
+/** `<tag>.squash.down.sql`: the squashed step's down, from `<tag>`'s schema to the empty one. */
+export function squashDownPathOf(folder: string, tag: string): string {
+  return join(folder, `${tag}.squash.down.sql`);
+}
+
+type Sidecars = Pick<EmbeddedMigration, 'down' | 'acknowledge' | 'squash' | 'sourceHash'>;
+
+/**
+ * The files beside a step's SQL that travel with it: its down migration, acknowledgements, and
+ * the squash of the steps up to it (`db:squash --to <tag>`) with its down, and a data step's
+ * source hash (of `<tag>.ts`).
+ */
+export function stepSidecars(folder: string, tag: string): Sidecars {
+  const sidecars: Sidecars = {};
+  const source = dataStepPathOf(folder, tag);
+  if (existsSync(source)) sidecars.sourceHash = sha256(readFileSync(source, 'utf8'));
   const down = downPathOf(folder, tag);
   if (existsSync(down)) sidecars.down = readFileSync(down, 'utf8');
   const acknowledge = acknowledgePathOf(folder, tag);
   if (existsSync(acknowledge)) sidecars.acknowledge = readFileSync(acknowledge, 'utf8');
+  const squash = squashPathOf(folder, tag);
+  if (existsSync(squash)) {
+    const squashDown = squashDownPathOf(folder, tag);
+    sidecars.squash = {
+      sql: readFileSync(squash, 'utf8'),
+      ...(existsSync(squashDown) && { down: readFileSync(squashDown, 'utf8') }),
+    };
+  }
   return sidecars;
 }
 

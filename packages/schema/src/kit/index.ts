@@ -2,3 +2,4 @@
 export * from './drizzle-kit.ts';
 export * from './embed.ts';
 export * from './down.ts';
+export * from './squash.ts';
