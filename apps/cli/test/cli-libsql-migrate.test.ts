@@ -3,11 +3,17 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { loadMigrations } from '@agentstate/db';
 import { tempDir } from '@agentstate/db/testing';
 import { errorLines, runCli } from './helpers/cli.ts';
 
 // --through-client sends a file: URL down the server's code path (the real @libsql/client on a
 // real file), so `migrate --url` and `status --url` are exercised without a server.
+
+// Pokecode's history: its newest step is the one left pending.
+const steps = loadMigrations('pokecode');
+const newest = steps.at(-1)!.tag;
+const previous = steps.at(-2)!.tag;
 
 function dirs() {
   const root = tempDir();
@@ -23,10 +29,7 @@ function dirs() {
 function seededOneBehind(d: ReturnType<typeof dirs>) {
   expect(runCli(['migrate', '--db', 'pokecode', '--path', d.file], d).status).toBe(0);
   expect(runCli(['seed', '--db', 'pokecode', '--path', d.file, '--rows', '200'], d).status).toBe(0);
-  const rolled = runCli(
-    ['rollback', '--db', 'pokecode', '--path', d.file, '--to', '0004_drop_unused_provider_index'],
-    d,
-  );
+  const rolled = runCli(['rollback', '--db', 'pokecode', '--path', d.file, '--to', previous], d);
   expect(rolled.status).toBe(0);
 }
 
@@ -58,8 +61,8 @@ describe('migrate --url and status --url (a libSQL server)', () => {
 
     const status = runCli(['status', ...server], d);
     expect(status.stderr).toBe('');
-    expect(status.stdout).toMatch(/^pokecode +managed +5 +1 /m);
-    expect(status.stdout).toContain('pending: 0005_full_text_search');
+    expect(status.stdout).toMatch(new RegExp(`^pokecode +managed +${steps.length - 1} +1 `, 'm'));
+    expect(status.stdout).toContain(`pending: ${newest}`);
 
     const run = runCli(['migrate', ...server], d);
     expect(run.stderr).toBe('');
@@ -67,15 +70,17 @@ describe('migrate --url and status --url (a libSQL server)', () => {
     expect(run.stdout.trimEnd().split('\n')).toEqual([
       `pokecode: ${d.url}`,
       "  no backup is made of a libSQL server before migrating (there is no file to copy): rely on Turso's point-in-time restore or take a dump first",
-      '  applied: 0005_full_text_search',
+      `  applied: ${newest}`,
     ]);
     expect(readdirSync(join(d.cwd, 'backups'))).toEqual(backups);
     expect(count(d.file, 'SELECT count(*) FROM sessions')).toBe(sessions);
-    expect(count(d.file, 'SELECT count(*) FROM __drizzle_migrations')).toBe(6);
+    expect(count(d.file, 'SELECT count(*) FROM __drizzle_migrations')).toBe(steps.length);
 
     const again = runCli(['migrate', ...server], d);
     expect(again.stdout.trimEnd().split('\n')).toEqual([`pokecode: ${d.url}`, '  up to date']);
-    expect(runCli(['status', ...server], d).stdout).toMatch(/^pokecode +managed +6 +0 /m);
+    expect(runCli(['status', ...server], d).stdout).toMatch(
+      new RegExp(`^pokecode +managed +${steps.length} +0 `, 'm'),
+    );
     // The file migrator agrees: nothing left to apply.
     expect(runCli(['migrate', '--db', 'pokecode', '--path', d.file], d).stdout).toContain(
       '  up to date',
@@ -97,11 +102,11 @@ describe('migrate --url and status --url (a libSQL server)', () => {
     expect(refused.status).toBe(1);
     expect(errorLines(refused)).toHaveLength(1);
     expect(refused.stderr).toContain('its schema differs from what its applied migrations produce');
-    expect(count(d.file, 'SELECT count(*) FROM __drizzle_migrations')).toBe(5);
+    expect(count(d.file, 'SELECT count(*) FROM __drizzle_migrations')).toBe(steps.length - 1);
 
     const accepted = runCli(['migrate', ...server, '--accept-drift'], d);
     expect(accepted.status).toBe(0);
-    expect(accepted.stdout).toContain('  applied: 0005_full_text_search');
+    expect(accepted.stdout).toContain(`  applied: ${newest}`);
   });
 
   it('bad combinations and an unreachable server are one line each, nothing written', async () => {

@@ -1,7 +1,8 @@
 import type { DatabaseStatus } from '../adopt/database-status.ts';
 import { formatDrift } from '../migrate/drift.ts';
 import type { DatabaseName } from '../database-names.ts';
-import { openLibsqlClient, type LibsqlOptions } from '../driver/libsql.ts';
+import { BUSY_RETRY_MS } from '../client/shared/connection.ts';
+import { isBusy, openLibsqlClient, type LibsqlOptions } from '../driver/libsql.ts';
 import { loadMigrations, type Migration } from '../migrate/load-migrations.ts';
 import {
   migrateLibsql,
@@ -28,12 +29,25 @@ export async function migrateLibsqlUrl(
   options: LibsqlUrlOptions,
 ): Promise<LibsqlMigrateResult> {
   const { url, authToken, env, migrations, ...migrateOptions } = options;
-  const open = () =>
+  const connect = () =>
     openLibsqlClient(name, {
       url,
       ...(authToken !== undefined ? { authToken } : {}),
       ...(env ? { env } : {}),
     });
+  // Opening a file: URL sets its journal mode, which another migrator's lock can make busy too
+  // (also when the migrator reconnects after a busy batch): wait for it as the migrator does.
+  const open = async () => {
+    const deadline = Date.now() + (migrateOptions.lockTimeoutMs ?? BUSY_RETRY_MS);
+    for (;;) {
+      try {
+        return await connect();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 45));
+      }
+    }
+  };
   let handle = await open();
   try {
     return await migrateLibsql(handle.client, url, migrations ?? loadMigrations(name), {
