@@ -259,6 +259,10 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
     }
   }
 
+  function* cancelWorker(now: string, id: string): Operation<boolean> {
+    return ((yield all(sql.cancel, { now, id })) as Row[]).length > 0;
+  }
+
   return {
     ...core,
 
@@ -293,12 +297,7 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
     cancel(id) {
       const key = requireString(TABLE, 'id', id);
       const now = toIso(clock());
-      const cancelled = runner.run(
-        function* () {
-          return ((yield all(sql.cancel, { now, id: key })) as Row[]).length > 0;
-        },
-        { write: true, single: true },
-      );
+      const cancelled = runner.run(() => cancelWorker(now, key), { write: true, single: true });
       // A running worker of this process hears of it at once, others at their next heartbeat.
       return afterCommit(runner, cancelled, (done) => {
         if (done) notify(channel, { kind: 'cancelled', ids: [key] });

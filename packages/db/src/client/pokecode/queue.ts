@@ -192,6 +192,30 @@ export function createPokecodeQueue<M extends RunnerMode>(
   const core = createLeasedQueue(runner, clock, pokecodeJobSpec(options), channel);
   const write = { write: true };
 
+  // Built once per queue: a generator function created per call costs more than its statement.
+  function* insertJob(job: Job, dataText: string): Operation<Job> {
+    const createdAt = toSeconds(job.createdAt.getTime());
+    yield run(sql.insertJob, [
+      job.id,
+      job.sessionId,
+      job.promptId,
+      job.provider,
+      dataText,
+      job.maxAttempts,
+      createdAt,
+    ]);
+    if (trackSessions) {
+      yield run(sql.markSessionWorking, { job: job.id, now: createdAt, session: job.sessionId });
+    }
+    return job;
+  }
+
+  function* cancelSessionJobs(seconds: number, session: string): Operation<string[]> {
+    const rows = (yield all(sql.cancelSessionJobs, [seconds, session])) as Row[];
+    if (rows.length > 0) yield run(sql.idleSession, ['cancelled', seconds, session]);
+    return rows.map((row) => row.id as string);
+  }
+
   return {
     ...core,
 
@@ -228,24 +252,9 @@ export function createPokecodeQueue<M extends RunnerMode>(
         leaseExpiresAt: null,
         progress: null,
       };
-      const operation = function* () {
-        yield run(sql.insertJob, [
-          id,
-          sessionId,
-          promptId,
-          provider,
-          dataText,
-          maxAttempts,
-          createdAt,
-        ]);
-        if (trackSessions) {
-          yield run(sql.markSessionWorking, { job: id, now: createdAt, session: sessionId });
-        }
-        return job;
-      };
       const stored = settle<M, Job>(
         runner,
-        () => runner.run(operation, write),
+        () => runner.run(() => insertJob(job, dataText), write),
         (error) => onWriteError(error, { id }),
       );
       return afterCommit(runner, stored as Result<M, Job>, () =>
@@ -256,11 +265,7 @@ export function createPokecodeQueue<M extends RunnerMode>(
     cancelSession(sessionId) {
       const session = requireString(TABLE, 'session_id', sessionId);
       const seconds = toSeconds(clock());
-      const cancelled = runner.run(function* () {
-        const rows = (yield all(sql.cancelSessionJobs, [seconds, session])) as Row[];
-        if (rows.length > 0) yield run(sql.idleSession, ['cancelled', seconds, session]);
-        return rows.map((row) => row.id as string);
-      }, write);
+      const cancelled = runner.run(() => cancelSessionJobs(seconds, session), write);
       // Running jobs of this process hear of it at once, others at their next heartbeat.
       const ids = afterCommit(runner, cancelled, (list) =>
         notify(channel, { kind: 'cancelled', ids: list }),

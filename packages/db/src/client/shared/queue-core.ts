@@ -194,6 +194,49 @@ export function createLeasedQueue<
     if (spec.afterComplete) yield* spec.afterComplete(row, now);
   }
 
+  // Each operation's steps, built once per queue: a generator function created per call costs
+  // more than the statement it runs (V8 gives every generator function a prototype of its own).
+  function* heartbeatJob(expires: number, id: string, token: string): Operation<Date> {
+    const held = yield get(sql.heartbeat, spec.heartbeatParams(expires, id, token));
+    if (held === undefined) throw new LeaseLostError(table, id, 'heartbeat');
+    return new Date(expires);
+  }
+
+  function* completeAndClaimJob(
+    id: string,
+    token: string,
+    worker: string,
+    leaseMs: number,
+    now: number,
+  ) {
+    yield* completeJob(id, token, now);
+    return yield* claimJobs(worker, leaseMs, 1, now);
+  }
+
+  function* storeProgress(progress: number, id: string, token: string): Operation<void> {
+    const held = yield get(sql.progress, spec.progressParams(progress, id, token));
+    if (held === undefined) throw new LeaseLostError(table, id, 'store progress of');
+  }
+
+  function* releaseJob(now: number, id: string, token: string): Operation<void> {
+    const held = yield get(sql.release, spec.releaseParams(now, id, token));
+    if (held === undefined) throw new LeaseLostError(table, id, 'release');
+  }
+
+  function* cleanupJobs(cutoff: number): Operation<number> {
+    return ((yield all(sql.cleanup, spec.cleanupParams(cutoff))) as Row[]).length;
+  }
+
+  function* getJob(id: string): Operation<J | undefined> {
+    const row = (yield get(sql.get, [id])) as Row | undefined;
+    return row && spec.toJob(row);
+  }
+
+  function* countJobs(): Operation<Record<J['status'], number>> {
+    const rows = (yield all(sql.counts)) as Array<{ status: J['status']; n: number }>;
+    return countByStatus(spec.statuses, rows);
+  }
+
   const first = (jobs: Result<M, J[]>): Result<M, J | undefined> =>
     (runner.mode === 'sync'
       ? (jobs as J[])[0]
@@ -216,11 +259,7 @@ export function createLeasedQueue<
     heartbeat(job, leaseMs = DEFAULT_LEASE_MS) {
       const { id, token } = heldLease(table, job, 'heartbeat');
       const expires = clock() + requireInt(table, 'lease_expires_at', leaseMs, 1);
-      return runner.run(function* () {
-        const held = yield get(sql.heartbeat, spec.heartbeatParams(expires, id, token));
-        if (held === undefined) throw new LeaseLostError(table, id, 'heartbeat');
-        return new Date(expires);
-      }, SINGLE_WRITE);
+      return runner.run(() => heartbeatJob(expires, id, token), SINGLE_WRITE);
     },
 
     complete(job) {
@@ -233,12 +272,7 @@ export function createLeasedQueue<
       const { id, token } = heldLease(table, job, 'complete');
       const { worker, leaseMs } = checkClaim(table, options);
       const now = clock();
-      return first(
-        runner.run(function* () {
-          yield* completeJob(id, token, now);
-          return yield* claimJobs(worker, leaseMs, 1, now);
-        }, WRITE),
-      );
+      return first(runner.run(() => completeAndClaimJob(id, token, worker, leaseMs, now), WRITE));
     },
 
     progress(job, progress) {
@@ -246,19 +280,13 @@ export function createLeasedQueue<
       if (typeof progress !== 'number' || !Number.isFinite(progress)) {
         columnError(table, 'progress', `expected a finite number, got ${String(progress)}`);
       }
-      return runner.run(function* () {
-        const held = yield get(sql.progress, spec.progressParams(progress, id, token));
-        if (held === undefined) throw new LeaseLostError(table, id, 'store progress of');
-      }, SINGLE_WRITE);
+      return runner.run(() => storeProgress(progress, id, token), SINGLE_WRITE);
     },
 
     release(job) {
       const { id, token } = heldLease(table, job, 'release');
       const now = clock();
-      const released = runner.run(function* () {
-        const held = yield get(sql.release, spec.releaseParams(now, id, token));
-        if (held === undefined) throw new LeaseLostError(table, id, 'release');
-      }, SINGLE_WRITE);
+      const released = runner.run(() => releaseJob(now, id, token), SINGLE_WRITE);
       return afterCommit(runner, released, () => notify(channel, { kind: 'enqueued' }));
     },
 
@@ -276,23 +304,15 @@ export function createLeasedQueue<
 
     cleanup(retentionDays = spec.retentionDays) {
       const cutoff = clock() - requireInt(table, 'completed_at', retentionDays, 0) * DAY_MS;
-      return runner.run(function* () {
-        return ((yield all(sql.cleanup, spec.cleanupParams(cutoff))) as Row[]).length;
-      }, SINGLE_WRITE);
+      return runner.run(() => cleanupJobs(cutoff), SINGLE_WRITE);
     },
 
     get(id) {
-      return runner.run(function* () {
-        const row = (yield get(sql.get, [id])) as Row | undefined;
-        return row && spec.toJob(row);
-      }, READ);
+      return runner.run(() => getJob(id), READ);
     },
 
     counts() {
-      return runner.run(function* () {
-        const rows = (yield all(sql.counts)) as Array<{ status: J['status']; n: number }>;
-        return countByStatus(spec.statuses, rows);
-      }, READ);
+      return runner.run(countJobs, READ);
     },
 
     startWorker(handler, options) {
