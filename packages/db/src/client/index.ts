@@ -1,5 +1,10 @@
 // The typed clients of the databases, and what they share.
 import type { DatabaseName } from '@agentstate/schema';
+import { dipeo } from '@agentstate/schema/dipeo';
+import { engine } from '@agentstate/schema/engine';
+import { mcpmaker } from '@agentstate/schema/mcpmaker';
+import { multishot } from '@agentstate/schema/multishot';
+import { pokecode } from '@agentstate/schema/pokecode';
 import type { RunnerMode } from '../driver/operation.ts';
 import type { ClientOptions, DriverTarget, ModeOf } from './shared/connection.ts';
 import { createDipeoClient, type DipeoClient, type DipeoClientOptions } from './dipeo/client.ts';
@@ -17,24 +22,28 @@ import {
   type PokecodeClientOptions,
 } from './pokecode/client.ts';
 
-/** The databases that have a client of their own, written for their original tool. */
-interface HandMadeClients<M extends RunnerMode> {
-  mcpmaker: { client: McpmakerClient<M>; options: ClientOptions };
-  multishot: { client: MultishotClient<M>; options: ClientOptions };
-  dipeo: { client: DipeoClient<M>; options: DipeoClientOptions };
-  pokecode: { client: PokecodeClient<M>; options: PokecodeClientOptions };
-  engine: { client: EngineClient<M>; options: EngineClientOptions };
-}
+/**
+ * The databases that have a client of their own, written for their original tool, keyed by each
+ * definition's own name (the registry is the one list of names).
+ */
+type HandMadeClients<M extends RunnerMode> = Record<
+  typeof mcpmaker.name,
+  { client: McpmakerClient<M>; options: ClientOptions }
+> &
+  Record<typeof multishot.name, { client: MultishotClient<M>; options: ClientOptions }> &
+  Record<typeof dipeo.name, { client: DipeoClient<M>; options: DipeoClientOptions }> &
+  Record<typeof pokecode.name, { client: PokecodeClient<M>; options: PokecodeClientOptions }> &
+  Record<typeof engine.name, { client: EngineClient<M>; options: EngineClientOptions }>;
 
 const handMadeClients: Record<
   keyof HandMadeClients<RunnerMode>,
   (target: DriverTarget, options?: never) => unknown
 > = {
-  mcpmaker: createMcpmakerClient,
-  multishot: createMultishotClient,
-  dipeo: createDipeoClient,
-  pokecode: createPokecodeClient,
-  engine: createEngineClient,
+  [mcpmaker.name]: createMcpmakerClient,
+  [multishot.name]: createMultishotClient,
+  [dipeo.name]: createDipeoClient,
+  [pokecode.name]: createPokecodeClient,
+  [engine.name]: createEngineClient,
 };
 
 /**
