@@ -140,7 +140,17 @@ export function rawQueue(sqlite: SqliteConnection) {
   const seconds = () => Math.floor(Date.now() / 1000);
   const enqueue = sqlite.transaction((sessionId: string) => {
     const id = pokecodeId();
-    s.insertJob.run(id, sessionId, 'p', 'claude-code', JSON.stringify(data), 3, seconds());
+    s.insertJob.run(
+      id,
+      sessionId,
+      'p',
+      'claude-code',
+      'pending',
+      JSON.stringify(data),
+      0,
+      3,
+      seconds(),
+    );
     s.markSessionWorking.run({ job: id, now: seconds(), session: sessionId });
   });
   // The client's claim loop over the same statements, by hand (recovery interval, one seek per job).

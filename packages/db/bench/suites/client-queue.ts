@@ -67,7 +67,7 @@ function floorCycle(sqlite: SqliteConnection): () => void {
   const text = JSON.stringify(data);
   let n = 0;
   const enqueueTx = sqlite.transaction(() => {
-    insert.run(`floor-${n++}`, 's', 'p', 'claude-code', text, 3, 1_700_000_000);
+    insert.run(`floor-${n++}`, 's', 'p', 'claude-code', 'pending', text, 0, 3, 1_700_000_000);
   });
   const claimTx = sqlite.transaction(
     () => claim.get({ now: 1_700_000_000, expires: 1_700_000_060_000 }) as { id: string },

@@ -41,7 +41,14 @@ import {
 import { toSeconds } from '../shared/time.ts';
 import { replicaQueueError } from '../queues.ts';
 import { createPokecodeQueue, type PokecodeQueueOptions } from './queue.ts';
-import { toDevice, toMessage, toSession } from './rows.ts';
+import {
+  encodeDevice,
+  encodeMessage,
+  encodeSession,
+  toDevice,
+  toMessage,
+  toSession,
+} from './rows.ts';
 import { createPokecodeDeadLetters } from './dead-letters.ts';
 import { createMessageSearch } from './search.ts';
 import { pokecodeSql as sql } from './statements.ts';
@@ -132,7 +139,7 @@ function pokecodeClient<M extends RunnerMode>(
       const columns = { id: message.id, session_id: message.sessionId };
       throw yield* explainConstraint(foreignKeys, MESSAGES, columns, error);
     }
-    const seconds = values[7];
+    const seconds = toSeconds(message.createdAt);
     yield run(sql.bumpSessionCounters, [
       message.tokenCount ?? 0,
       seconds,
@@ -186,20 +193,7 @@ function pokecodeClient<M extends RunnerMode>(
         state: row.state ?? 'active',
       };
       checkRowSizes('pokecode', 'sessions', params);
-      const seconds = toSeconds(now);
-      const values = [
-        params.id,
-        params.provider,
-        params.project_path,
-        params.name,
-        params.context,
-        params.claude_directory_path,
-        params.metadata,
-        seconds,
-        seconds,
-        seconds,
-        params.state,
-      ];
+      const values = encodeSession({ ...row, metadata: params.metadata, state: params.state });
       return runner.run(() => insertSession(params, values), SINGLE_WRITE);
     },
 
@@ -235,17 +229,6 @@ function pokecodeClient<M extends RunnerMode>(
       if (providerSessionId !== null) {
         checkSize(MESSAGES, 'provider_session_id', providerSessionId, DEFAULT_MAX_BYTES);
       }
-      const seconds = toSeconds(clock());
-      const values = [
-        id,
-        sessionId,
-        provider,
-        type,
-        contentData,
-        providerSessionId,
-        tokenCount,
-        seconds,
-      ];
       const message: SessionMessage = {
         id,
         sessionId,
@@ -254,8 +237,9 @@ function pokecodeClient<M extends RunnerMode>(
         contentData,
         providerSessionId,
         tokenCount,
-        createdAt: new Date(seconds * 1000),
+        createdAt: new Date(toSeconds(clock()) * 1000),
       };
+      const values = encodeMessage(message);
       return runner.run(() => saveMessage(values, message), WRITE);
     },
 
@@ -276,15 +260,7 @@ function pokecodeClient<M extends RunnerMode>(
         app_version: row.appVersion ?? null,
       };
       checkRowSizes('pokecode', 'devices', params);
-      const values = [
-        params.device_id,
-        params.device_name,
-        params.platform,
-        params.app_version,
-        seconds,
-        seconds,
-        seconds,
-      ];
+      const values = encodeDevice({ ...row, updatedAt: now, lastConnectedAt: now });
       return runner.run(() => upsertDevice(values), SINGLE_WRITE);
     },
 

@@ -42,7 +42,7 @@ import {
 } from '../shared/queue-core.ts';
 import { notify } from '../shared/wakeups.ts';
 import { toSeconds } from '../shared/time.ts';
-import { toJob } from './rows.ts';
+import { encodeJob, toJob } from './rows.ts';
 import { pokecodeSql as sql } from './statements.ts';
 
 const TABLE = 'job_queue';
@@ -194,16 +194,8 @@ export function createPokecodeQueue<M extends RunnerMode>(
 
   // Built once per queue: a generator function created per call costs more than its statement.
   function* insertJob(job: Job, dataText: string): Operation<Job> {
-    const createdAt = toSeconds(job.createdAt.getTime());
-    yield run(sql.insertJob, [
-      job.id,
-      job.sessionId,
-      job.promptId,
-      job.provider,
-      dataText,
-      job.maxAttempts,
-      createdAt,
-    ]);
+    const createdAt = toSeconds(job.createdAt);
+    yield run(sql.insertJob, encodeJob({ ...job, data: dataText }));
     if (trackSessions) {
       yield run(sql.markSessionWorking, { job: job.id, now: createdAt, session: job.sessionId });
     }
