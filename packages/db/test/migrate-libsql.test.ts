@@ -21,6 +21,8 @@ import {
   openDatabase,
   planMigrations,
   readServerSchema,
+  migrateLibsqlUrl,
+  type LibsqlMigrateEvent,
   type LibsqlMigrateOptions,
   type Migration,
 } from '../src/index.ts';
@@ -29,7 +31,7 @@ import { planFromRecords } from '../src/migrate/plan.ts';
 import { LIBSQL_URL_ENV } from './conformance/bun-runner.ts';
 import { count, Database, fixtureFolder, seedParents, tempDir } from './helpers/fixtures.ts';
 import { snapshotRows } from './helpers/original-tools.ts';
-import { spawnLibsqlMigrateChild } from './helpers/processes.ts';
+import { holdWriteLock, spawnLibsqlMigrateChild } from './helpers/processes.ts';
 
 // migrateLibsql is the code path of a libSQL server; on a `file:` URL the real @libsql/client runs
 // it on a real file, so every case here holds for a server short of the network.
@@ -315,6 +317,43 @@ describe('migrating through the libSQL client', () => {
     expect(firstResult.applied).toEqual(migrations.map((m) => m.tag));
     expect(lateResult.applied).toEqual([]);
     expect(late.lines).toContain('event {"type":"retry","reason":"applied-elsewhere"}');
+    expect(schemaAndRecords(path).records).toHaveLength(migrations.length);
+  });
+
+  it('a batch that met SQLITE_BUSY leaves its client unable to write, so the migrator reconnects', async () => {
+    // The cause, on the raw client: a migrate batch that met another process's write lock leaves
+    // its failed statement unreset on the connection, so the same client's next batch cannot
+    // commit ("SQL statements in progress") long after that lock is gone, until the statement is
+    // garbage-collected.
+    const probe = emptyWalFile();
+    const raw = createClient({ url: `file:${probe}`, intMode: 'number' });
+    await raw.execute('PRAGMA busy_timeout = 0');
+    const held = await holdWriteLock(probe, 300);
+    const first = await raw.migrate([{ sql: 'CREATE TABLE a (n)', args: [] }]).catch((e) => e);
+    await held.released;
+    const second = await raw.migrate([{ sql: 'CREATE TABLE b (n)', args: [] }]).catch((e) => e);
+    raw.close();
+    expect((first as { code?: string }).code).toBe('SQLITE_BUSY');
+    expect((second as { code?: string }).code).toBe('SQLITE_BUSY');
+    expect((second as Error).message).toContain('SQL statements in progress');
+
+    // The migrator, held up the same way, plans again on a fresh client and applies every step
+    // within its lock timeout.
+    const path = emptyWalFile();
+    const migrations = loadMigrations('engine');
+    const lock = await holdWriteLock(path, 300);
+    const events: LibsqlMigrateEvent[] = [];
+    const result = await migrateLibsqlUrl('engine', {
+      url: `file:${path}`,
+      lockTimeoutMs: 3_000,
+      log: () => {},
+      onEvent: (event) => {
+        events.push(event);
+      },
+    });
+    await lock.released;
+    expect(events).toContainEqual({ type: 'retry', reason: 'busy' });
+    expect(result.applied).toEqual(migrations.map((m) => m.tag));
     expect(schemaAndRecords(path).records).toHaveLength(migrations.length);
   });
 

@@ -40,9 +40,10 @@ export interface LibsqlMigrateOptions {
   /** How long to keep retrying while another writer holds the lock (default 60 s). */
   lockTimeoutMs?: number;
   /**
-   * A fresh client for the next attempt after SQLITE_BUSY (the caller closes the old one): a
-   * connection that saw a busy write may sit in libSQL's hidden open transaction
-   * (libsql-client-ts #352) and hold the lock against every later attempt.
+   * A fresh client for the next attempt after SQLITE_BUSY (the caller closes the old one): the
+   * client's `migrate` leaves the statement that met the busy lock unreset on its connection, so
+   * every later COMMIT there fails "SQL statements in progress" until that statement is
+   * garbage-collected (libsql-client-ts #352).
    */
   reconnect?: () => Promise<Client>;
 }

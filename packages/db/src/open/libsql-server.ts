@@ -21,8 +21,9 @@ export interface LibsqlUrlOptions
 
 /**
  * Migrates the libSQL database at `url` (`migrateLibsql`) through a client of its own, closed
- * whatever happened: a connection that saw SQLITE_BUSY may be inside libSQL's hidden transaction
- * (libsql-client-ts #352) and must serve nothing afterwards. What `agentstate migrate --url` runs.
+ * whatever happened: a connection whose batch met SQLITE_BUSY keeps that statement unreset and
+ * cannot commit again until it is garbage-collected (libsql-client-ts #352), so it serves nothing
+ * afterwards. What `agentstate migrate --url` runs.
  */
 export async function migrateLibsqlUrl(
   name: DatabaseName,

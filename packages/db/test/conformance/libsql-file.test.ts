@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createClient as createLibsqlClient } from '@libsql/client';
 import Database from 'better-sqlite3';
@@ -6,29 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { createClient, createQueue, openDatabase, readAppliedMigrations } from '../../src/index.ts';
 import { openConnection } from '../../src/open/open-database.ts';
 import { packageDir, tempDir } from '../helpers/fixtures.ts';
+import { holdWriteLock } from '../helpers/processes.ts';
 import { runBunScript } from './bun-runner.ts';
 
 const quiet = { migrate: { log: () => {} } };
-
-/**
- * Another process holds the write lock of `path` for `ms` (a second SQLite library in this
- * process would not see libSQL's locks). Resolves once the lock is held; `released` when it ends.
- */
-async function holdWriteLock(path: string, ms: number) {
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(path)});
-       db.exec('BEGIN IMMEDIATE'); console.log('held');
-       setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`,
-    ],
-    { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const released = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { released };
-}
 
 /** Runs one statement in another process (better-sqlite3) and returns its first value. */
 function inChild(path: string, sql: string, ...args: unknown[]): string {

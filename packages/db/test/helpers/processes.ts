@@ -97,3 +97,23 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Another process holds the write lock of `path` for `ms` (a second SQLite library in this
+ * process would not see libSQL's locks). Resolves once the lock is held; `released` when it ends.
+ */
+export async function holdWriteLock(path: string, ms: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(path)});
+       db.exec('BEGIN IMMEDIATE'); console.log('held');
+       setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`,
+    ],
+    { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  const released = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { released };
+}
