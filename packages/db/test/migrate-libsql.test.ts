@@ -329,9 +329,13 @@ describe('migrating through the libSQL client', () => {
     const raw = createClient({ url: `file:${probe}`, intMode: 'number' });
     await raw.execute('PRAGMA busy_timeout = 0');
     const held = await holdWriteLock(probe, 300);
-    const first = await raw.migrate([{ sql: 'CREATE TABLE a (n)', args: [] }]).catch((e) => e);
+    const first = await raw
+      .migrate([{ sql: 'CREATE TABLE a (n)', args: [] }])
+      .catch((e: unknown) => e);
     await held.released;
-    const second = await raw.migrate([{ sql: 'CREATE TABLE b (n)', args: [] }]).catch((e) => e);
+    const second = await raw
+      .migrate([{ sql: 'CREATE TABLE b (n)', args: [] }])
+      .catch((e: unknown) => e);
     raw.close();
     expect((first as { code?: string }).code).toBe('SQLITE_BUSY');
     expect((second as { code?: string }).code).toBe('SQLITE_BUSY');
