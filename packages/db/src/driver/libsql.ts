@@ -208,5 +208,8 @@ export function libsqlRunner(client: Client, local: boolean): Runner<'async'> {
       queue = result.catch(() => {});
       return result;
     },
+    read<R>(step: Step, decode: (result: unknown) => R): Promise<R> {
+      return execute(client, step).then(decode);
+    },
   };
 }

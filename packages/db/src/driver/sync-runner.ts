@@ -6,6 +6,7 @@ import {
   type OperationKind,
   type Runner,
   type RunnerMode,
+  type Step,
 } from './operation.ts';
 import type { SqliteConnection } from './types.ts';
 
@@ -28,6 +29,7 @@ export function syncRunner(sqlite: SqliteConnection): Runner<'sync'> {
       mode: 'sync',
       run: <R>(operation: () => Operation<R>, kind: OperationKind): R =>
         kind.write && !kind.single ? (write(operation) as R) : drive(operation(), execute),
+      read: <R>(step: Step, decode: (result: unknown) => R): R => decode(execute(step)),
     };
     runners.set(sqlite, runner);
   }

@@ -30,7 +30,7 @@ import {
   type ModeOf,
 } from '../shared/connection.ts';
 import { explainConstraint } from '../shared/constraints.ts';
-import { READ, SINGLE_WRITE, WRITE, queueErrors } from '../shared/operations.ts';
+import { SINGLE_WRITE, WRITE, queueErrors } from '../shared/operations.ts';
 import { pokecodeId } from '../shared/ids.ts';
 import {
   checkRowSizes,
@@ -54,6 +54,10 @@ import { createMessageSearch } from './search.ts';
 import { pokecodeSql as sql } from './statements.ts';
 
 const MESSAGES = 'session_messages';
+const sessionOrUndefined = (row: unknown): Session | undefined =>
+  row === undefined ? undefined : toSession(row as Row);
+const messagesOf = (rows: unknown): SessionMessage[] => (rows as Row[]).map(toMessage);
+const devicesOf = (rows: unknown): Device[] => (rows as Row[]).map(toDevice);
 const providerSet: ReadonlySet<string> = new Set(providers);
 const messageTypeSet: ReadonlySet<string> = new Set(messageTypes);
 
@@ -125,10 +129,6 @@ function pokecodeClient<M extends RunnerMode>(
       throw yield* explainConstraint(foreignKeys, 'sessions', params, error);
     }
   }
-  function* getSession(id: string): Operation<Session | undefined> {
-    const row = (yield get(sql.getSession, [id])) as Row | undefined;
-    return row && toSession(row);
-  }
   function* touchSession(seconds: number, id: string): Operation<boolean> {
     return (yield get(sql.touchSession, [seconds, id])) !== undefined;
   }
@@ -148,14 +148,8 @@ function pokecodeClient<M extends RunnerMode>(
     ]);
     return message;
   }
-  function* listMessages(sessionId: string): Operation<SessionMessage[]> {
-    return ((yield all(sql.listMessages, [sessionId])) as Row[]).map(toMessage);
-  }
   function* upsertDevice(values: unknown[]): Operation<Device> {
     return toDevice((yield get(sql.upsertDevice, values)) as Row);
-  }
-  function* listDevices(): Operation<Device[]> {
-    return ((yield all(sql.listDevices)) as Row[]).map(toDevice);
   }
 
   return {
@@ -198,7 +192,7 @@ function pokecodeClient<M extends RunnerMode>(
     },
 
     getSession(id: string) {
-      return runner.run(() => getSession(id), READ);
+      return runner.read(get(sql.getSession, [id]), sessionOrUndefined);
     },
 
     /** Records that a session was opened now. */
@@ -245,7 +239,7 @@ function pokecodeClient<M extends RunnerMode>(
 
     /** A session's messages in append order: what a resumed session replays. */
     listMessages(sessionId: string) {
-      return runner.run(() => listMessages(sessionId), READ);
+      return runner.read(all(sql.listMessages, [sessionId]), messagesOf);
     },
 
     /** Registers a device or records that it connected again. */
@@ -265,7 +259,7 @@ function pokecodeClient<M extends RunnerMode>(
     },
 
     listDevices() {
-      return runner.run(listDevices, READ);
+      return runner.read(all(sql.listDevices), devicesOf);
     },
   };
 }

@@ -227,10 +227,8 @@ export function createLeasedQueue<
     return ((yield all(sql.cleanup, spec.cleanupParams(cutoff))) as Row[]).length;
   }
 
-  function* getJob(id: string): Operation<J | undefined> {
-    const row = (yield get(sql.get, [id])) as Row | undefined;
-    return row && spec.toJob(row);
-  }
+  const toJobOrUndefined = (row: unknown): J | undefined =>
+    row === undefined ? undefined : spec.toJob(row as Row);
 
   function* countJobs(): Operation<Record<J['status'], number>> {
     const rows = (yield all(sql.counts)) as Array<{ status: J['status']; n: number }>;
@@ -308,7 +306,7 @@ export function createLeasedQueue<
     },
 
     get(id) {
-      return runner.run(() => getJob(id), READ);
+      return runner.read(get(sql.get, [id]), toJobOrUndefined);
     },
 
     counts() {
