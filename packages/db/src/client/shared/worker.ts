@@ -84,7 +84,6 @@ interface Running<J> {
   controller: AbortController;
   /** Set once the job is no longer the worker's to finish (aborted, released, finished). */
   done: boolean;
-  settled: Promise<void>;
 }
 
 const DEFAULT_POLL_MS = 1_000;
@@ -133,6 +132,8 @@ export function startQueueWorker<J extends HeldLease & { id: string; status: str
     });
 
   const running = new Map<string, Running<J>>();
+  /** Each started job and the jobs its completions claimed after it, one promise per slot. */
+  const chains = new Set<Promise<void>>();
   let stopping = false;
   let wake: (() => void) | undefined;
   // A kick while the loop is busy claiming is kept, so a slot freed meanwhile is not left idle.
@@ -165,24 +166,21 @@ export function startQueueWorker<J extends HeldLease & { id: string; status: str
 
   /** Runs a claimed job, then (unless stopping) the next one the completion claims. */
   function start(first: J) {
-    const controller = new AbortController();
-    const entry: Running<J> = { job: first, controller, done: false, settled: Promise.resolve() };
-    running.set(first.id, entry);
-    entry.settled = (async () => {
+    const chain = (async () => {
       let job: J | undefined = first;
-      let current = entry;
       while (job) {
+        const current: Running<J> = { job, controller: new AbortController(), done: false };
+        running.set(job.id, current);
         emit({ type: 'start', job });
         const next = await runOne(current);
         running.delete(job.id);
         job = next;
-        if (job) {
-          current = { job, controller: new AbortController(), done: false, settled: entry.settled };
-          running.set(job.id, current);
-        }
       }
       kick();
     })();
+    chains.add(chain);
+    const forget = () => chains.delete(chain);
+    chain.then(forget, forget);
   }
 
   /** Runs one job to its end; returns the next job when its completion claimed one. */
@@ -320,7 +318,7 @@ export function startQueueWorker<J extends HeldLease & { id: string; status: str
         for (const signal of signals) process.off(signal, onSignal);
         kick();
         await looping;
-        const finished = Promise.all([...running.values()].map((entry) => entry.settled));
+        const finished = Promise.all(chains);
         let timer: NodeJS.Timeout | undefined;
         const graceOver = new Promise<'late'>((resolve) => {
           timer = setTimeout(() => resolve('late'), graceMs);
