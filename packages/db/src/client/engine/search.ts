@@ -3,6 +3,7 @@ import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
 import type { StagedContent } from '@agentstate/schema/engine';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toIso } from '../shared/time.ts';
+import { toStaged } from './rows.ts';
 
 export interface SearchStagedContentOptions extends SearchOptions {
   status?: StagedContent['status'];
@@ -11,10 +12,7 @@ export interface SearchStagedContentOptions extends SearchOptions {
 }
 
 /** `searchStagedContent(query, options)`: portal items whose title or content match, best first. */
-export function createStagedContentSearch<S extends RunnerSource>(
-  source: S,
-  toStaged: (row: Record<string, unknown>) => StagedContent,
-) {
+export function createStagedContentSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
