@@ -109,6 +109,38 @@ describe.each(storageKinds)('createTablesClient on %s', (kind) => {
     handle.close();
   });
 
+  it('runs each shape of condition as its own statement: NULL or a value, either direction', async () => {
+    const handle = await freshDatabase('engine', kind);
+    const engine = createTablesClient('engine', handle);
+    const createdAt = new Date('2026-01-15T12:00:00.000Z');
+    for (const [id, name, email] of [
+      ['c1', 'Ada', null],
+      ['c2', 'Bob', 'bob@example.com'],
+      ['c3', 'Cy', null],
+    ] as const) {
+      engine.contacts.insert({ id, name, email, phone: null, createdAt });
+    }
+    const ids = (rows: Array<{ id: string }>) => rows.map((row) => row.id);
+    // Same column, compared with NULL and then with a value, on one client: two statements.
+    expect(ids(engine.contacts.list({ where: { email: null }, orderBy: 'name' }))).toEqual([
+      'c1',
+      'c3',
+    ]);
+    expect(ids(engine.contacts.list({ where: { email: 'bob@example.com' } }))).toEqual(['c2']);
+    expect(
+      ids(engine.contacts.list({ where: { email: null }, orderBy: 'name', direction: 'desc' })),
+    ).toEqual(['c3', 'c1']);
+    expect(engine.contacts.count({ email: null })).toBe(2);
+    expect(engine.contacts.count({ email: 'bob@example.com' })).toBe(1);
+    // An update of another set of columns is its own statement too.
+    expect(engine.contacts.update({ id: 'c1' }, { notes: 'n' })).toMatchObject({ notes: 'n' });
+    expect(
+      engine.contacts.update({ id: 'c1' }, { name: 'Ada L.', email: 'ada@example.com' }),
+    ).toMatchObject({ name: 'Ada L.', email: 'ada@example.com', notes: 'n' });
+    expect(engine.contacts.count({ email: null })).toBe(1);
+    handle.close();
+  });
+
   it('stores a secret column encrypted and reads it back in the clear', async () => {
     const handle = await freshDatabase('mcpmaker', kind);
     const mcpmaker = createTablesClient('mcpmaker', handle, { secrets: tempSecrets() });

@@ -7,7 +7,7 @@ import {
   type Row,
   type RunnerMode,
 } from '../../driver/operation.ts';
-import type { Table } from 'drizzle-orm';
+import { sql, type Table } from 'drizzle-orm';
 import type { z } from 'zod';
 import { parseRow } from '@agentstate/schema';
 import {
@@ -39,7 +39,19 @@ import {
 } from '@agentstate/schema/engine';
 import type { BackoffOptions } from '../shared/backoff.ts';
 import { optionalDate, requireInt, requireString, type WriteInput } from '../shared/checks.ts';
-import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
+import { inserter, toDriverRow } from '../shared/columns.ts';
+import { insertText, sqlText } from '../shared/sql-text.ts';
+import {
+  encodeNotification,
+  notificationInsertKeys,
+  toContact,
+  toMission,
+  toPing,
+  toPriority,
+  toScheduledMission,
+  toSession,
+  toStaged,
+} from './rows.ts';
 import {
   clientContext,
   type ClientContext,
@@ -78,66 +90,96 @@ import { createScheduledMissionUpdate } from './mission-update.ts';
 
 const DAY_MS = 86_400_000;
 
+const s = sessions;
+const sm = scheduledMissions;
+const m = missions;
+const p = pings;
+const pr = priorities;
+const c = contacts;
+const ct = contactTags;
+const n = conversationNotifications;
+const st = stagedContent;
+
+/**
+ * The engine client's SQL statements, rendered from the schema's tables (sql-text.ts), as text
+ * so a plan test or a benchmark's baseline runs exactly the same SQL.
+ */
 export const engineSql = {
-  raiseContextWarning: `UPDATE sessions SET context_warning_level = @level
-    WHERE id = @id AND context_warning_level < @level RETURNING id`,
-  endSession: `UPDATE sessions SET ended_at = ?, end_reason = ?, current_state = 'idle'
-    WHERE id = ? AND ended_at IS NULL RETURNING id`,
-  setSessionState:
-    'UPDATE sessions SET current_state = ?, status_text = ? WHERE id = ? RETURNING id',
-  activeSessions: 'SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at',
-  getSession: 'SELECT * FROM sessions WHERE id = ?',
+  raiseContextWarning: sqlText(sql`UPDATE ${s} SET ${s.contextWarningLevel} = @level
+    WHERE ${s.id} = @id AND ${s.contextWarningLevel} < @level RETURNING ${s.id}`),
+  endSession: sqlText(sql`UPDATE ${s} SET ${s.endedAt} = ?, ${s.endReason} = ?,
+      ${s.currentState} = 'idle'
+    WHERE ${s.id} = ? AND ${s.endedAt} IS NULL RETURNING ${s.id}`),
+  setSessionState: sqlText(sql`UPDATE ${s} SET ${s.currentState} = ?, ${s.statusText} = ?
+    WHERE ${s.id} = ? RETURNING ${s.id}`),
+  activeSessions: sqlText(
+    sql`SELECT * FROM ${s} WHERE ${s.endedAt} IS NULL ORDER BY ${s.startedAt}`,
+  ),
+  getSession: sqlText(sql`SELECT * FROM ${s} WHERE ${s.id} = ?`),
 
   // Due = enabled and next_run <= now, oldest first (idx_scheduled_missions_next_run).
   dueMissions: missionScheduleSql.dueMissions,
-  advanceMission: `UPDATE scheduled_missions SET next_run = ?, last_run = ?, updated_at = ?
-    WHERE id = ? AND next_run = ? RETURNING id`,
-  finishRun: `UPDATE missions SET status = ?, ended_at = ?, duration_seconds = ?,
-      output_summary = ?, error_message = ? WHERE id = ? AND status = 'running' RETURNING *`,
-  setRunDuration: 'UPDATE missions SET duration_seconds = ? WHERE id = ?',
-  setLastStatus: 'UPDATE scheduled_missions SET last_status = ?, updated_at = ? WHERE id = ?',
-  missionRuns: 'SELECT * FROM missions WHERE mission_id = ? ORDER BY started_at DESC',
-  runStatus: 'SELECT status FROM missions WHERE id = ?',
-  getScheduledMission: 'SELECT * FROM scheduled_missions WHERE id = ?',
+  advanceMission: sqlText(sql`UPDATE ${sm} SET ${sm.nextRun} = ?, ${sm.lastRun} = ?,
+      ${sm.updatedAt} = ?
+    WHERE ${sm.id} = ? AND ${sm.nextRun} = ? RETURNING ${sm.id}`),
+  finishRun: sqlText(sql`UPDATE ${m} SET ${m.status} = ?, ${m.endedAt} = ?,
+      ${m.durationSeconds} = ?, ${m.outputSummary} = ?, ${m.errorMessage} = ?
+    WHERE ${m.id} = ? AND ${m.status} = 'running' RETURNING *`),
+  setRunDuration: sqlText(sql`UPDATE ${m} SET ${m.durationSeconds} = ? WHERE ${m.id} = ?`),
+  setLastStatus: sqlText(
+    sql`UPDATE ${sm} SET ${sm.lastStatus} = ?, ${sm.updatedAt} = ? WHERE ${sm.id} = ?`,
+  ),
+  missionRuns: sqlText(
+    sql`SELECT * FROM ${m} WHERE ${m.missionId} = ? ORDER BY ${m.startedAt} DESC`,
+  ),
+  runStatus: sqlText(sql`SELECT ${m.status} FROM ${m} WHERE ${m.id} = ?`),
+  getScheduledMission: sqlText(sql`SELECT * FROM ${sm} WHERE ${sm.id} = ?`),
 
-  unreadPings: 'SELECT * FROM pings WHERE acknowledged_at IS NULL ORDER BY created_at DESC',
-  acknowledgePing:
-    'UPDATE pings SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL RETURNING id',
+  unreadPings: sqlText(
+    sql`SELECT * FROM ${p} WHERE ${p.acknowledgedAt} IS NULL ORDER BY ${p.createdAt} DESC`,
+  ),
+  acknowledgePing: sqlText(sql`UPDATE ${p} SET ${p.acknowledgedAt} = ?
+    WHERE ${p.id} = ? AND ${p.acknowledgedAt} IS NULL RETURNING ${p.id}`),
 
-  nextPriorityPosition: `SELECT coalesce(max(position), -1) + 1 FROM priorities
-    WHERE pool = ? AND date IS ? AND level = ?`,
-  prioritiesForDate: `SELECT * FROM priorities WHERE pool = ? AND date IS ?
-    ORDER BY CASE level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
-      position`,
-  completePriority:
-    'UPDATE priorities SET completed_at = @now, updated_at = @now WHERE id = @id RETURNING id',
+  nextPriorityPosition: sqlText(sql`SELECT coalesce(max(${pr.position}), -1) + 1 FROM ${pr}
+    WHERE ${pr.pool} = ? AND ${pr.date} IS ? AND ${pr.level} = ?`),
+  prioritiesForDate: sqlText(sql`SELECT * FROM ${pr} WHERE ${pr.pool} = ? AND ${pr.date} IS ?
+    ORDER BY CASE ${pr.level} WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
+      ELSE 3 END, ${pr.position}`),
+  completePriority: sqlText(sql`UPDATE ${pr} SET ${pr.completedAt} = @now, ${pr.updatedAt} = @now
+    WHERE ${pr.id} = @id RETURNING ${pr.id}`),
 
-  insertTag: 'INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?, ?)',
-  contactTags: 'SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag',
-  contactsByTag: `SELECT c.* FROM contact_tags t JOIN contacts c ON c.id = t.contact_id
-    WHERE t.tag = ? ORDER BY c.name`,
-  getContact: 'SELECT * FROM contacts WHERE id = ?',
+  insertTag: sqlText(sql`INSERT OR IGNORE INTO ${ct} (${ct.contactId}, ${ct.tag}) VALUES (?, ?)`),
+  contactTags: sqlText(
+    sql`SELECT ${ct.tag} FROM ${ct} WHERE ${ct.contactId} = ? ORDER BY ${ct.tag}`,
+  ),
+  // Aliases qualify the bare column names the statement texts are rendered with.
+  contactsByTag: sqlText(sql`SELECT c.* FROM ${ct} t JOIN ${c} c ON c.${c.id} = t.${ct.contactId}
+    WHERE t.${ct.tag} = ? ORDER BY c.${c.name}`),
+  getContact: sqlText(sql`SELECT * FROM ${c} WHERE ${c.id} = ?`),
 
-  notify: `INSERT INTO conversation_notifications (id, conversation_id, notification_type,
-      entity_id, notified_at, session_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-    RETURNING id`,
-  wasNotified: `SELECT 1 FROM conversation_notifications WHERE conversation_id = ?
-    AND notification_type = ? AND entity_id = ?`,
+  notify: insertText(n, notificationInsertKeys, sql`ON CONFLICT DO NOTHING RETURNING ${n.id}`),
+  wasNotified: sqlText(sql`SELECT 1 FROM ${n} WHERE ${n.conversationId} = ?
+    AND ${n.notificationType} = ? AND ${n.entityId} = ?`),
   // julianday() compares both text forms (datetime('now') defaults and ISO values).
-  pruneNotifications:
-    'DELETE FROM conversation_notifications WHERE julianday(notified_at) < julianday(?)',
+  pruneNotifications: sqlText(
+    sql`DELETE FROM ${n} WHERE julianday(${n.notifiedAt}) < julianday(?)`,
+  ),
 
-  nextStagedPosition:
-    "SELECT coalesce(max(position), -1) + 1 FROM staged_content WHERE status = 'staged'",
-  visibleStaged: `SELECT * FROM staged_content WHERE status != 'dismissed'
-    AND (expires_at IS NULL OR expires_at > ?) ORDER BY position, created_at`,
-  setStagedStatus: `UPDATE staged_content SET status = @status, updated_at = @now,
-      displayed_at = CASE WHEN @status = 'displayed' THEN @now ELSE displayed_at END WHERE id = @id
-    RETURNING id`,
+  nextStagedPosition: sqlText(
+    sql`SELECT coalesce(max(${st.position}), -1) + 1 FROM ${st} WHERE ${st.status} = 'staged'`,
+  ),
+  visibleStaged: sqlText(sql`SELECT * FROM ${st} WHERE ${st.status} != 'dismissed'
+    AND (${st.expiresAt} IS NULL OR ${st.expiresAt} > ?) ORDER BY ${st.position}, ${st.createdAt}`),
+  setStagedStatus: sqlText(sql`UPDATE ${st} SET ${st.status} = @status, ${st.updatedAt} = @now,
+      ${st.displayedAt} = CASE WHEN @status = 'displayed' THEN @now ELSE ${st.displayedAt} END
+    WHERE ${st.id} = @id RETURNING ${st.id}`),
 } as const;
 
-const sql = engineSql;
+const statements = engineSql;
 const scheduleSql = missionScheduleSql;
+
+type NotificationValues = Omit<typeof conversationNotifications.$inferInsert, 'id'>;
 
 export interface DueMissionClaim {
   mission: ScheduledMission;
@@ -187,15 +229,6 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
   if (overlap !== 'skip' && overlap !== 'allow') {
     throw new RangeError(`overlap: expected "skip" or "allow", got ${JSON.stringify(overlap)}`);
   }
-  const map = {
-    session: rowMapper(sessions),
-    scheduledMission: rowMapper(scheduledMissions),
-    mission: rowMapper(missions),
-    ping: rowMapper(pings),
-    priority: rowMapper(priorities),
-    contact: rowMapper(contacts),
-    staged: rowMapper(stagedContent),
-  };
   const insert = {
     session: inserter(sessions, foreignKeys),
     scheduledMission: inserter(scheduledMissions, foreignKeys),
@@ -230,15 +263,15 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
   ): Operation<DueMissionClaim | undefined> {
     const nowIso = toIso(now);
     // Missions edited by another writer first (foreign-edits.ts).
-    yield* reconcileForeignEdits(now, timeZone, map.scheduledMission);
-    for (const due of (yield all(sql.dueMissions, [nowIso])) as Row[]) {
-      const mission = map.scheduledMission(due);
+    yield* reconcileForeignEdits(now, timeZone);
+    for (const due of (yield all(statements.dueMissions, [nowIso])) as Row[]) {
+      const mission = toScheduledMission(due);
       const timedOut = (yield run(scheduleSql.timeOutRuns, {
         now: nowIso,
         mission: mission.id,
         cutoff: toIso(now - mission.timeoutMinutes * 60_000),
       })) as number;
-      if (timedOut > 0) yield run(sql.setLastStatus, ['timeout', nowIso, mission.id]);
+      if (timedOut > 0) yield run(statements.setLastStatus, ['timeout', nowIso, mission.id]);
       if (overlap === 'skip' && (yield get(scheduleSql.runningRun, [mission.id])) !== undefined) {
         // The previous run goes on: this one is skipped, a one-off mission waits for it.
         if (isRecurring(mission)) {
@@ -265,7 +298,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
           `nextRun gave ${next.toISOString()}, not after the claim at ${nowIso}`,
         );
       }
-      const advanced = yield get(sql.advanceMission, [
+      const advanced = yield get(statements.advanceMission, [
         next === null ? null : toIso(next),
         nowIso,
         nowIso,
@@ -273,7 +306,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
         due.next_run,
       ]);
       if (advanced === undefined) continue;
-      const started = map.mission(
+      const started = toMission(
         yield* insertFresh(
           missions,
           missionRows.insert,
@@ -292,7 +325,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     details: { outputSummary?: string; errorMessage?: string },
     now: number,
   ): Operation<Mission> {
-    const startedAt = (yield get(sql.finishRun, [
+    const startedAt = (yield get(statements.finishRun, [
       status,
       toIso(now),
       null,
@@ -301,15 +334,15 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       runId,
     ])) as Row | undefined;
     if (!startedAt) {
-      const current = (yield pluck(sql.runStatus, [runId])) as string | undefined;
+      const current = (yield pluck(statements.runStatus, [runId])) as string | undefined;
       if (current === undefined) throw new NotFoundError('missions', runId);
       throw new StateError('missions', runId, current, `finish it as ${status}`);
     }
-    const finished = map.mission(startedAt);
+    const finished = toMission(startedAt);
     const seconds = Math.max(0, Math.round((now - finished.startedAt.getTime()) / 1000));
-    yield run(sql.setRunDuration, [seconds, runId]);
+    yield run(statements.setRunDuration, [seconds, runId]);
     if (status === 'completed' || status === 'failed' || status === 'timeout') {
-      yield run(sql.setLastStatus, [status, toIso(now), finished.missionId]);
+      yield run(statements.setLastStatus, [status, toIso(now), finished.missionId]);
     }
     return { ...finished, durationSeconds: seconds };
   }
@@ -318,8 +351,8 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     const pool = (values.pool as string | undefined) ?? 'main';
     const date = (values.date as string | null | undefined) ?? null;
     const level = (values.level as string | undefined) ?? 'medium';
-    const position = (yield pluck(sql.nextPriorityPosition, [pool, date, level])) as number;
-    return map.priority(
+    const position = (yield pluck(statements.nextPriorityPosition, [pool, date, level])) as number;
+    return toPriority(
       yield* insertFresh(priorities, priorityRows.insert, { ...values, position }, insert.priority),
     );
   }
@@ -328,19 +361,21 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     values: Record<string, unknown>,
     tags: readonly string[],
   ): Operation<Contact & { tags: string[] }> {
-    const contact = map.contact(
+    const contact = toContact(
       yield* insertFresh(contacts, contactRows.insert, values, insert.contact),
     );
     for (const tag of tags) {
       const row = parseRow(contactTags, contactTagRows.insert, { contactId: contact.id, tag });
       toDriverRow('engine', contactTags, row);
-      yield run(sql.insertTag, [row.contactId, row.tag]);
+      yield run(statements.insertTag, [row.contactId, row.tag]);
     }
     return { ...contact, tags: yield* tagsOf(contact.id) };
   }
 
   function* tagsOf(contactId: string): Operation<string[]> {
-    return ((yield all(sql.contactTags, [contactId])) as Array<{ tag: string }>).map((r) => r.tag);
+    return ((yield all(statements.contactTags, [contactId])) as Array<{ tag: string }>).map(
+      (r) => r.tag,
+    );
   }
 
   function* createSession(values: Record<string, unknown>, given: Row | undefined) {
@@ -348,11 +383,11 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       given === undefined
         ? yield* insertFresh(sessions, sessionRows.insert, values, insert.session)
         : yield* insert.session(given);
-    return map.session(row);
+    return toSession(row);
   }
 
   function* createScheduledMission(values: Record<string, unknown>) {
-    return map.scheduledMission(
+    return toScheduledMission(
       yield* insertFresh(
         scheduledMissions,
         scheduledMissionRows.insert,
@@ -363,37 +398,29 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
   }
 
   function* createPing(values: Record<string, unknown>) {
-    return map.ping(yield* insertFresh(pings, pingRows.insert, values, insert.ping));
+    return toPing(yield* insertFresh(pings, pingRows.insert, values, insert.ping));
   }
 
   function* getContact(id: string): Operation<(Contact & { tags: string[] }) | undefined> {
-    const row = (yield get(sql.getContact, [id])) as Row | undefined;
-    return row && { ...map.contact(row), tags: yield* tagsOf(id) };
+    const row = (yield get(statements.getContact, [id])) as Row | undefined;
+    return row && { ...toContact(row), tags: yield* tagsOf(id) };
   }
 
-  function* insertNotification(id: string, row: Row, notifiedAt: string): Operation<boolean> {
-    const stored = yield get(sql.notify, [
-      id,
-      row.conversation_id,
-      row.notification_type,
-      row.entity_id,
-      notifiedAt,
-      row.session_id ?? null,
-    ]);
-    return stored !== undefined;
+  function* insertNotification(id: string, values: NotificationValues): Operation<boolean> {
+    return (yield get(statements.notify, encodeNotification({ ...values, id }))) !== undefined;
   }
 
-  function* notify(row: Row, notifiedAt: string): Operation<boolean> {
+  function* notify(values: NotificationValues, row: Row): Operation<boolean> {
     try {
-      return yield* insertWithFreshId(engineId, (id) => insertNotification(id, row, notifiedAt));
+      return yield* insertWithFreshId(engineId, (id) => insertNotification(id, values));
     } catch (error) {
       throw yield* explainConstraint(foreignKeys, 'conversation_notifications', row, error);
     }
   }
 
   function* stageOp(values: Record<string, unknown>): Operation<StagedContent> {
-    const position = (yield pluck(sql.nextStagedPosition)) as number;
-    return map.staged(
+    const position = (yield pluck(statements.nextStagedPosition)) as number;
+    return toStaged(
       yield* insertFresh(
         stagedContent,
         stagedContentRows.insert,
@@ -412,7 +439,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       return workers;
     },
     /** Full-text search of staged content's titles and content, best first (search.ts). */
-    searchStagedContent: createStagedContentSearch(runner, map.staged),
+    searchStagedContent: createStagedContentSearch(runner),
     /** Failed workers with their last error; retry one or all (dead-letters.ts). */
     deadLetters: createEngineDeadLetters(runner, clock),
 
@@ -429,16 +456,16 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     },
 
     getSession(id: string) {
-      return runner.run(() => rowOf(sql.getSession, [id], map.session), READ);
+      return runner.run(() => rowOf(statements.getSession, [id], toSession), READ);
     },
 
     activeSessions() {
-      return runner.run(() => rowsOf(sql.activeSessions, [], map.session), READ);
+      return runner.run(() => rowsOf(statements.activeSessions, [], toSession), READ);
     },
 
     setSessionState(id: string, state: SessionState, statusText?: string | null) {
       const params = [state, statusText ?? null, id];
-      return runner.run(() => found(sql.setSessionState, params), SINGLE_WRITE);
+      return runner.run(() => found(statements.setSessionState, params), SINGLE_WRITE);
     },
 
     /** Raises the context warning level; never lowers it. True when it was raised. */
@@ -446,12 +473,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       const checked = requireInt('sessions', 'context_warning_level', level, 0);
       if (checked > 100) columnError('sessions', 'context_warning_level', 'a level is 0 to 100');
       const params = { level: checked, id };
-      return runner.run(() => found(sql.raiseContextWarning, params), SINGLE_WRITE);
+      return runner.run(() => found(statements.raiseContextWarning, params), SINGLE_WRITE);
     },
 
     endSession(id: string, reason: string) {
       const params = [toIso(clock()), requireString('sessions', 'end_reason', reason), id];
-      return runner.run(() => found(sql.endSession, params), SINGLE_WRITE);
+      return runner.run(() => found(statements.endSession, params), SINGLE_WRITE);
     },
 
     createScheduledMission(
@@ -491,16 +518,13 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
      * Edits a mission (mission-update.ts): a changed schedule, or the mission enabled again, gets
      * its next run from the schedule after now unless the patch sets nextRun; in one transaction.
      */
-    updateScheduledMission: createScheduledMissionUpdate(
-      runner,
-      foreignKeys,
-      clock,
-      timeZone,
-      map.scheduledMission,
-    ),
+    updateScheduledMission: createScheduledMissionUpdate(runner, foreignKeys, clock, timeZone),
 
     getScheduledMission(id: string) {
-      return runner.run(() => rowOf(sql.getScheduledMission, [id], map.scheduledMission), READ);
+      return runner.run(
+        () => rowOf(statements.getScheduledMission, [id], toScheduledMission),
+        READ,
+      );
     },
 
     /**
@@ -530,7 +554,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     },
 
     missionRuns(missionId: string) {
-      return runner.run(() => rowsOf(sql.missionRuns, [missionId], map.mission), READ);
+      return runner.run(() => rowsOf(statements.missionRuns, [missionId], toMission), READ);
     },
 
     createPing(sessionId: string, message: string) {
@@ -540,12 +564,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
 
     /** Unacknowledged pings, newest first. */
     unreadPings() {
-      return runner.run(() => rowsOf(sql.unreadPings, [], map.ping), READ);
+      return runner.run(() => rowsOf(statements.unreadPings, [], toPing), READ);
     },
 
     acknowledgePing(id: string) {
       const now = toIso(clock());
-      return runner.run(() => found(sql.acknowledgePing, [now, id]), SINGLE_WRITE);
+      return runner.run(() => found(statements.acknowledgePing, [now, id]), SINGLE_WRITE);
     },
 
     /** Adds a priority at the end of its (pool, date, level) group. */
@@ -562,12 +586,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
 
     /** A day's priorities (null = unscheduled), by level then position. */
     listPriorities(date: string | null, pool = 'main') {
-      return runner.run(() => rowsOf(sql.prioritiesForDate, [pool, date], map.priority), READ);
+      return runner.run(() => rowsOf(statements.prioritiesForDate, [pool, date], toPriority), READ);
     },
 
     completePriority(id: string) {
       const now = toIso(clock());
-      return runner.run(() => found(sql.completePriority, { now, id }), SINGLE_WRITE);
+      return runner.run(() => found(statements.completePriority, { now, id }), SINGLE_WRITE);
     },
 
     /** Adds a contact with its tags, in one transaction. */
@@ -584,7 +608,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     },
 
     contactsByTag(tag: string) {
-      return runner.run(() => rowsOf(sql.contactsByTag, [tag], map.contact), READ);
+      return runner.run(() => rowsOf(statements.contactsByTag, [tag], toContact), READ);
     },
 
     /**
@@ -597,18 +621,19 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       entityId: string;
       sessionId?: string | null;
     }) {
-      const row = prepare(conversationNotifications, conversationNotificationRows.insert, {
+      const values = parseRow(conversationNotifications, conversationNotificationRows.insert, {
         ...input,
         id: engineId(),
         notifiedAt: new Date(clock()),
       });
-      const notifiedAt = toSqliteDateTime(clock());
-      return runner.run(() => notify(row, notifiedAt), SINGLE_WRITE);
+      // Stored values by column (size-checked): what a broken constraint is explained with.
+      const row = toDriverRow('engine', conversationNotifications, values);
+      return runner.run(() => notify(values, row), SINGLE_WRITE);
     },
 
     wasNotified(conversationId: string, notificationType: string, entityId: string) {
       const params = [conversationId, notificationType, entityId];
-      return runner.run(() => found(sql.wasNotified, params), READ);
+      return runner.run(() => found(statements.wasNotified, params), READ);
     },
 
     /** Deletes notification records older than `days`. */
@@ -616,7 +641,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       const cutoff =
         clock() - requireInt('conversation_notifications', 'notified_at', days, 0) * DAY_MS;
       const params = [toSqliteDateTime(cutoff)];
-      return runner.run(() => rowsWritten(sql.pruneNotifications, params), SINGLE_WRITE);
+      return runner.run(() => rowsWritten(statements.pruneNotifications, params), SINGLE_WRITE);
     },
 
     /** Stages an item for the portal, after the items already staged. */
@@ -637,12 +662,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     /** Items not dismissed and not expired, in portal order. */
     visibleStaged() {
       const now = toIso(clock());
-      return runner.run(() => rowsOf(sql.visibleStaged, [now], map.staged), READ);
+      return runner.run(() => rowsOf(statements.visibleStaged, [now], toStaged), READ);
     },
 
     setStagedStatus(id: string, status: 'displayed' | 'dismissed') {
       const now = toIso(clock());
-      return runner.run(() => found(sql.setStagedStatus, { status, now, id }), SINGLE_WRITE);
+      return runner.run(() => found(statements.setStagedStatus, { status, now, id }), SINGLE_WRITE);
     },
   };
 }

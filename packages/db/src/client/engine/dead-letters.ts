@@ -1,8 +1,9 @@
+import { sql } from 'drizzle-orm';
 import type { RunnerSource } from '../../driver/sync-runner.ts';
-import { workers } from '@agentstate/schema/engine';
-import { rowMapper } from '../shared/columns.ts';
+import { workers as w } from '@agentstate/schema/engine';
 import { createDeadLetters } from '../shared/dead-letters.ts';
 import { fromText, toIso, type Clock } from '../shared/time.ts';
+import { toWorker } from './rows.ts';
 
 /**
  * The failed workers (`deadLetters.list()`, `.retry(id)`, `.retryAll()`): a retried worker is
@@ -13,15 +14,15 @@ export function createEngineDeadLetters<S extends RunnerSource>(source: S, clock
     source,
     clock,
     {
-      table: 'workers',
-      columns: { error: 'last_error', failedAt: 'completed_at', attempts: 'retry_count' },
-      filters: { sessionId: 'session_id', primitive: 'primitive' },
-      reset: `status = 'pending', retry_count = 0, retry_at = NULL, started_at = NULL,
-        completed_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
-        updated_at = @now`,
+      table: w,
+      columns: { error: w.lastError, failedAt: w.completedAt, attempts: w.retryCount },
+      filters: { sessionId: w.sessionId, primitive: w.primitive },
+      reset: sql`${w.status} = 'pending', ${w.retryCount} = 0, ${w.retryAt} = NULL,
+        ${w.startedAt} = NULL, ${w.completedAt} = NULL, ${w.leaseOwner} = NULL,
+        ${w.leaseToken} = NULL, ${w.leaseExpiresAt} = NULL, ${w.updatedAt} = @now`,
       now: toIso,
       toDate: (value) => fromText(value as string | null),
     },
-    rowMapper(workers),
+    toWorker,
   );
 }

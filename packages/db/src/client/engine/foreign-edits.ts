@@ -1,6 +1,9 @@
-import type { ScheduledMission } from '@agentstate/schema/engine';
+import { sql } from 'drizzle-orm';
+import { scheduledMissions, type ScheduledMission } from '@agentstate/schema/engine';
+import { sqlText } from '../shared/sql-text.ts';
 import { all, run, type Operation } from '../../driver/operation.ts';
 import { toIso } from '../shared/time.ts';
+import { toScheduledMission } from './rows.ts';
 import { nextRunAfter } from './schedule.ts';
 
 /**
@@ -25,12 +28,14 @@ import { nextRunAfter } from './schedule.ts';
 const OWN_UPDATED_AT =
   '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z';
 
+const sm = scheduledMissions;
+
 export const foreignEditSql = {
   // The table holds tens of definitions: a scan per claim costs microseconds.
-  edited: `SELECT * FROM scheduled_missions WHERE enabled = 1
-    AND schedule_type IN ('cron', 'time') AND updated_at NOT GLOB '${OWN_UPDATED_AT}'`,
-  reschedule:
-    'UPDATE scheduled_missions SET next_run = ?, updated_at = ? WHERE id = ? AND updated_at = ?',
+  edited: sqlText(sql`SELECT * FROM ${sm} WHERE ${sm.enabled} = 1
+    AND ${sm.scheduleType} IN ('cron', 'time') AND ${sm.updatedAt} NOT GLOB '${sql.raw(OWN_UPDATED_AT)}'`),
+  reschedule: sqlText(sql`UPDATE ${sm} SET ${sm.nextRun} = ?, ${sm.updatedAt} = ?
+    WHERE ${sm.id} = ? AND ${sm.updatedAt} = ?`),
 } as const;
 
 /** The next_run a foreign edit should have left, or undefined when the stored one stands. */
@@ -50,16 +55,12 @@ export function nextRunAfterForeignEdit(
 }
 
 /** Steps inside the claim's transaction; returns how many missions they rescheduled. */
-export function* reconcileForeignEdits(
-  now: number,
-  timeZone: string,
-  toMission: (row: Record<string, unknown>) => ScheduledMission,
-): Operation<number> {
+export function* reconcileForeignEdits(now: number, timeZone: string): Operation<number> {
   let changed = 0;
   for (const row of (yield all(foreignEditSql.edited)) as Array<Record<string, unknown>>) {
     let next: Date | null | undefined;
     try {
-      next = nextRunAfterForeignEdit(toMission(row), timeZone);
+      next = nextRunAfterForeignEdit(toScheduledMission(row), timeZone);
     } catch {
       // A schedule or timestamp this client cannot read: left for the claim to report as before.
       continue;

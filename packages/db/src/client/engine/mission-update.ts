@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { parseRow } from '@agentstate/schema';
 import {
   scheduledMissionRows,
@@ -16,7 +17,9 @@ import { toDriverRow } from '../shared/columns.ts';
 import { explainConstraint, type ForeignKeyCache } from '../shared/constraints.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import type { Clock } from '../shared/time.ts';
+import { toScheduledMission } from './rows.ts';
 import { isRecurring, nextRunAfter, type Schedule } from './schedule.ts';
+import { sqlText } from '../shared/sql-text.ts';
 
 /**
  * Editing a scheduled mission (`updateScheduledMission(id, patch)`): the columns a person edits,
@@ -49,9 +52,23 @@ export type ScheduledMissionPatch = Partial<
 
 const scheduleKeys = ['scheduleType', 'scheduleCron', 'scheduleTime', 'scheduleDays'] as const;
 
-const sql = {
-  get: 'SELECT * FROM scheduled_missions WHERE id = ?',
-};
+const sm = scheduledMissions;
+const getMission = sqlText(sql`SELECT * FROM ${sm} WHERE ${sm.id} = ?`);
+
+/** The UPDATE of exactly the SQL columns given (`@column` parameters), rendered once per set. */
+const updateTexts = new Map<string, string>();
+function updateText(columns: readonly string[]): string {
+  const key = columns.join(',');
+  let text = updateTexts.get(key);
+  if (text === undefined) {
+    const set = columns.map((c) => sql`${sql.identifier(c)} = ${sql.raw(`@${c}`)}`);
+    text = sqlText(
+      sql`UPDATE ${sm} SET ${sql.join(set, sql`, `)} WHERE ${sm.id} = @id RETURNING *`,
+    );
+    updateTexts.set(key, text);
+  }
+  return text;
+}
 
 /**
  * The next run an edit leaves, or undefined to leave next_run as it is:
@@ -102,27 +119,24 @@ export function createScheduledMissionUpdate<M extends RunnerMode>(
   foreignKeys: ForeignKeyCache,
   clock: Clock,
   timeZone: string,
-  toMission: (row: Record<string, unknown>) => ScheduledMission,
 ) {
   function* update(
     id: string,
     patch: ScheduledMissionPatch,
     nowMs: number,
   ): Operation<ScheduledMission> {
-    const row = (yield get(sql.get, [id])) as Record<string, unknown> | undefined;
+    const row = (yield get(getMission, [id])) as Record<string, unknown> | undefined;
     if (!row) throw new NotFoundError(TABLE, id);
     const now = new Date(nowMs);
-    const nextRun = nextRunOfEdit(toMission(row), patch, now, timeZone);
+    const nextRun = nextRunOfEdit(toScheduledMission(row), patch, now, timeZone);
     const values = toDriverRow('engine', scheduledMissions, {
       ...patch,
       ...(nextRun === undefined ? {} : { nextRun }),
       updatedAt: now,
     });
-    const columns = Object.keys(values);
-    const text = `UPDATE scheduled_missions SET ${columns.map((c) => `"${c}" = @${c}`).join(', ')}
-      WHERE id = @id RETURNING *`;
+    const text = updateText(Object.keys(values));
     try {
-      return toMission((yield get(text, { ...values, id })) as Record<string, unknown>);
+      return toScheduledMission((yield get(text, { ...values, id })) as Record<string, unknown>);
     } catch (error) {
       throw yield* explainConstraint(foreignKeys, TABLE, values, error);
     }

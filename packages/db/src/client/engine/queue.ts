@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { parseRow } from '@agentstate/schema';
 import {
   workerRows,
@@ -19,7 +20,9 @@ import {
 } from '../../driver/operation.ts';
 import { retryDelayMs, type BackoffOptions } from '../shared/backoff.ts';
 import { requireString } from '../shared/checks.ts';
-import { rowMapper, toDriverRow } from '../shared/columns.ts';
+import { toDriverRow } from '../shared/columns.ts';
+import { indexedBy, insertText, sqlText } from '../shared/sql-text.ts';
+import { encodeWorker, toWorker, workerInsertKeys } from './rows.ts';
 import { LeaseLostError } from '../shared/errors.ts';
 import { engineId, isPrimaryKeyConflict } from '../shared/ids.ts';
 import { LEGACY_CLAIM_MS } from '../shared/lease.ts';
@@ -37,7 +40,6 @@ import { toIso, toSeconds } from '../shared/time.ts';
 const TABLE = 'workers';
 /** The original keeps the first 512 characters of an error. */
 const MAX_ERROR_CHARS = 512;
-const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 
 /** The first `max` UTF-16 units of `text`, never cutting a surrogate pair in two. */
 function truncate(text: string, max: number): string {
@@ -46,65 +48,82 @@ function truncate(text: string, max: number): string {
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
 
+const w = workers;
+// Every lease column cleared, as a finished or re-queued worker has none.
+const clearLease = sql`${w.leaseOwner} = NULL, ${w.leaseToken} = NULL, ${w.leaseExpiresAt} = NULL`;
+const finished = sql.raw(sqlStringList(finishedWorkerStatuses));
+const heldBy = (id: SQL, token: SQL) =>
+  sql`${w.id} = ${id} AND ${w.status} = 'running' AND ${w.leaseToken} = ${token}`;
+const held = heldBy(sql.raw('?'), sql.raw('?'));
+const heldNamed = heldBy(sql.raw('@id'), sql.raw('@token'));
+
+/**
+ * Every SQL statement of the worker queue, rendered from the schema's table (sql-text.ts), as text
+ * so a plan test or a benchmark's baseline runs exactly the same SQL.
+ */
 export const engineWorkerSql = {
   // The unfinished worker holding a dedupe hash, if any (the hash is unique while set).
-  activeByHash: `SELECT * FROM workers WHERE dedupe_hash = ?
-    AND status IN ('pending', 'running')`,
-  refreshPending: `UPDATE workers SET execute_at = ?, instructions = ?, priority = ?, updated_at = ?
-    WHERE id = ? RETURNING *`,
+  activeByHash: sqlText(sql`SELECT * FROM ${w} WHERE ${w.dedupeHash} = ?
+    AND ${w.status} IN ('pending', 'running')`),
+  refreshPending: sqlText(sql`UPDATE ${w} SET ${w.executeAt} = ?, ${w.instructions} = ?,
+      ${w.priority} = ?, ${w.updatedAt} = ?
+    WHERE ${w.id} = ? RETURNING *`),
   // A finished worker gives its hash up so the same work can be scheduled again.
-  releaseHash: `UPDATE workers SET dedupe_hash = NULL WHERE dedupe_hash = ?
-    AND status IN (${sqlStringList(finishedWorkerStatuses)})`,
-  insertWorker: `INSERT INTO workers (id, session_id, primitive, status, instructions, workspace_path,
-      priority, retry_count, max_retries, execute_at, dedupe_hash, created_at, updated_at)
-    VALUES (@id, @session_id, @primitive, 'pending', @instructions, @workspace_path, @priority, 0,
-      @max_retries, @execute_at, @dedupe_hash, @created_at, @updated_at) RETURNING *`,
+  releaseHash: sqlText(sql`UPDATE ${w} SET ${w.dedupeHash} = NULL WHERE ${w.dedupeHash} = ?
+    AND ${w.status} IN (${finished})`),
+  insertWorker: insertText(w, workerInsertKeys, sql`RETURNING *`),
   // The most urgent runnable worker (pending and due, highest priority first), read off
   // idx_workers_claim. One statement per worker: a scalar subquery is a plain seek, where
   // `rowid IN (SELECT ... LIMIT n)` builds a temporary list. A batch runs it n times.
-  claimNext: `UPDATE workers SET status = 'running', started_at = @now, updated_at = @now,
-      lease_owner = @owner, lease_token = @token, lease_expires_at = @expires, progress = NULL
+  claimNext: sqlText(sql`UPDATE ${w} SET ${w.status} = 'running', ${w.startedAt} = @now,
+      ${w.updatedAt} = @now, ${w.leaseOwner} = @owner, ${w.leaseToken} = @token,
+      ${w.leaseExpiresAt} = @expires, ${w.progress} = NULL
     WHERE rowid = (
-      SELECT rowid FROM workers INDEXED BY idx_workers_claim WHERE status = 'pending'
-        AND (execute_at IS NULL OR execute_at <= @now) AND (retry_at IS NULL OR retry_at <= @now)
-      ORDER BY priority DESC, execute_at LIMIT 1)
-    RETURNING *`,
+      SELECT rowid FROM ${w} ${indexedBy(w, 'idx_workers_claim')} WHERE ${w.status} = 'pending'
+        AND (${w.executeAt} IS NULL OR ${w.executeAt} <= @now)
+        AND (${w.retryAt} IS NULL OR ${w.retryAt} <= @now)
+      ORDER BY ${w.priority} DESC, ${w.executeAt} LIMIT 1)
+    RETURNING *`),
   // An expired lease counts as a failed attempt. Expired leases are found in the (short) running
   // range of idx_workers_ready (status, execute_at). A worker the original engine started has no
   // lease: it expires once started @legacy seconds ago (unixepoch reads either text form).
-  recoverExpired: `UPDATE workers INDEXED BY idx_workers_ready SET retry_count = retry_count + 1,
-      status = CASE WHEN retry_count + 1 > max_retries THEN 'failed' ELSE 'pending' END,
-      completed_at = CASE WHEN retry_count + 1 > max_retries THEN @now ELSE NULL END,
-      last_error = 'lease expired', updated_at = @now, ${CLEAR_LEASE}
-    WHERE status = 'running' AND (lease_expires_at <= @now
-      OR (lease_expires_at IS NULL AND unixepoch(coalesce(started_at, updated_at)) <= @legacy))
-    RETURNING id, status`,
-  heartbeat: `UPDATE workers SET lease_expires_at = ? WHERE id = ? AND status = 'running'
-    AND lease_token = ? RETURNING id`,
-  complete: `UPDATE workers SET status = 'complete', completed_at = @now, updated_at = @now,
-      last_error = NULL, retry_at = NULL, ${CLEAR_LEASE}
-    WHERE id = @id AND status = 'running' AND lease_token = @token RETURNING id`,
-  storeProgress: `UPDATE workers SET progress = ? WHERE id = ? AND status = 'running'
-    AND lease_token = ? RETURNING id`,
+  recoverExpired: sqlText(sql`UPDATE ${w} ${indexedBy(w, 'idx_workers_ready')} SET
+      ${w.retryCount} = ${w.retryCount} + 1,
+      ${w.status} = CASE WHEN ${w.retryCount} + 1 > ${w.maxRetries} THEN 'failed' ELSE 'pending' END,
+      ${w.completedAt} = CASE WHEN ${w.retryCount} + 1 > ${w.maxRetries} THEN @now ELSE NULL END,
+      ${w.lastError} = 'lease expired', ${w.updatedAt} = @now, ${clearLease}
+    WHERE ${w.status} = 'running' AND (${w.leaseExpiresAt} <= @now
+      OR (${w.leaseExpiresAt} IS NULL
+        AND unixepoch(coalesce(${w.startedAt}, ${w.updatedAt})) <= @legacy))
+    RETURNING ${w.id}, ${w.status}`),
+  heartbeat: sqlText(sql`UPDATE ${w} SET ${w.leaseExpiresAt} = ? WHERE ${held} RETURNING ${w.id}`),
+  complete: sqlText(sql`UPDATE ${w} SET ${w.status} = 'complete', ${w.completedAt} = @now,
+      ${w.updatedAt} = @now, ${w.lastError} = NULL, ${w.retryAt} = NULL, ${clearLease}
+    WHERE ${heldNamed} RETURNING ${w.id}`),
+  storeProgress: sqlText(sql`UPDATE ${w} SET ${w.progress} = ? WHERE ${held} RETURNING ${w.id}`),
   // Retries are counted at failure, so a released worker has nothing to give back.
-  release: `UPDATE workers SET status = 'pending', started_at = NULL, updated_at = @now, ${CLEAR_LEASE}
-    WHERE id = @id AND status = 'running' AND lease_token = @token RETURNING id`,
-  leased: `SELECT retry_count, max_retries FROM workers WHERE id = ? AND status = 'running'
-    AND lease_token = ?`,
-  retry: `UPDATE workers SET status = 'pending', retry_count = retry_count + 1, retry_at = ?,
-      last_error = ?, updated_at = ?, ${CLEAR_LEASE} WHERE id = ?`,
-  failFinal: `UPDATE workers SET status = 'failed', retry_count = retry_count + 1, retry_at = NULL,
-      last_error = @error, completed_at = @now, updated_at = @now, ${CLEAR_LEASE} WHERE id = @id`,
+  release: sqlText(sql`UPDATE ${w} SET ${w.status} = 'pending', ${w.startedAt} = NULL,
+      ${w.updatedAt} = @now, ${clearLease}
+    WHERE ${heldNamed} RETURNING ${w.id}`),
+  leased: sqlText(sql`SELECT ${w.retryCount}, ${w.maxRetries} FROM ${w} WHERE ${held}`),
+  retry: sqlText(sql`UPDATE ${w} SET ${w.status} = 'pending', ${w.retryCount} = ${w.retryCount} + 1,
+      ${w.retryAt} = ?, ${w.lastError} = ?, ${w.updatedAt} = ?, ${clearLease} WHERE ${w.id} = ?`),
+  failFinal:
+    sqlText(sql`UPDATE ${w} SET ${w.status} = 'failed', ${w.retryCount} = ${w.retryCount} + 1,
+      ${w.retryAt} = NULL, ${w.lastError} = @error, ${w.completedAt} = @now, ${w.updatedAt} = @now,
+      ${clearLease} WHERE ${w.id} = @id`),
   // A claimed row that cannot be read: failed for good, its attempts left as they were.
-  failUnreadable: `UPDATE workers SET status = 'failed', retry_at = NULL, last_error = @error,
-      completed_at = @now, updated_at = @now, ${CLEAR_LEASE} WHERE id = @id`,
-  cancel: `UPDATE workers SET status = 'cancelled', last_error = 'Task cancelled by user',
-      completed_at = @now, updated_at = @now, ${CLEAR_LEASE}
-    WHERE id = @id AND status IN ('pending', 'running') RETURNING id`,
-  cleanup: `DELETE FROM workers WHERE status IN (${sqlStringList(finishedWorkerStatuses)})
-    AND coalesce(completed_at, updated_at) < ? RETURNING id`,
-  get: 'SELECT * FROM workers WHERE id = ?',
-  counts: 'SELECT status, count(*) AS n FROM workers GROUP BY status',
+  failUnreadable: sqlText(sql`UPDATE ${w} SET ${w.status} = 'failed', ${w.retryAt} = NULL,
+      ${w.lastError} = @error, ${w.completedAt} = @now, ${w.updatedAt} = @now, ${clearLease}
+    WHERE ${w.id} = @id`),
+  cancel: sqlText(sql`UPDATE ${w} SET ${w.status} = 'cancelled',
+      ${w.lastError} = 'Task cancelled by user', ${w.completedAt} = @now, ${w.updatedAt} = @now,
+      ${clearLease}
+    WHERE ${w.id} = @id AND ${w.status} IN ('pending', 'running') RETURNING ${w.id}`),
+  cleanup: sqlText(sql`DELETE FROM ${w} WHERE ${w.status} IN (${finished})
+    AND coalesce(${w.completedAt}, ${w.updatedAt}) < ? RETURNING ${w.id}`),
+  get: sqlText(sql`SELECT * FROM ${w} WHERE ${w.id} = ?`),
+  counts: sqlText(sql`SELECT ${w.status}, count(*) AS n FROM ${w} GROUP BY ${w.status}`),
 } as const;
 
 export interface ScheduleWorkerInput {
@@ -122,10 +141,14 @@ export interface ScheduleWorkerInput {
   dedupeHash?: string | null;
 }
 
+/** A scheduled worker's columns but its id and times, as its insert writes them. */
+type WorkerValues = {
+  [K in Exclude<(typeof workerInsertKeys)[number], 'id' | 'createdAt' | 'updatedAt'>]: Worker[K];
+};
+
 export type WorkerFailOutcome = { status: 'pending'; retryAt: Date } | { status: 'failed' };
 
-const sql = engineWorkerSql;
-const toWorker = rowMapper(workers);
+const statements = engineWorkerSql;
 /** Attempts at a fresh random id when one collides (as `insertWithFreshId`). */
 const ID_ATTEMPTS = 8;
 
@@ -137,15 +160,15 @@ function engineWorkerSpec(
     table: TABLE,
     statuses: workerStatuses,
     sql: {
-      claimNext: sql.claimNext,
-      recoverExpired: sql.recoverExpired,
-      heartbeat: sql.heartbeat,
-      complete: sql.complete,
-      get: sql.get,
-      counts: sql.counts,
-      cleanup: sql.cleanup,
-      progress: sql.storeProgress,
-      release: sql.release,
+      claimNext: statements.claimNext,
+      recoverExpired: statements.recoverExpired,
+      heartbeat: statements.heartbeat,
+      complete: statements.complete,
+      get: statements.get,
+      counts: statements.counts,
+      cleanup: statements.cleanup,
+      progress: statements.storeProgress,
+      release: statements.release,
     },
     claimParams: (worker, token, now, leaseMs) => ({
       now: toIso(now),
@@ -161,23 +184,23 @@ function engineWorkerSpec(
     releaseParams: (now, id, token) => ({ now: toIso(now), id, token }),
     toJob: toWorker,
     *failUnreadable(row, message, claim) {
-      yield run(sql.failUnreadable, {
+      yield run(statements.failUnreadable, {
         error: truncate(message, MAX_ERROR_CHARS),
         id: row.id,
         now: claim.now,
       });
     },
     *fail(id, token, error, now): Operation<WorkerFailOutcome> {
-      const job = (yield get(sql.leased, [id, token])) as
+      const job = (yield get(statements.leased, [id, token])) as
         { retry_count: number; max_retries: number } | undefined;
       if (!job) throw new LeaseLostError(TABLE, id, 'fail');
       const retries = job.retry_count + 1;
       if (retries <= job.max_retries) {
         const retryAt = new Date(now + retryDelayMs(retries, backoff));
-        yield run(sql.retry, [toIso(retryAt), error, toIso(now), id]);
+        yield run(statements.retry, [toIso(retryAt), error, toIso(now), id]);
         return { status: 'pending', retryAt };
       }
-      yield run(sql.failFinal, { error, id, now: toIso(now) });
+      yield run(statements.failFinal, { error, id, now: toIso(now) });
       return { status: 'failed' };
     },
     errorText: (error) => {
@@ -220,12 +243,11 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
 ): EngineWorkerQueue<M> {
   const core = createLeasedQueue(runner, clock, engineWorkerSpec(backoff), channel);
 
-  function* schedule(row: Row, now: string): Operation<Worker> {
-    const hash = row.dedupe_hash as string | null;
-    if (hash !== null) {
-      const holder = (yield get(sql.activeByHash, [hash])) as Row | undefined;
+  function* schedule(values: WorkerValues, row: Row, now: string): Operation<Worker> {
+    if (values.dedupeHash !== null) {
+      const holder = (yield get(statements.activeByHash, [values.dedupeHash])) as Row | undefined;
       if (holder?.status === 'pending') {
-        const refreshed = (yield get(sql.refreshPending, [
+        const refreshed = (yield get(statements.refreshPending, [
           row.execute_at ?? null,
           row.instructions,
           row.priority ?? 0,
@@ -236,23 +258,12 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
       }
       // A running worker is already doing this work (and keeps its hash should it be retried).
       if (holder) return toWorker(holder);
-      yield run(sql.releaseHash, [hash]);
+      yield run(statements.releaseHash, [values.dedupeHash]);
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const stored = (yield get(sql.insertWorker, {
-          session_id: null,
-          workspace_path: null,
-          priority: 0,
-          max_retries: 3,
-          execute_at: null,
-          dedupe_hash: null,
-          ...row,
-          id: engineId(),
-          created_at: now,
-          updated_at: now,
-        })) as Row;
-        return toWorker(stored);
+        const params = encodeWorker({ ...values, id: engineId(), createdAt: now, updatedAt: now });
+        return toWorker((yield get(statements.insertWorker, params)) as Row);
       } catch (error) {
         if (!isPrimaryKeyConflict(error) || attempt >= ID_ATTEMPTS) throw error;
       }
@@ -260,7 +271,7 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
   }
 
   function* cancelWorker(now: string, id: string): Operation<boolean> {
-    return ((yield all(sql.cancel, { now, id })) as Row[]).length > 0;
+    return ((yield all(statements.cancel, { now, id })) as Row[]).length > 0;
   }
 
   return {
@@ -274,19 +285,24 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
         createdAt: now,
         updatedAt: now,
       });
-      const row = toDriverRow('engine', workers, {
-        sessionId: parsed.sessionId,
+      // The defaults are the columns' own, given here because the insert names every column.
+      const values: WorkerValues = {
+        sessionId: parsed.sessionId ?? null,
         primitive: parsed.primitive,
+        status: 'pending',
         instructions: parsed.instructions,
-        workspacePath: parsed.workspacePath,
-        priority: parsed.priority,
-        maxRetries: parsed.maxRetries,
-        executeAt: parsed.executeAt,
+        workspacePath: parsed.workspacePath ?? null,
+        priority: parsed.priority ?? 0,
+        retryCount: 0,
+        maxRetries: parsed.maxRetries ?? 3,
+        executeAt: parsed.executeAt ?? null,
         dedupeHash: parsed.dedupeHash ?? null,
-      });
+      };
+      // Stored values by column (size-checked): what a broken constraint is explained with.
+      const row = toDriverRow('engine', workers, values);
       const stored = settle<M, Worker>(
         runner,
-        () => runner.run(() => schedule(row, toIso(now)), { write: true }),
+        () => runner.run(() => schedule(values, row, toIso(now)), { write: true }),
         (error) => onWriteError(error, row),
       );
       return afterCommit(runner, stored as Result<M, Worker>, () =>

@@ -1,5 +1,7 @@
 import { Cron } from 'croner';
-import type { ScheduledMission } from '@agentstate/schema/engine';
+import { sql } from 'drizzle-orm';
+import { missions, scheduledMissions, type ScheduledMission } from '@agentstate/schema/engine';
+import { sqlText } from '../shared/sql-text.ts';
 import { columnError } from '../shared/errors.ts';
 
 /**
@@ -99,18 +101,24 @@ export function nextRunAfter(schedule: Schedule, after: Date, timeZone: string):
   return next ?? null;
 }
 
+const sm = scheduledMissions;
+const m = missions;
+
 /** What the claim reads and writes for schedules, prepared once by the engine client. */
 export const missionScheduleSql = {
-  dueMissions: `SELECT * FROM scheduled_missions WHERE enabled = 1 AND next_run IS NOT NULL
-    AND next_run <= ? ORDER BY next_run LIMIT 100`,
+  dueMissions: sqlText(sql`SELECT * FROM ${sm} WHERE ${sm.enabled} = 1 AND ${sm.nextRun} IS NOT NULL
+    AND ${sm.nextRun} <= ? ORDER BY ${sm.nextRun} LIMIT 100`),
   /** Runs still `running` past their mission's timeout_minutes end as `timeout`. */
-  timeOutRuns: `UPDATE missions SET status = 'timeout', ended_at = @now,
-      duration_seconds = CAST(round((julianday(@now) - julianday(started_at)) * 86400) AS INTEGER),
-      error_message = 'still running after timeout_minutes'
-    WHERE mission_id = @mission AND status = 'running' AND started_at <= @cutoff`,
-  runningRun: "SELECT 1 FROM missions WHERE mission_id = ? AND status = 'running' LIMIT 1",
-  skipRun:
-    'UPDATE scheduled_missions SET next_run = ?, updated_at = ? WHERE id = ? AND next_run = ?',
+  timeOutRuns: sqlText(sql`UPDATE ${m} SET ${m.status} = 'timeout', ${m.endedAt} = @now,
+      ${m.durationSeconds} =
+        CAST(round((julianday(@now) - julianday(${m.startedAt})) * 86400) AS INTEGER),
+      ${m.errorMessage} = 'still running after timeout_minutes'
+    WHERE ${m.missionId} = @mission AND ${m.status} = 'running' AND ${m.startedAt} <= @cutoff`),
+  runningRun: sqlText(
+    sql`SELECT 1 FROM ${m} WHERE ${m.missionId} = ? AND ${m.status} = 'running' LIMIT 1`,
+  ),
+  skipRun: sqlText(sql`UPDATE ${sm} SET ${sm.nextRun} = ?, ${sm.updatedAt} = ?
+    WHERE ${sm.id} = ? AND ${sm.nextRun} = ?`),
 } as const;
 
 /**

@@ -1,8 +1,9 @@
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
-import type { StagedContent } from '@agentstate/schema/engine';
+import { stagedContent as st, type StagedContent } from '@agentstate/schema/engine';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toIso } from '../shared/time.ts';
+import { toStaged } from './rows.ts';
 
 export interface SearchStagedContentOptions extends SearchOptions {
   status?: StagedContent['status'];
@@ -11,16 +12,13 @@ export interface SearchStagedContentOptions extends SearchOptions {
 }
 
 /** `searchStagedContent(query, options)`: portal items whose title or content match, best first. */
-export function createStagedContentSearch<S extends RunnerSource>(
-  source: S,
-  toStaged: (row: Record<string, unknown>) => StagedContent,
-) {
+export function createStagedContentSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: 'staged_content',
-      filters: { status: 'status', sessionId: 'session_id', workerId: 'worker_id' },
-      time: { column: 'created_at', toSql: toIso },
+      table: st,
+      filters: { status: st.status, sessionId: st.sessionId, workerId: st.workerId },
+      time: { column: st.createdAt, toSql: toIso },
     },
     toStaged,
   );

@@ -17,7 +17,7 @@ import {
   type RowSchemas,
   type SecretColumn,
 } from '@agentstate/schema';
-import { getTableColumns, getTableName } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type Column, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import {
   clientContext,
@@ -28,7 +28,9 @@ import {
 } from '../shared/connection.ts';
 import { explainConstraint, type ForeignKeyCache } from '../shared/constraints.ts';
 import { READ, SINGLE_WRITE, valueOf } from '../shared/operations.ts';
-import { inserter, rowMapper, toDriverRow } from '../shared/columns.ts';
+import { inserter, toDriverRow } from '../shared/columns.ts';
+import { rowDecoder } from '../shared/row-codec.ts';
+import { sqlText } from '../shared/sql-text.ts';
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import type { SecretBox } from '../shared/secrets.ts';
 
@@ -100,8 +102,6 @@ export function createTablesClient<N extends DatabaseName, T extends DriverTarge
   return tables as TablesClient<N, ModeOf<T>>;
 }
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 function tableClient<M extends RunnerMode>(
   database: DatabaseName,
   runner: Runner<M>,
@@ -114,7 +114,7 @@ function tableClient<M extends RunnerMode>(
   const name = getTableName(table);
   const columns = getTableColumns(table) as Record<
     string,
-    { name: string; primary: boolean; defaultFn?: () => unknown; onUpdateFn?: () => unknown }
+    Column & { defaultFn?: () => unknown; onUpdateFn?: () => unknown }
   >;
   // What drizzle's query builder fills in: `$defaultFn` on insert, `$onUpdateFn` on update.
   const filled = (row: object, fill: 'defaultFn' | 'onUpdateFn') => {
@@ -125,13 +125,14 @@ function tableClient<M extends RunnerMode>(
     }
     return out;
   };
-  const sqlName = (key: string) => {
+  const columnOf = (key: string) => {
     const column = columns[key];
     if (!column) columnError(name, key, 'no such column');
-    return column.name;
+    return column;
   };
+  const sqlName = (key: string) => columnOf(key).name;
   const primaryKey = Object.keys(columns).filter((key) => columns[key]?.primary);
-  const toRow = rowMapper(table);
+  const toRow = rowDecoder(table);
   const insert = inserter(table, foreignKeys);
 
   // Secret columns are sealed on the way in and opened on the way out, bound to where they live.
@@ -155,15 +156,38 @@ function tableClient<M extends RunnerMode>(
     return toRow(stored) as RowOf<RowSchemas>;
   };
 
-  const condition = (values: Record<string, unknown>, params: unknown[]) => {
+  // Statements are rendered from the table's columns (sql-text.ts), once per shape: which columns
+  // an operation names, and which of them it compares with NULL. A synchronous runner prepares
+  // each text once.
+  const texts = new Map<string, string>();
+  const textOf = (shape: string, build: () => SQL) => {
+    let text = texts.get(shape);
+    if (text === undefined) texts.set(shape, (text = sqlText(build())));
+    return text;
+  };
+  /** A WHERE condition: its shape and its SQL; the values it binds are pushed on `params`. */
+  interface Condition {
+    shape: string;
+    build: () => SQL;
+  }
+  const condition = (values: Record<string, unknown>, params: unknown[]): Condition => {
     const stored = toDriverRow(database, table, values);
     const parts = Object.keys(values).map((key) => {
-      const column = sqlName(key);
-      if (values[key] === null) return `${quote(column)} IS NULL`;
-      params.push(stored[column]);
-      return `${quote(column)} = ?`;
+      const column = columnOf(key);
+      if (values[key] === null) return { key, column, isNull: true };
+      params.push(stored[column.name]);
+      return { key, column, isNull: false };
     });
-    return parts.length > 0 ? parts.join(' AND ') : '1';
+    return {
+      shape: parts.map((p) => (p.isNull ? `${p.key} null` : p.key)).join(','),
+      build: () =>
+        parts.length === 0
+          ? sql`1`
+          : sql.join(
+              parts.map((p) => (p.isNull ? sql`${p.column} IS NULL` : sql`${p.column} = ?`)),
+              sql` AND `,
+            ),
+    };
   };
   const keyCondition = (key: Record<string, unknown>, params: unknown[]) => {
     const keys = primaryKey.length > 0 ? primaryKey : Object.keys(key);
@@ -173,50 +197,50 @@ function tableClient<M extends RunnerMode>(
     }
     return condition(Object.fromEntries(keys.map((k) => [k, key[k]])), params);
   };
+  const selectWhere = (where: Condition) =>
+    textOf(`get|${where.shape}`, () => sql`SELECT * FROM ${table} WHERE ${where.build()}`);
   const keyText = (key: Record<string, unknown>) => JSON.stringify(Object.values(key).join(':'));
 
   type Stored = RowOf<RowSchemas>;
   // The SQL of an operation depends on which columns it names: a synchronous runner prepares
   // each text once.
-  function* getRow(where: string, params: unknown[]): Operation<Stored | undefined> {
-    const stored = (yield get(`SELECT * FROM ${quote(name)} WHERE ${where}`, params)) as
-      Row | undefined;
-    return read(stored);
+  function* getRow(text: string, params: unknown[]): Operation<Stored | undefined> {
+    return read((yield get(text, params)) as Row | undefined);
   }
   function* insertRow(stored: Row): Operation<Stored> {
     return read(yield* insert(stored)) as Stored;
   }
-  function* listRows(sql: string, params: unknown[]): Operation<Stored[]> {
-    const rows = (yield all(sql, params)) as Row[];
+  function* listRows(text: string, params: unknown[]): Operation<Stored[]> {
+    const rows = (yield all(text, params)) as Row[];
     return rows.map((stored) => read(stored) as Stored);
   }
   function* existingRow(
-    where: string,
+    text: string,
     params: unknown[],
     key: Record<string, unknown>,
   ): Operation<Stored> {
-    const row = yield* getRow(where, params);
+    const row = yield* getRow(text, params);
     if (!row) throw new NotFoundError(name, keyText(key));
     return row;
   }
   function* updateRow(
-    sql: string,
+    text: string,
     params: unknown[],
     stored: Row,
     key: Record<string, unknown>,
   ): Operation<Stored> {
     let updated: Row | undefined;
     try {
-      updated = (yield get(sql, params)) as Row | undefined;
+      updated = (yield get(text, params)) as Row | undefined;
     } catch (error) {
       throw yield* explainConstraint(foreignKeys, name, stored, error);
     }
     if (!updated) throw new NotFoundError(name, keyText(key));
     return read(updated) as Stored;
   }
-  function* deleteRow(sql: string, params: unknown[]): Operation<boolean> {
+  function* deleteRow(text: string, params: unknown[]): Operation<boolean> {
     try {
-      return (yield get(sql, params)) !== undefined;
+      return (yield get(text, params)) !== undefined;
     } catch (error) {
       throw yield* explainConstraint(foreignKeys, name, {}, error);
     }
@@ -230,8 +254,8 @@ function tableClient<M extends RunnerMode>(
     },
     get(key) {
       const params: unknown[] = [];
-      const where = keyCondition(key, params);
-      return runner.run(() => getRow(where, params), READ);
+      const text = selectWhere(keyCondition(key, params));
+      return runner.run(() => getRow(text, params), READ);
     },
     list(options = {}) {
       const limit = options.limit ?? 100;
@@ -244,11 +268,14 @@ function tableClient<M extends RunnerMode>(
       }
       const params: unknown[] = [];
       const where = condition(options.where ?? {}, params);
-      const order = options.orderBy
-        ? `${quote(sqlName(options.orderBy))} ${options.direction === 'desc' ? 'DESC' : 'ASC'}, rowid`
-        : 'rowid';
-      const sql = `SELECT * FROM ${quote(name)} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
-      return runner.run(() => listRows(sql, [...params, limit, offset]), READ);
+      const by = options.orderBy === undefined ? undefined : columnOf(options.orderBy);
+      const direction = options.direction === 'desc' ? 'DESC' : 'ASC';
+      const order = by ? sql`${by} ${sql.raw(direction)}, rowid` : sql`rowid`;
+      const text = textOf(
+        `list|${where.shape}|${by ? `${options.orderBy} ${direction}` : ''}`,
+        () => sql`SELECT * FROM ${table} WHERE ${where.build()} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      );
+      return runner.run(() => listRows(text, [...params, limit, offset]), READ);
     },
     update(key, patch) {
       const parsed = parseRow(
@@ -258,29 +285,41 @@ function tableClient<M extends RunnerMode>(
       );
       const params: unknown[] = [];
       const stored = seal(toDriverRow(database, table, parsed));
-      const set = Object.keys(stored).map((column) => {
-        params.push(stored[column]);
-        return `${quote(column)} = ?`;
-      });
+      const set = Object.keys(stored);
+      for (const column of set) params.push(stored[column]);
       const keyParams: unknown[] = [];
       const where = keyCondition(key, keyParams);
       if (set.length === 0) {
-        return runner.run(() => existingRow(where, keyParams, key), READ);
+        const text = selectWhere(where);
+        return runner.run(() => existingRow(text, keyParams, key), READ);
       }
-      const sql = `UPDATE ${quote(name)} SET ${set.join(', ')} WHERE ${where} RETURNING *`;
-      return runner.run(() => updateRow(sql, [...params, ...keyParams], stored, key), SINGLE_WRITE);
+      const text = textOf(`update|${set.join(',')}|${where.shape}`, () => {
+        const assignments = set.map((column) => sql`${sql.identifier(column)} = ?`);
+        return sql`UPDATE ${table} SET ${sql.join(assignments, sql`, `)} WHERE ${where.build()}
+          RETURNING *`;
+      });
+      return runner.run(
+        () => updateRow(text, [...params, ...keyParams], stored, key),
+        SINGLE_WRITE,
+      );
     },
     delete(key) {
       const params: unknown[] = [];
       const where = keyCondition(key, params);
-      const sql = `DELETE FROM ${quote(name)} WHERE ${where} RETURNING 1`;
-      return runner.run(() => deleteRow(sql, params), SINGLE_WRITE);
+      const text = textOf(
+        `delete|${where.shape}`,
+        () => sql`DELETE FROM ${table} WHERE ${where.build()} RETURNING 1`,
+      );
+      return runner.run(() => deleteRow(text, params), SINGLE_WRITE);
     },
     count(where) {
       const params: unknown[] = [];
-      const condition_ = condition(where ?? {}, params);
-      const sql = `SELECT count(*) FROM ${quote(name)} WHERE ${condition_}`;
-      return runner.run(() => valueOf<number>(sql, params), READ);
+      const matching = condition(where ?? {}, params);
+      const text = textOf(
+        `count|${matching.shape}`,
+        () => sql`SELECT count(*) FROM ${table} WHERE ${matching.build()}`,
+      );
+      return runner.run(() => valueOf<number>(text, params), READ);
     },
   };
 }

@@ -1,38 +1,24 @@
 import { get, type Operation } from '../../driver/operation.ts';
 import type { DatabaseName } from '@agentstate/schema';
-import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type Table } from 'drizzle-orm';
 import { explainConstraint, type ForeignKeyCache } from './constraints.ts';
 import { checkRowSizes } from './limits.ts';
+import { sqlText } from './sql-text.ts';
 
 /**
- * Row conversion driven by the Drizzle table: each column's own driver mapping (JSON mode,
- * timestamp modes, the ISO / datetime text types, booleans) turns typed values into the stored
- * format and back, so a column is always written in its original tool's format.
+ * Writes of a dynamic set of columns driven by the Drizzle table: each column's own driver mapping
+ * (JSON mode, timestamp modes, the ISO / datetime text types, booleans) turns typed values into
+ * the stored format, so a column is always written in its original tool's format. Rows are read
+ * back by `rowDecoder` (row-codec.ts).
  */
 
 interface DriverColumn {
   name: string;
   mapToDriverValue(value: unknown): unknown;
-  mapFromDriverValue(value: unknown): unknown;
 }
 
 function columnsOf(table: Table): Array<[key: string, column: DriverColumn]> {
   return Object.entries(getTableColumns(table));
-}
-
-/** SQL row (snake_case, stored formats) to the table's typed row. */
-export function rowMapper<T extends Table>(
-  table: T,
-): (row: Record<string, unknown>) => T['$inferSelect'] {
-  const columns = columnsOf(table);
-  return (row) => {
-    const out: Record<string, unknown> = {};
-    for (const [key, column] of columns) {
-      const value = row[column.name];
-      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-    }
-    return out;
-  };
 }
 
 /**
@@ -65,12 +51,15 @@ export function inserter(table: Table, foreignKeys: ForeignKeyCache) {
   return function* insert(row: Record<string, unknown>): Operation<Record<string, unknown>> {
     const columns = Object.keys(row);
     const key = columns.join(',');
-    let sql = cache.get(key);
-    if (sql === undefined) {
-      sql = `INSERT INTO "${name}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns
-        .map((c) => `@${c}`)
-        .join(', ')}) RETURNING *`;
-      cache.set(key, sql);
+    let text = cache.get(key);
+    if (text === undefined) {
+      const names = sql.join(
+        columns.map((c) => sql.identifier(c)),
+        sql`, `,
+      );
+      const values = sql.raw(columns.map((c) => `@${c}`).join(', '));
+      text = sqlText(sql`INSERT INTO ${table} (${names}) VALUES (${values}) RETURNING *`);
+      cache.set(key, text);
     }
     const params: Record<string, unknown> = {};
     for (const column of columns) {
@@ -78,7 +67,7 @@ export function inserter(table: Table, foreignKeys: ForeignKeyCache) {
       params[column] = typeof value === 'boolean' ? Number(value) : value;
     }
     try {
-      return (yield get(sql, params)) as Record<string, unknown>;
+      return (yield get(text, params)) as Record<string, unknown>;
     } catch (error) {
       throw yield* explainConstraint(foreignKeys, name, params, error);
     }

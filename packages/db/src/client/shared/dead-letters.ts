@@ -1,6 +1,8 @@
 import { all, get, pluck, type Operation, type Result, type Row } from '../../driver/operation.ts';
 import { runnerOf, type ModeOfSource, type RunnerSource } from '../../driver/sync-runner.ts';
+import { getTableColumns, getTableName, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { columnError, NotFoundError, StateError } from './errors.ts';
+import { sqlText } from './sql-text.ts';
 
 /**
  * Dead letters: the jobs of a queue that failed for good (out of attempts), with their last
@@ -25,14 +27,18 @@ export interface DeadLetterListOptions {
 
 export const DEAD_LETTER_LIMIT_MAX = 1000;
 
+/** A column of the queue's table, or its SQL name (a spec written before its table's columns). */
+type ColumnRef = Column | string;
+
 export interface DeadLetterSpec<F extends string> {
-  table: string;
-  /** SQL columns of the last error, of the failure time and of the attempts count. */
-  columns: { error: string; failedAt: string; attempts: string };
-  /** Equality filters: option name to SQL column. */
-  filters: Record<F, string>;
+  /** The queue's table (with `id` and `status` columns), or its SQL name. */
+  table: Table | string;
+  /** The columns of the last error, of the failure time and of the attempts count. */
+  columns: { error: ColumnRef; failedAt: ColumnRef; attempts: ColumnRef };
+  /** Equality filters: option name to column. */
+  filters: Record<F, ColumnRef>;
   /** The SET clause that makes a failed job pending again; `@now` is bound. */
-  reset: string;
+  reset: SQL | string;
   /** How `@now` is written in the table. */
   now: (ms: number) => unknown;
   /** A SQL value of `failedAt` to a Date. */
@@ -50,33 +56,57 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
 ) {
   type M = ModeOfSource<S>;
   const runner = runnerOf(source);
-  const { table, columns } = spec;
+  // Statements are rendered from the table's own columns where the spec gives them (sql-text.ts).
+  const table = typeof spec.table === 'string' ? spec.table : getTableName(spec.table);
+  const from = typeof spec.table === 'string' ? sql.identifier(spec.table) : spec.table;
+  const own = typeof spec.table === 'string' ? {} : getTableColumns(spec.table);
+  const column = (ref: ColumnRef): SQL =>
+    sql`${typeof ref === 'string' ? sql.identifier(ref) : ref}`;
+  const nameOf = (ref: ColumnRef): string => (typeof ref === 'string' ? ref : ref.name);
+  const status = column(own.status ?? 'status');
+  const id = column(own.id ?? 'id');
+  const reset = typeof spec.reset === 'string' ? sql.raw(spec.reset) : spec.reset;
+  const columns = {
+    error: nameOf(spec.columns.error),
+    failedAt: nameOf(spec.columns.failedAt),
+    attempts: nameOf(spec.columns.attempts),
+  };
   const filterNames = Object.keys(spec.filters) as F[];
   const where = (filters: readonly F[]) =>
-    ["status = 'failed'", ...filters.map((f) => `${spec.filters[f]} = @${f}`)].join(' AND ');
+    sql.join(
+      [
+        sql`${status} = 'failed'`,
+        ...filters.map((f) => sql`${column(spec.filters[f])} = ${sql.raw(`@${f}`)}`),
+      ],
+      sql` AND `,
+    );
   // The SQL of each combination of filters, built once (and prepared once by a sync runner).
   const texts = new Map<string, string>();
-  const text = (key: string, build: () => string) => {
-    let sql = texts.get(key);
-    if (sql === undefined) texts.set(key, (sql = build()));
-    return sql;
+  const text = (key: string, build: () => SQL) => {
+    let statement = texts.get(key);
+    if (statement === undefined) texts.set(key, (statement = sqlText(build())));
+    return statement;
   };
   const chosen = (options: Partial<Record<F, string>>) =>
     filterNames.filter((f) => options[f] !== undefined);
   const bind = (filters: readonly F[], options: Partial<Record<F, string>>) => {
     const params: Record<string, unknown> = {};
     for (const f of filters) {
-      if (typeof options[f] !== 'string') columnError(table, spec.filters[f], 'expected a string');
+      if (typeof options[f] !== 'string') {
+        columnError(table, nameOf(spec.filters[f]), 'expected a string');
+      }
       params[f] = options[f];
     }
     return params;
   };
-  const retryOne = `UPDATE ${table} SET ${spec.reset} WHERE id = @id AND status = 'failed' RETURNING *`;
-  const statusOf = `SELECT status FROM ${table} WHERE id = ?`;
+  const retryOne = sqlText(
+    sql`UPDATE ${from} SET ${reset} WHERE ${id} = @id AND ${status} = 'failed' RETURNING *`,
+  );
+  const statusOf = sqlText(sql`SELECT ${status} FROM ${from} WHERE ${id} = ?`);
 
   // Each operation's steps, built once (see operation.ts).
-  function* list(sql: string, params: Row): Operation<Array<DeadLetter<R>>> {
-    const rows = (yield all(sql, params)) as Row[];
+  function* list(statement: string, params: Row): Operation<Array<DeadLetter<R>>> {
+    const rows = (yield all(statement, params)) as Row[];
     return rows.map((row) => ({
       job: toRow(row),
       error: row[columns.error] as string | null,
@@ -84,8 +114,8 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
       attempts: row[columns.attempts] as number,
     }));
   }
-  function* count(sql: string, params: Row): Operation<number> {
-    return (yield pluck(sql, params)) as number;
+  function* count(statement: string, params: Row): Operation<number> {
+    return (yield pluck(statement, params)) as number;
   }
   function* retry(id: string, now: unknown): Operation<R> {
     const row = (yield get(retryOne, { id, now })) as Row | undefined;
@@ -94,8 +124,8 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
     if (status === undefined) throw new NotFoundError(table, id);
     throw new StateError(table, id, status, 'retry it (only a failed job is retried)');
   }
-  function* retryAll(sql: string, params: Row): Operation<number> {
-    return ((yield all(sql, params)) as Row[]).length;
+  function* retryAll(statement: string, params: Row): Operation<number> {
+    return ((yield all(statement, params)) as Row[]).length;
   }
 
   return {
@@ -114,25 +144,25 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
         throw new RangeError(`offset: expected an integer >= 0, got ${String(offset)}`);
       }
       const filters = chosen(options);
-      const sql = text(
+      const statement = text(
         `list|${filters.join(',')}`,
         () =>
-          `SELECT * FROM ${table} WHERE ${where(filters)}
-           ORDER BY ${columns.failedAt} DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+          sql`SELECT * FROM ${from} WHERE ${where(filters)}
+            ORDER BY ${column(spec.columns.failedAt)} DESC, rowid DESC LIMIT @limit OFFSET @offset`,
       );
       const params = { ...bind(filters, options), limit, offset };
-      return runner.run(() => list(sql, params), READ);
+      return runner.run(() => list(statement, params), READ);
     },
 
     /** How many failed jobs there are (with the filters given). */
     count(options: Partial<Record<F, string>> = {}): Result<M, number> {
       const filters = chosen(options);
-      const sql = text(
+      const statement = text(
         `count|${filters.join(',')}`,
-        () => `SELECT count(*) FROM ${table} WHERE ${where(filters)}`,
+        () => sql`SELECT count(*) FROM ${from} WHERE ${where(filters)}`,
       );
       const params = bind(filters, options);
-      return runner.run(() => count(sql, params), READ);
+      return runner.run(() => count(statement, params), READ);
     },
 
     /**
@@ -147,12 +177,12 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
     /** Puts every failed job (with the filters given) back to pending, in one transaction. */
     retryAll(options: Partial<Record<F, string>> = {}): Result<M, number> {
       const filters = chosen(options);
-      const sql = text(
+      const statement = text(
         `retry-all|${filters.join(',')}`,
-        () => `UPDATE ${table} SET ${spec.reset} WHERE ${where(filters)} RETURNING id`,
+        () => sql`UPDATE ${from} SET ${reset} WHERE ${where(filters)} RETURNING ${id}`,
       );
       const params = { ...bind(filters, options), now: spec.now(clock()) };
-      return runner.run(() => retryAll(sql, params), WRITE);
+      return runner.run(() => retryAll(statement, params), WRITE);
     },
   };
 }

@@ -1,5 +1,7 @@
 import { all, type Operation, type Result, type Row } from '../../driver/operation.ts';
 import { runnerOf, type ModeOfSource, type RunnerSource } from '../../driver/sync-runner.ts';
+import { getTableName, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { sqlText } from './sql-text.ts';
 
 /**
  * Full-text search over one table through its FTS5 index (`<table>_fts`, rowid = the row's rowid,
@@ -46,20 +48,21 @@ export interface SearchHit<R> {
 export const SEARCH_LIMIT_DEFAULT = 20;
 export const SEARCH_LIMIT_MAX = 1000;
 
+/** A column of the table searched, or its SQL name (a spec written before its table's columns). */
+type ColumnRef = Column | string;
+
 /** How one table is searched. */
 export interface SearchSpec {
-  /** The table searched; its index is `<table>_fts`. */
-  table: string;
-  /** Equality filters: option name to SQL column. */
-  filters: Record<string, string>;
+  /** The table searched (or its SQL name); its index is `<table>_fts`. */
+  table: Table | string;
+  /** Equality filters: option name to column. */
+  filters: Record<string, ColumnRef>;
   /**
    * The column `before` compares with, and how a Date is written in it; `datetime` compares
    * through SQLite's datetime(), for text columns holding both `YYYY-MM-DD HH:MM:SS` and ISO.
    */
-  time: { column: string; toSql: (date: Date) => unknown; datetime?: boolean };
+  time: { column: ColumnRef; toSql: (date: Date) => unknown; datetime?: boolean };
 }
-
-const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** `words` syntax: each whitespace-separated word as an FTS5 string, all of them required. */
 export function wordsQuery(text: string): string {
@@ -96,11 +99,16 @@ function problemOf(raw: string): string | undefined {
  */
 export function createSearch<S extends RunnerSource, R, F extends string>(
   source: S,
-  spec: SearchSpec & { filters: Record<F, string> },
+  spec: SearchSpec & { filters: Record<F, ColumnRef> },
   toRow: (row: Record<string, unknown>) => R,
 ) {
   const runner = runnerOf(source);
-  const fts = quoteId(`${spec.table}_fts`);
+  const table = typeof spec.table === 'string' ? spec.table : getTableName(spec.table);
+  // Rendered from the table's own columns where the spec gives them (sql-text.ts).
+  const from = typeof spec.table === 'string' ? sql.identifier(spec.table) : spec.table;
+  const fts = sql.identifier(`${table}_fts`);
+  const column = (ref: ColumnRef): SQL =>
+    sql`t.${typeof ref === 'string' ? sql.identifier(ref) : ref}`;
   // Built once per search (see operation.ts).
   function* searchRows(
     sql: string,
@@ -125,21 +133,24 @@ export function createSearch<S extends RunnerSource, R, F extends string>(
     const key = `${filters.join(',')}|${before}`;
     let statement = statements.get(key);
     if (statement === undefined) {
+      const time = column(spec.time.column);
       const where = [
-        `${fts} MATCH @query`,
-        ...filters.map((f) => `t.${quoteId(spec.filters[f])} = @${f}`),
+        sql`${fts} MATCH @query`,
+        ...filters.map((f) => sql`${column(spec.filters[f])} = ${sql.raw(`@${f}`)}`),
         ...(before
           ? [
               spec.time.datetime
-                ? `datetime(t.${quoteId(spec.time.column)}) < datetime(@before)`
-                : `t.${quoteId(spec.time.column)} < @before`,
+                ? sql`datetime(${time}) < datetime(@before)`
+                : sql`${time} < @before`,
             ]
           : []),
       ];
-      statement = `SELECT t.*, snippet(${fts}, -1, @open, @close, '…', 16) AS "__snippet", ${fts}.rank AS "__rank"
-         FROM ${fts} JOIN ${quoteId(spec.table)} t ON t.rowid = ${fts}.rowid
-         WHERE ${where.join(' AND ')}
-         ORDER BY ${fts}.rank LIMIT @limit`;
+      statement =
+        sqlText(sql`SELECT t.*, snippet(${fts}, -1, @open, @close, '…', 16) AS "__snippet",
+          ${fts}.rank AS "__rank"
+        FROM ${fts} JOIN ${from} t ON t.rowid = ${fts}.rowid
+        WHERE ${sql.join(where, sql` AND `)}
+        ORDER BY ${fts}.rank LIMIT @limit`);
       statements.set(key, statement);
     }
     return statement;
@@ -150,7 +161,7 @@ export function createSearch<S extends RunnerSource, R, F extends string>(
     options: SearchOptions & Partial<Record<F, string>> = {},
   ): Result<ModeOfSource<S>, Array<SearchHit<R>>> => {
     const fail = (problem: string): never => {
-      throw new SearchQueryError(spec.table, String(text), problem);
+      throw new SearchQueryError(table, String(text), problem);
     };
     if (typeof text !== 'string') fail(`expected the query as a string, got ${typeof text}`);
     const syntax = options.syntax ?? 'fts5';
