@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { jobQueue as j } from '@agentstate/schema/pokecode';
 import type { RunnerSource } from '../../driver/sync-runner.ts';
 import { createDeadLetters } from '../shared/dead-letters.ts';
 import type { Clock } from '../shared/time.ts';
@@ -13,11 +15,12 @@ export function createPokecodeDeadLetters<S extends RunnerSource>(source: S, clo
     source,
     clock,
     {
-      table: 'job_queue',
-      columns: { error: 'error', failedAt: 'completed_at', attempts: 'attempts' },
-      filters: { sessionId: 'session_id' },
-      reset: `status = 'pending', attempts = 0, next_retry_at = NULL, started_at = NULL,
-        completed_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL`,
+      table: j,
+      columns: { error: j.error, failedAt: j.completedAt, attempts: j.attempts },
+      filters: { sessionId: j.sessionId },
+      reset: sql`${j.status} = 'pending', ${j.attempts} = 0, ${j.nextRetryAt} = NULL,
+        ${j.startedAt} = NULL, ${j.completedAt} = NULL, ${j.leaseOwner} = NULL,
+        ${j.leaseToken} = NULL, ${j.leaseExpiresAt} = NULL`,
       now: (ms) => ms,
       toDate: (value) => fromSeconds(value as number | null),
     },

@@ -1,6 +1,6 @@
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
-import type { SessionMessage } from '@agentstate/schema/pokecode';
+import { sessionMessages as m, type SessionMessage } from '@agentstate/schema/pokecode';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toSeconds } from '../shared/time.ts';
 import { toMessage } from './rows.ts';
@@ -18,9 +18,9 @@ export function createMessageSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: 'session_messages',
-      filters: { sessionId: 'session_id' },
-      time: { column: 'created_at', toSql: toSeconds },
+      table: m,
+      filters: { sessionId: m.sessionId },
+      time: { column: m.createdAt, toSql: toSeconds },
     },
     toMessage,
   );
