@@ -159,6 +159,28 @@ export async function driveAsync<R>(
   return next.value;
 }
 
+/** Maps an operation's result, a value or a promise of one, with `fn` on either kind of runner. */
+export function mapResult<M extends RunnerMode, R, T>(
+  runner: Runner<M>,
+  result: Result<M, R>,
+  fn: (value: R) => T,
+): Result<M, T> {
+  if (runner.mode === 'sync') return fn(result as R) as Result<M, T>;
+  return (result as Promise<R>).then(fn) as Result<M, T>;
+}
+
+/** Calls `then` with an operation's value once it has committed, on either kind of runner. */
+export function afterCommit<M extends RunnerMode, R>(
+  runner: Runner<M>,
+  result: Result<M, R>,
+  then: (value: R) => void,
+): Result<M, R> {
+  return mapResult(runner, result, (value) => {
+    then(value);
+    return value;
+  });
+}
+
 /** Runs `attempt`, mapping a thrown or rejected error with `mapError`, on either kind of runner. */
 export function settle<M extends RunnerMode, R>(
   runner: Runner<M>,

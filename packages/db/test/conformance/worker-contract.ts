@@ -1,6 +1,7 @@
 // The worker contract (`startWorker`) of both leased queues, run by the conformance suite on
 // every driver: values or promises, the same worker.
 import {
+  createClient,
   createQueue,
   JobCancelledError,
   LeaseLostError,
@@ -316,6 +317,36 @@ export function defineWorkerContract(t: TestApi, driverName: string, open: Open)
       await until('the job', () => handled.length === 1);
       await worker.stop();
       expect(handled).toEqual([job.id]);
+    });
+
+    it('wakes on a dead letter retried in this process', async () => {
+      const { db, jobs, enqueue } = await pokecode();
+      const claims: number[] = [];
+      const handled: string[] = [];
+      let attempt = 0;
+      const worker = jobs.startWorker(
+        (job) => {
+          if (attempt++ === 0) throw new Error('first attempt fails');
+          handled.push(job.id);
+        },
+        {
+          pollMs: 600_000,
+          onEvent: (e) => {
+            if (e.type === 'claim') claims.push(e.count);
+          },
+        },
+      );
+      const job = await enqueue('p', 1);
+      const deadLetters = createClient('pokecode', db.target).deadLetters;
+      await until('the dead letter', async () => (await deadLetters.count()) === 1);
+      await sleep(300);
+      const claimsBefore = claims.length;
+      await deadLetters.retry(job.id);
+      await until('the retried job', () => handled.length === 1);
+      await worker.stop();
+      expect(handled).toEqual([job.id]);
+      // Woken by the retry: a claim that found the job, with the poll still minutes away.
+      expect(claims.slice(claimsBefore)).toContain(1);
     });
 
     it('runs the engine workers queue the same way', async () => {

@@ -441,7 +441,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     /** Full-text search of staged content's titles and content, best first (search.ts). */
     searchStagedContent: createStagedContentSearch(runner),
     /** Failed workers with their last error; retry one or all (dead-letters.ts). */
-    deadLetters: createEngineDeadLetters(runner, clock),
+    deadLetters: createEngineDeadLetters(runner, clock, ctx.channel('workers')),
 
     createSession(
       input: Omit<

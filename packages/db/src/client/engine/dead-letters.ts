@@ -9,7 +9,11 @@ import { toWorker } from './rows.ts';
  * The failed workers (`deadLetters.list()`, `.retry(id)`, `.retryAll()`): a retried worker is
  * pending again with its retries counted afresh, runnable at once, and no lease.
  */
-export function createEngineDeadLetters<S extends RunnerSource>(source: S, clock: Clock) {
+export function createEngineDeadLetters<S extends RunnerSource>(
+  source: S,
+  clock: Clock,
+  channel?: string,
+) {
   return createDeadLetters(
     source,
     clock,
@@ -24,5 +28,6 @@ export function createEngineDeadLetters<S extends RunnerSource>(source: S, clock
       toDate: (value) => fromText(value as string | null),
     },
     toWorker,
+    channel,
   );
 }

@@ -8,6 +8,7 @@ import {
   type Worker,
 } from '@agentstate/schema/engine';
 import {
+  afterCommit,
   all,
   get,
   run,
@@ -27,12 +28,7 @@ import { LeaseLostError } from '../shared/errors.ts';
 import { engineId, isPrimaryKeyConflict } from '../shared/ids.ts';
 import { LEGACY_CLAIM_MS } from '../shared/lease.ts';
 import { checkWellFormed } from '../shared/limits.ts';
-import {
-  afterCommit,
-  createLeasedQueue,
-  type LeasedQueue,
-  type QueueSpec,
-} from '../shared/queue-core.ts';
+import { createLeasedQueue, type LeasedQueue, type QueueSpec } from '../shared/queue-core.ts';
 import { notify } from '../shared/wakeups.ts';
 import { sqlStringList } from '@agentstate/schema';
 import { toIso, toSeconds } from '../shared/time.ts';

@@ -164,7 +164,7 @@ function pokecodeClient<M extends RunnerMode>(
     /** Full-text search of the messages' text, best first, with snippets (search.ts). */
     searchMessages: createMessageSearch(runner),
     /** Failed jobs with their last error; retry one or all (dead-letters.ts). */
-    deadLetters: createPokecodeDeadLetters(runner, clock),
+    deadLetters: createPokecodeDeadLetters(runner, clock, ctx.channel('job_queue')),
 
     createSession(input: CreateSessionInput) {
       const now = new Date(toSeconds(clock()) * 1000);

@@ -10,7 +10,11 @@ import { toJob } from './rows.ts';
  * The failed prompt jobs (`deadLetters.list()`, `.retry(id)`, `.retryAll()`): a retried job is
  * pending again with no attempts counted, as a fresh enqueue would be, and no lease.
  */
-export function createPokecodeDeadLetters<S extends RunnerSource>(source: S, clock: Clock) {
+export function createPokecodeDeadLetters<S extends RunnerSource>(
+  source: S,
+  clock: Clock,
+  channel?: string,
+) {
   return createDeadLetters(
     source,
     clock,
@@ -25,5 +29,6 @@ export function createPokecodeDeadLetters<S extends RunnerSource>(source: S, clo
       toDate: (value) => fromSeconds(value as number | null),
     },
     toJob,
+    channel,
   );
 }

@@ -8,7 +8,9 @@ import {
   type Provider,
 } from '@agentstate/schema/pokecode';
 import {
+  afterCommit,
   all,
+  mapResult,
   run,
   settle,
   type Operation,
@@ -34,12 +36,7 @@ import {
   DEFAULT_MAX_BYTES,
   PAYLOAD_MAX_BYTES,
 } from '../shared/limits.ts';
-import {
-  afterCommit,
-  createLeasedQueue,
-  type LeasedQueue,
-  type QueueSpec,
-} from '../shared/queue-core.ts';
+import { createLeasedQueue, type LeasedQueue, type QueueSpec } from '../shared/queue-core.ts';
 import { notify } from '../shared/wakeups.ts';
 import { toSeconds } from '../shared/time.ts';
 import { encodeJob, toJob } from './rows.ts';
@@ -262,11 +259,7 @@ export function createPokecodeQueue<M extends RunnerMode>(
       const ids = afterCommit(runner, cancelled, (list) =>
         notify(channel, { kind: 'cancelled', ids: list }),
       );
-      return (
-        runner.mode === 'sync'
-          ? (ids as string[]).length
-          : (ids as Promise<string[]>).then((list) => list.length)
-      ) as never;
+      return mapResult(runner, ids, (list) => list.length);
     },
   };
 }

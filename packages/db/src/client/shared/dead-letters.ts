@@ -1,8 +1,17 @@
-import { all, get, pluck, type Operation, type Result, type Row } from '../../driver/operation.ts';
+import {
+  afterCommit,
+  all,
+  get,
+  pluck,
+  type Operation,
+  type Result,
+  type Row,
+} from '../../driver/operation.ts';
 import { runnerOf, type ModeOfSource, type RunnerSource } from '../../driver/sync-runner.ts';
 import { getTableColumns, getTableName, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { columnError, NotFoundError, StateError } from './errors.ts';
 import { sqlText } from './sql-text.ts';
+import { notify } from './wakeups.ts';
 
 /**
  * Dead letters: the jobs of a queue that failed for good (out of attempts), with their last
@@ -53,6 +62,8 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
   clock: () => number,
   spec: DeadLetterSpec<F>,
   toRow: (row: Record<string, unknown>) => R,
+  /** The queue's wake-up channel: a retried job wakes this process's idle workers at once. */
+  channel?: string,
 ) {
   type M = ModeOfSource<S>;
   const runner = runnerOf(source);
@@ -171,7 +182,11 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
      */
     retry(id: string): Result<M, R> {
       const now = spec.now(clock());
-      return runner.run(() => retry(id, now), WRITE);
+      return afterCommit(
+        runner,
+        runner.run(() => retry(id, now), WRITE),
+        () => notify(channel, { kind: 'enqueued' }),
+      );
     },
 
     /** Puts every failed job (with the filters given) back to pending, in one transaction. */
@@ -182,7 +197,13 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
         () => sql`UPDATE ${from} SET ${reset} WHERE ${where(filters)} RETURNING ${id}`,
       );
       const params = { ...bind(filters, options), now: spec.now(clock()) };
-      return runner.run(() => retryAll(statement, params), WRITE);
+      return afterCommit(
+        runner,
+        runner.run(() => retryAll(statement, params), WRITE),
+        (n) => {
+          if (n > 0) notify(channel, { kind: 'enqueued' });
+        },
+      );
     },
   };
 }

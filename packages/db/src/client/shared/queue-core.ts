@@ -1,6 +1,8 @@
 import {
+  afterCommit,
   get,
   all,
+  mapResult,
   run,
   type Operation,
   type Result,
@@ -236,9 +238,7 @@ export function createLeasedQueue<
   }
 
   const first = (jobs: Result<M, J[]>): Result<M, J | undefined> =>
-    (runner.mode === 'sync'
-      ? (jobs as J[])[0]
-      : (jobs as Promise<J[]>).then((list) => list[0])) as Result<M, J | undefined>;
+    mapResult(runner, jobs, (list) => list[0]);
 
   const queue: LeasedQueue<M, J, F, J['status']> = {
     claim(options) {
@@ -322,22 +322,6 @@ export function createLeasedQueue<
     },
   };
   return queue;
-}
-
-/** Calls `then` with an operation's value once it has committed, on either kind of runner. */
-export function afterCommit<M extends RunnerMode, R>(
-  runner: Runner<M>,
-  result: Result<M, R>,
-  then: (value: R) => void,
-): Result<M, R> {
-  if (runner.mode === 'sync') {
-    then(result as R);
-    return result;
-  }
-  return (result as Promise<R>).then((value) => {
-    then(value);
-    return value;
-  }) as Result<M, R>;
 }
 
 /** A write step whose rows are not needed. */
