@@ -53,7 +53,6 @@ import {
   encodeMessage,
   encodeTransition,
   executionCodecs,
-  executionJson,
   sized,
   toMessage,
   toTransition,
@@ -66,16 +65,6 @@ const DAY_MS = 86_400_000;
 
 /** `transitions.payload`, written on every event of a running diagram. */
 const transitionPayload = jsonColumn('dipeo', 'transitions', 'payload', transitionPayloadSchema);
-
-/** The execution's JSON columns that hold a value in every row: null is checked like any other. */
-const requiredJson = [
-  'nodeStates',
-  'nodeOutputs',
-  'llmUsage',
-  'variables',
-  'execCounts',
-  'executedNodes',
-] as const;
 
 export interface DipeoClientOptions extends ClientOptions {
   /**
@@ -211,11 +200,7 @@ function dipeoClient<M extends RunnerMode>(
       metrics: input.metrics,
       lastAccessed: clock(),
     };
-    // The encoder stores null as NULL: a required column given none fails its shape check here.
-    for (const key of requiredJson) {
-      if (row[key] === null || row[key] === undefined) executionJson[key](row[key]);
-    }
-    // Each remaining check runs as its column is encoded (rows.ts), in the columns' order.
+    // The remaining checks run as each column is encoded (rows.ts), in the columns' order.
     return encodeExecution(row);
   }
 

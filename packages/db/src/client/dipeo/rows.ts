@@ -59,6 +59,15 @@ export const executionJson = {
   metrics: jsonColumn('dipeo', 'executions', 'metrics', executionMetricsSchema),
 };
 
+const absent = (value: unknown): boolean => value === null || value === undefined;
+
+type JsonKey = keyof typeof executionJson;
+
+/** The JSON columns declared NOT NULL: a save gives each of them a value. */
+const requiredJson = (Object.keys(executionJson) as JsonKey[]).filter(
+  (key) => executions[key].notNull,
+);
+
 /**
  * Execution rows as DiPeO stores them, built once per client for its zone: local times read and
  * written by the zone's codec, and JSON kept with its text, so a row read and saved back
@@ -82,7 +91,7 @@ export function executionCodecs(time: LocalTimestampCodec) {
     executedNodes: json,
     metrics: json,
   });
-  const encodeExecution = rowEncoder(executions, executionUpsertKeys, {
+  const convert = {
     diagramId: (id: string) => sized(E, 'diagram_id', id),
     startedAt: (date: Date) => toLocalText(time, E, 'started_at', date),
     endedAt: (date: Date) => toLocalText(time, E, 'ended_at', date),
@@ -90,6 +99,28 @@ export function executionCodecs(time: LocalTimestampCodec) {
     error: (error: string) => sized(E, 'error', error),
     // The moment of the save, as DiPeO writes its local times.
     lastAccessed: (ms: number) => time.format(ms),
-  });
-  return { toExecution, encodeExecution };
+  };
+  const encode = rowEncoder(executions, executionUpsertKeys, convert);
+  const checks = convert as Record<string, ((value: unknown) => unknown) | undefined>;
+
+  /**
+   * The compiled encoder stores null as NULL, so a row missing a value a JSON column must hold
+   * is checked column by column instead: the first bad value in the columns' order fails, the
+   * missing one with its shape error, as it would fail if it were any other bad value.
+   */
+  function checkInOrder(row: Record<string, unknown>): never {
+    for (const key of executionUpsertKeys) {
+      const value = row[key];
+      if (!absent(value) || (requiredJson as string[]).includes(key)) checks[key]?.(value);
+    }
+    throw new Error('unreachable: a required JSON column given no value passed its check');
+  }
+
+  return {
+    toExecution,
+    encodeExecution: (row: Parameters<typeof encode>[0]): unknown[] => {
+      for (const key of requiredJson) if (absent(row[key])) checkInOrder(row);
+      return encode(row);
+    },
+  };
 }
