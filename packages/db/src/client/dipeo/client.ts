@@ -1,16 +1,9 @@
 import {
-  execCountsSchema,
-  executedNodesSchema,
-  executionMetricsSchema,
   executionRetentionDays,
   executionStatuses,
-  llmUsageSchema,
   messageContentSchema,
-  nodeOutputsSchema,
-  nodeStatesSchema,
   transitionPayloadSchema,
   transitionPhases,
-  variablesSchema,
   type ExecCounts,
   type ExecutedNodes,
   type ExecutionMetrics,
@@ -54,10 +47,16 @@ import { READ, rowOf, rowsOf, SINGLE_WRITE, valueOf, write, WRITE } from '../sha
 import { columnError } from '../shared/errors.ts';
 import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.ts';
 import { jsonColumn } from '../shared/json-column.ts';
-import { checkColumnSize } from '../shared/limits.ts';
-import { toLocalText, toSqliteDateTime } from '../shared/time.ts';
+import { toSqliteDateTime } from '../shared/time.ts';
 import { createMessageSearch } from './search.ts';
-import { executionReader, toMessage, toTransition } from './rows.ts';
+import {
+  encodeMessage,
+  encodeTransition,
+  executionCodecs,
+  sized,
+  toMessage,
+  toTransition,
+} from './rows.ts';
 import { dipeoSql as sql } from './statements.ts';
 
 const statusSet: ReadonlySet<string> = new Set(executionStatuses);
@@ -66,17 +65,6 @@ const DAY_MS = 86_400_000;
 
 /** `transitions.payload`, written on every event of a running diagram. */
 const transitionPayload = jsonColumn('dipeo', 'transitions', 'payload', transitionPayloadSchema);
-
-/** The execution's JSON columns, built once: saveExecution is the hot write of a running diagram. */
-const executionJson = {
-  nodeStates: jsonColumn('dipeo', 'executions', 'node_states', nodeStatesSchema),
-  nodeOutputs: jsonColumn('dipeo', 'executions', 'node_outputs', nodeOutputsSchema),
-  llmUsage: jsonColumn('dipeo', 'executions', 'llm_usage', llmUsageSchema),
-  variables: jsonColumn('dipeo', 'executions', 'variables', variablesSchema),
-  execCounts: jsonColumn('dipeo', 'executions', 'exec_counts', execCountsSchema),
-  executedNodes: jsonColumn('dipeo', 'executions', 'executed_nodes', executedNodesSchema),
-  metrics: jsonColumn('dipeo', 'executions', 'metrics', executionMetricsSchema),
-};
 
 export interface DipeoClientOptions extends ClientOptions {
   /**
@@ -127,11 +115,6 @@ export interface ListExecutionsOptions {
   offset?: number;
 }
 
-function sized(table: string, column: string, value: string): string {
-  checkColumnSize('dipeo', table, column, value);
-  return value;
-}
-
 /**
  * The typed client of the dipeo database: executions, their transitions and messages. On
  * better-sqlite3 and bun:sqlite its operations return values, on libSQL promises.
@@ -150,7 +133,8 @@ function dipeoClient<M extends RunnerMode>(
   time: ReturnType<typeof localTimestamps>,
 ) {
   const { clock, runner } = ctx;
-  const toExecution = executionReader(time);
+  // The zone's codecs, compiled once per client.
+  const { toExecution, encodeExecution } = executionCodecs(time);
 
   // The multi-step operations, built once per client (see operation.ts).
   function* cleanup(cutoff: string) {
@@ -167,22 +151,23 @@ function dipeoClient<M extends RunnerMode>(
     }
     return { seq, id: transitionId(executionId, seq), stored: true };
   }
-  function* insertTransitionAt(params: unknown[]): Operation<Appended> {
+  function* insertTransitionAt(id: string, seq: number, params: unknown[]): Operation<Appended> {
     const stored = (yield get(sql.insertTransitionAt, params)) !== undefined;
-    return { seq: params[4] as number, id: params[0] as string, stored };
+    return { seq, id, stored };
   }
-  function* insertMessage(id: string, values: readonly unknown[]): Operation<string> {
-    yield run(sql.insertMessage, [id, ...values]);
+  type MessageRow = Omit<Message, 'id' | 'content'> & { content: string };
+  function* insertMessage(id: string, row: MessageRow): Operation<string> {
+    yield run(sql.insertMessage, encodeMessage({ ...row, id }));
     return id;
   }
   function* appendMessage(
     message: Omit<Message, 'id' | 'createdAt'>,
-    values: readonly unknown[],
+    row: MessageRow,
     now: number,
   ): Operation<Message> {
     const id = yield* insertWithFreshId(
       () => dipeoMessageId(message.executionId, message.nodeId, now),
-      (fresh) => insertMessage(fresh, values),
+      (fresh) => insertMessage(fresh, row),
     );
     return { id, ...message, createdAt: new Date(Math.floor(now / 1000) * 1000) };
   }
@@ -197,25 +182,26 @@ function dipeoClient<M extends RunnerMode>(
     const endedAt = optionalDate(T, 'ended_at', input.endedAt);
     const diagramId = optionalString(T, 'diagram_id', input.diagramId);
     const error = optionalString(T, 'error', input.error);
-    return [
-      id,
-      requireEnum(T, 'status', input.status, statusSet),
-      diagramId === null ? null : sized(T, 'diagram_id', diagramId),
-      toLocalText(time, T, 'started_at', startedAt),
-      endedAt === null ? null : toLocalText(time, T, 'ended_at', endedAt),
-      executionJson.nodeStates(input.nodeStates),
-      executionJson.nodeOutputs(input.nodeOutputs),
-      executionJson.llmUsage(input.llmUsage),
-      error === null ? null : sized(T, 'error', error),
-      executionJson.variables(input.variables),
+    const status = requireEnum<ExecutionStatus>(T, 'status', input.status, statusSet);
+    const row = {
+      executionId: id,
+      status,
+      diagramId,
+      startedAt,
+      endedAt,
+      nodeStates: input.nodeStates,
+      nodeOutputs: input.nodeOutputs,
+      llmUsage: input.llmUsage,
+      error,
+      variables: input.variables,
       // Left out means none yet; null is checked (and rejected) like any other value.
-      executionJson.execCounts(input.execCounts === undefined ? {} : input.execCounts),
-      executionJson.executedNodes(input.executedNodes === undefined ? [] : input.executedNodes),
-      input.metrics === undefined || input.metrics === null
-        ? null
-        : executionJson.metrics(input.metrics),
-      time.format(clock()),
-    ];
+      execCounts: input.execCounts === undefined ? {} : input.execCounts,
+      executedNodes: input.executedNodes === undefined ? [] : input.executedNodes,
+      metrics: input.metrics,
+      lastAccessed: clock(),
+    };
+    // The remaining checks run as each column is encoded (rows.ts), in the columns' order.
+    return encodeExecution(row);
   }
 
   function transitionParams(input: TransitionInput) {
@@ -234,7 +220,7 @@ function dipeoClient<M extends RunnerMode>(
       executionId,
       nodeId: nodeId === null ? null : sized(T, 'node_id', nodeId),
       phase,
-      payloadText: transitionPayload({
+      payload: transitionPayload({
         event_type: given.event_type === undefined ? phase : given.event_type,
         data: given.data === undefined ? {} : given.data,
       }),
@@ -301,21 +287,21 @@ function dipeoClient<M extends RunnerMode>(
      */
     appendTransition(input: TransitionInput) {
       const p = transitionParams(input);
-      const createdAt = toSqliteDateTime(clock());
+      const now = clock();
       if (input.seq === undefined) {
         const params = {
           execution: p.executionId,
           node: p.nodeId,
           phase: p.phase,
-          payload: p.payloadText,
-          created: createdAt,
+          payload: p.payload,
+          created: toSqliteDateTime(now),
         };
         return runner.run(() => appendTransition(p.executionId, params), SINGLE_WRITE);
       }
       const seq = requireInt('transitions', 'seq', input.seq, 1);
       const id = transitionId(p.executionId, seq);
-      const params = [id, p.executionId, p.nodeId, p.phase, seq, p.payloadText, createdAt];
-      return runner.run(() => insertTransitionAt(params), SINGLE_WRITE);
+      const params = encodeTransition({ ...p, id, seq, createdAt: new Date(now) });
+      return runner.run(() => insertTransitionAt(id, seq, params), SINGLE_WRITE);
     },
 
     /** An execution's events in seq order, optionally only those after `afterSeq`. */
@@ -345,10 +331,9 @@ function dipeoClient<M extends RunnerMode>(
       const contentText = sized(T, 'content', toJsonText(T, 'content', content));
       const tokenCount = optionalInt(T, 'token_count', input.tokenCount, 0);
       const now = clock();
-      const createdAt = toSqliteDateTime(now);
       const message = { executionId, nodeId, personId, content, tokenCount };
-      const values = [executionId, nodeId, personId, contentText, tokenCount, createdAt];
-      return runner.run(() => appendMessage(message, values, now), WRITE);
+      const row = { ...message, content: contentText, createdAt: new Date(now) };
+      return runner.run(() => appendMessage(message, row, now), WRITE);
     },
 
     /** An execution's messages (optionally one person's) in the order they were stored. */

@@ -1,6 +1,7 @@
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
-import type { Message } from '@agentstate/schema/dipeo';
+import { getTableName } from 'drizzle-orm';
+import { messages as m, type Message } from '@agentstate/schema/dipeo';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toSqliteDateTime } from '../shared/time.ts';
 import { toMessage } from './rows.ts';
@@ -16,10 +17,14 @@ export function createMessageSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: 'messages',
-      filters: { executionId: 'execution_id', nodeId: 'node_id', personId: 'person_id' },
+      table: getTableName(m),
+      filters: {
+        executionId: m.executionId.name,
+        nodeId: m.nodeId.name,
+        personId: m.personId.name,
+      },
       // CURRENT_TIMESTAMP text from DiPeO, the same UTC text from this client.
-      time: { column: 'created_at', toSql: toSqliteDateTime, datetime: true },
+      time: { column: m.createdAt.name, toSql: toSqliteDateTime, datetime: true },
     },
     toMessage,
   );
