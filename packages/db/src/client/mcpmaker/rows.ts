@@ -29,17 +29,10 @@ export const encodePlaybackLog = rowEncoder(playbackLogs, playbackLogInsertKeys)
 export const sessionColumns = columnNames(sessions, sessionValueKeys);
 export const playbackLogColumns = columnNames(playbackLogs, playbackLogInsertKeys);
 
-/** A statement's values by the SQL names of their columns (what the size checks take). */
-export function byColumn(columns: readonly string[], values: readonly unknown[]) {
-  const row: Record<string, unknown> = {};
-  columns.forEach((column, i) => (row[column] = values[i]));
-  return row;
-}
-
 export interface WorkflowUpdateStatement {
   text: string;
-  /** The set keys' values, then updatedAt and id, as the text's parameters. */
-  encode: ReturnType<typeof rowEncoder<typeof workflows, WorkflowPatchKey | 'updatedAt' | 'id'>>;
+  /** The set keys' values: the text's first parameters (updated_at and the id follow). */
+  encode: ReturnType<typeof rowEncoder<typeof workflows, WorkflowPatchKey>>;
   /** The SQL names of the set columns (the first parameters). */
   columns: string[];
 }
@@ -56,7 +49,7 @@ export function workflowUpdate(keys: readonly WorkflowPatchKey[]): WorkflowUpdat
   if (update === undefined) {
     update = {
       text: updateWorkflowText(keys),
-      encode: rowEncoder(workflows, [...keys, 'updatedAt', 'id']),
+      encode: rowEncoder(workflows, keys),
       columns: columnNames(workflows, keys),
     };
     workflowUpdates.set(id, update);
