@@ -84,6 +84,60 @@ describe.each(storageKinds)('mcpmaker client (%s)', (kind) => {
     expect(() => client.updateWorkflow('nope', { name: 'x' })).toThrow(/does not exist/);
   });
 
+  it('updates several columns at once: JSON as text, null clears, the rest untouched', async () => {
+    const { client, clock, handle } = await setup();
+    const { workflow } = client.recordSession(recording('w'));
+    const definition = {
+      name: 'checkout',
+      description: 'buys the cart',
+      confidence: 'high' as const,
+      steps: [],
+      parameters: [],
+      returns: { description: 'nothing', fields: [] },
+      auth: { type: 'cookie' as const, credentialFields: [] },
+      baseUrl: 'https://shop.example.com',
+      recordingCount: 1,
+      lastRecorded: '2026-01-15T12:00:00.000Z',
+    };
+    const stored = () =>
+      handle.sqlite.prepare('SELECT * FROM workflows WHERE id = ?').get(workflow.id) as Record<
+        string,
+        unknown
+      >;
+    clock.advance(5_000);
+    const updated = client.updateWorkflow(workflow.id, {
+      name: 'checkout',
+      definition,
+      mcpServerPath: '/srv/checkout.js',
+    });
+    expect(updated).toMatchObject({
+      name: 'checkout',
+      definition,
+      sitePattern: 'shop.example.com',
+    });
+    expect(stored()).toMatchObject({
+      name: 'checkout',
+      site_pattern: 'shop.example.com',
+      definition: JSON.stringify(definition),
+      mcp_server_path: '/srv/checkout.js',
+      mcp_server_status: 'stopped',
+      updated_at: '2026-01-15 12:00:05',
+    });
+    clock.advance(5_000);
+    // Another set of columns: its own statement; null clears a column, the others stay.
+    client.updateWorkflow(workflow.id, { definition: null, mcpServerPath: null });
+    expect(stored()).toMatchObject({
+      name: 'checkout',
+      definition: null,
+      mcp_server_path: null,
+      updated_at: '2026-01-15 12:00:10',
+    });
+    expect(client.getWorkflow(workflow.id)).toMatchObject({
+      definition: null,
+      mcpServerPath: null,
+    });
+  });
+
   it('deletes a workflow with its sessions and links', async () => {
     const { client, handle } = await setup();
     const { workflow } = client.recordSession(recording('w'));

@@ -47,11 +47,22 @@ import {
 } from '../shared/operations.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { mcpmakerId } from '../shared/ids.ts';
-import { checkRowSizes, checkWellFormed } from '../shared/limits.ts';
+import { checkRowSizes, checkValueSizes, checkWellFormed } from '../shared/limits.ts';
 import { isSealed } from '../shared/secrets.ts';
-import { toSqliteDateTime } from '../shared/time.ts';
-import { toPlaybackLog, toSession, toWorkflow } from './rows.ts';
-import { mcpmakerSql as sql } from './statements.ts';
+import {
+  encodeConfig,
+  encodePlaybackLog,
+  encodeSession,
+  encodeWorkflow,
+  encodeWorkflowTouch,
+  playbackLogColumns,
+  sessionColumns,
+  toPlaybackLog,
+  toSession,
+  toWorkflow,
+  workflowUpdate,
+} from './rows.ts';
+import { mcpmakerSql as sql, workflowPatchKeys } from './statements.ts';
 import { createInsightSearch } from './search.ts';
 
 const secretKeys: ReadonlySet<string> = new Set(secretConfigKeys);
@@ -82,14 +93,6 @@ type WorkflowPatch = Pick<
   'name' | 'sitePattern' | 'definition' | 'mcpServerPath' | 'mcpServerStatus'
 >;
 
-const patchColumns = {
-  name: 'name',
-  sitePattern: 'site_pattern',
-  definition: 'definition',
-  mcpServerPath: 'mcp_server_path',
-  mcpServerStatus: 'mcp_server_status',
-} as const;
-
 function hostname(url: string): string {
   try {
     return new URL(url).hostname;
@@ -114,37 +117,29 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
 
   // The multi-step operations, built once per client (see operation.ts).
   function* recordSession(
-    params: Record<string, string | number>,
+    values: unknown[],
     workflowName: string,
-    now: string,
+    url: string,
+    now: Date,
   ): Operation<{ session: Session; workflow: Workflow }> {
     let workflow = (yield get(sql.findWorkflowByName, [workflowName])) as Row | undefined;
     if (!workflow) {
-      workflow = (yield get(sql.insertWorkflow, [
-        mcpmakerId(clock()),
-        workflowName,
-        hostname(params.url as string),
-        now,
-        now,
-      ])) as Row;
+      const created = encodeWorkflow({
+        id: mcpmakerId(clock()),
+        name: workflowName,
+        sitePattern: hostname(url),
+        createdAt: now,
+        updatedAt: now,
+      });
+      workflow = (yield get(sql.insertWorkflow, created)) as Row;
     }
-    const session = (yield get(sql.insertSession, [
-      params.id,
-      workflow.id,
-      params.workflow_name,
-      params.url,
-      params.started_at,
-      params.ended_at,
-      params.dom_events,
-      params.network_events,
-      params.correlations,
-      now,
-    ])) as Row;
+    const session = (yield get(sql.insertSession, [...values, workflow.id])) as Row;
     yield run(sql.linkSession, [workflow.id, session.id]);
-    yield run(sql.touchWorkflow, [now, workflow.id]);
+    const touch = encodeWorkflowTouch({ updatedAt: now, id: workflow.id as string });
+    yield run(sql.touchWorkflow, touch);
     return {
       session: toSession(session),
-      workflow: toWorkflow({ ...workflow, updated_at: now }),
+      workflow: toWorkflow({ ...workflow, updated_at: touch[0] }),
     };
   }
   function* deleteWorkflow(id: string): Operation<{ workflow: boolean; sessions: number }> {
@@ -164,7 +159,8 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     for (const key of secretKeys) {
       const stored = (yield pluck(sql.getConfig, [key])) as string | undefined;
       if (stored !== undefined && !isSealed(stored)) {
-        yield run(sql.setConfig, [key, secrets.seal(stored, `mcpmaker.config.${key}`)]);
+        const value = secrets.seal(stored, `mcpmaker.config.${key}`);
+        yield run(sql.setConfig, encodeConfig({ key, value }));
         sealed++;
       }
     }
@@ -186,27 +182,20 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
      */
     recordSession(input: RecordSessionInput) {
       const nowMs = clock();
+      const now = new Date(nowMs);
       const row = parseRow(sessions, sessionRows.insert, {
         ...input,
         id: input.id ?? mcpmakerId(nowMs),
         domEvents: input.domEvents ?? [],
         networkEvents: input.networkEvents ?? [],
         correlations: input.correlations ?? [],
+        createdAt: now,
       });
-      const params = {
-        id: row.id,
-        workflow_name: row.workflowName,
-        url: row.url,
-        started_at: row.startedAt.getTime(),
-        ended_at: row.endedAt.getTime(),
-        dom_events: JSON.stringify(row.domEvents),
-        network_events: JSON.stringify(row.networkEvents),
-        correlations: JSON.stringify(row.correlations),
-      };
-      checkRowSizes('mcpmaker', 'sessions', params);
-      const workflowName = row.workflowName;
-      const now = toSqliteDateTime(nowMs);
-      return runner.run(() => recordSession(params, workflowName, now), WRITE);
+      // The row as it is: a spread adding keys takes V8's slow path (microseconds).
+      const values = encodeSession(row);
+      checkValueSizes('mcpmaker', 'sessions', sessionColumns, values);
+      const { workflowName, url } = row;
+      return runner.run(() => recordSession(values, workflowName, url, now), WRITE);
     },
 
     getSession(id: string) {
@@ -230,20 +219,13 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     /** Partial update; always bumps updated_at. Throws NotFoundError for an unknown id. */
     updateWorkflow(id: string, patch: WorkflowPatch) {
       const checked = parseRow(workflows, workflowRows.update, patch);
-      const sets: string[] = [];
-      const values: Record<string, unknown> = {};
-      for (const [key, column] of Object.entries(patchColumns)) {
-        const value = (checked as Record<string, unknown>)[key];
-        if (value === undefined) continue;
-        sets.push(`${column} = @${column}`);
-        values[column] = key === 'definition' && value !== null ? JSON.stringify(value) : value;
-      }
-      checkRowSizes('mcpmaker', 'workflows', values);
-      // One text per set of columns: a synchronous runner prepares each once.
-      const update = `UPDATE workflows SET ${[...sets, 'updated_at = @updated_at'].join(', ')} WHERE id = @id RETURNING *`;
-      const params = { ...values, updated_at: toSqliteDateTime(clock()), id };
+      const update = workflowUpdate(workflowPatchKeys.filter((key) => checked[key] !== undefined));
+      const values = update.encode(checked);
+      checkValueSizes('mcpmaker', 'workflows', update.columns, values);
+      // The text ends `updated_at = ? WHERE id = ?`: touchWorkflow's parameters.
+      const params = values.concat(encodeWorkflowTouch({ updatedAt: new Date(clock()), id }));
       return runner.run(
-        () => requiredRowOf(update, params, toWorkflow, workflowMissing(id)),
+        () => requiredRowOf(update.text, params, toWorkflow, workflowMissing(id)),
         SINGLE_WRITE,
       );
     },
@@ -261,7 +243,8 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         ? secrets.seal(row.value, `mcpmaker.config.${row.key}`)
         : row.value;
       checkRowSizes('mcpmaker', 'config', { key: row.key, value: stored });
-      return runner.run(() => write(sql.setConfig, [row.key, stored]), SINGLE_WRITE);
+      const values = encodeConfig({ key: row.key, value: stored });
+      return runner.run(() => write(sql.setConfig, values), SINGLE_WRITE);
     },
 
     /** A config value, decrypted when it is a secret. */
@@ -283,25 +266,17 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         ...input,
         id: mcpmakerId(clock()),
       });
-      const params = {
+      // The columns' defaults, given: the insert names every column.
+      const values = encodePlaybackLog({
         id: row.id,
-        workflow_id: row.workflowId,
-        site_pattern: row.sitePattern ?? '',
-        timestamp: row.timestamp.getTime(),
-        data: JSON.stringify(row.data ?? {}),
+        workflowId: row.workflowId,
+        sitePattern: row.sitePattern ?? '',
+        timestamp: row.timestamp,
+        data: row.data ?? {},
         outcome: row.outcome ?? 'partial',
-        insights: row.insights ?? null,
-      };
-      checkRowSizes('mcpmaker', 'playback_logs', params);
-      const values = [
-        params.id,
-        params.workflow_id,
-        params.site_pattern,
-        params.timestamp,
-        params.data,
-        params.outcome,
-        params.insights,
-      ];
+        insights: row.insights,
+      });
+      checkValueSizes('mcpmaker', 'playback_logs', playbackLogColumns, values);
       return runner.run(
         () => rowOf(sql.insertPlaybackLog, values, toPlaybackLog) as Operation<PlaybackLog>,
         SINGLE_WRITE,

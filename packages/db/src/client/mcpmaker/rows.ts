@@ -1,45 +1,58 @@
-import type { PlaybackLog, Session, Workflow } from '@agentstate/schema/mcpmaker';
-import { fromMillis, fromText } from '../shared/time.ts';
+import { config, playbackLogs, sessions, workflows } from '@agentstate/schema/mcpmaker';
+import { columnNames, rowDecoder, rowEncoder } from '../shared/row-codec.ts';
+import {
+  configInsertKeys,
+  playbackLogInsertKeys,
+  sessionValueKeys,
+  workflowInsertKeys,
+  workflowTouchKeys,
+  updateWorkflowText,
+  type WorkflowPatchKey,
+} from './statements.ts';
 
-type Row = Record<string, unknown>;
+/**
+ * The mcpmaker tables' row codecs, compiled from their Drizzle columns (row-codec.ts): SQL rows
+ * (snake_case, Unix milliseconds, JSON text, either timestamp text form) to typed rows, and typed
+ * values to each statement's parameters.
+ */
 
-export function toWorkflow(r: Row): Workflow {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    sitePattern: r.site_pattern as string,
-    definition:
-      r.definition === null ? null : (JSON.parse(r.definition as string) as Workflow['definition']),
-    mcpServerPath: r.mcp_server_path as string | null,
-    mcpServerStatus: r.mcp_server_status as Workflow['mcpServerStatus'],
-    createdAt: fromText(r.created_at as string),
-    updatedAt: fromText(r.updated_at as string),
-  };
+export const toWorkflow = rowDecoder(workflows);
+export const toSession = rowDecoder(sessions);
+export const toPlaybackLog = rowDecoder(playbackLogs);
+
+export const encodeWorkflow = rowEncoder(workflows, workflowInsertKeys);
+export const encodeWorkflowTouch = rowEncoder(workflows, workflowTouchKeys);
+export const encodeSession = rowEncoder(sessions, sessionValueKeys);
+export const encodeConfig = rowEncoder(config, configInsertKeys);
+export const encodePlaybackLog = rowEncoder(playbackLogs, playbackLogInsertKeys);
+
+export const sessionColumns = columnNames(sessions, sessionValueKeys);
+export const playbackLogColumns = columnNames(playbackLogs, playbackLogInsertKeys);
+
+export interface WorkflowUpdateStatement {
+  text: string;
+  /** The set keys' values: the text's first parameters (updated_at and the id follow). */
+  encode: ReturnType<typeof rowEncoder<typeof workflows, WorkflowPatchKey>>;
+  /** The SQL names of the set columns (the first parameters). */
+  columns: string[];
 }
 
-export function toSession(r: Row): Session {
-  return {
-    id: r.id as string,
-    workflowId: r.workflow_id as string | null,
-    workflowName: r.workflow_name as string,
-    url: r.url as string,
-    startedAt: fromMillis(r.started_at as number),
-    endedAt: fromMillis(r.ended_at as number),
-    domEvents: JSON.parse(r.dom_events as string) as Session['domEvents'],
-    networkEvents: JSON.parse(r.network_events as string) as Session['networkEvents'],
-    correlations: JSON.parse(r.correlations as string) as Session['correlations'],
-    createdAt: fromText(r.created_at as string),
-  };
-}
+const workflowUpdates = new Map<string, WorkflowUpdateStatement>();
 
-export function toPlaybackLog(r: Row): PlaybackLog {
-  return {
-    id: r.id as string,
-    workflowId: r.workflow_id as string,
-    sitePattern: r.site_pattern as string,
-    timestamp: fromMillis(r.timestamp as number),
-    data: JSON.parse(r.data as string) as PlaybackLog['data'],
-    outcome: r.outcome as PlaybackLog['outcome'],
-    insights: r.insights as string | null,
-  };
+/**
+ * The update of a workflow's given columns, built once per set of columns (at most 31): a
+ * synchronous runner prepares each text once.
+ */
+export function workflowUpdate(keys: readonly WorkflowPatchKey[]): WorkflowUpdateStatement {
+  const id = keys.join(',');
+  let update = workflowUpdates.get(id);
+  if (update === undefined) {
+    update = {
+      text: updateWorkflowText(keys),
+      encode: rowEncoder(workflows, keys),
+      columns: columnNames(workflows, keys),
+    };
+    workflowUpdates.set(id, update);
+  }
+  return update;
 }

@@ -1,6 +1,7 @@
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
-import type { PlaybackLog } from '@agentstate/schema/mcpmaker';
+import { getTableName } from 'drizzle-orm';
+import { playbackLogs as p, type PlaybackLog } from '@agentstate/schema/mcpmaker';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toPlaybackLog } from './rows.ts';
 
@@ -17,9 +18,9 @@ export function createInsightSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: 'playback_logs',
-      filters: { workflowId: 'workflow_id', sitePattern: 'site_pattern' },
-      time: { column: 'timestamp', toSql: (date) => date.getTime() },
+      table: getTableName(p),
+      filters: { workflowId: p.workflowId.name, sitePattern: p.sitePattern.name },
+      time: { column: p.timestamp.name, toSql: (date) => p.timestamp.mapToDriverValue(date) },
     },
     toPlaybackLog,
   );

@@ -1,32 +1,102 @@
+import { sql } from 'drizzle-orm';
+import {
+  config as c,
+  playbackLogs as p,
+  sessions as s,
+  workflowSessions as ws,
+  workflows as w,
+} from '@agentstate/schema/mcpmaker';
+import { insertText, sqlText } from '../shared/sql-text.ts';
+
+/**
+ * The column orders of the inserts: each insert's `?` parameters, as the row encoders of rows.ts
+ * give them.
+ */
+export const workflowInsertKeys = ['id', 'name', 'sitePattern', 'createdAt', 'updatedAt'] as const;
+/**
+ * A session's values are made (and size-checked) before its transaction; its workflow is found
+ * or created inside it, so workflow_id is the last parameter, after these.
+ */
+export const sessionValueKeys = [
+  'id',
+  'workflowName',
+  'url',
+  'startedAt',
+  'endedAt',
+  'domEvents',
+  'networkEvents',
+  'correlations',
+  'createdAt',
+] as const;
+export const configInsertKeys = ['key', 'value'] as const;
+export const playbackLogInsertKeys = [
+  'id',
+  'workflowId',
+  'sitePattern',
+  'timestamp',
+  'data',
+  'outcome',
+  'insights',
+] as const;
+/** The parameters of touchWorkflow. */
+export const workflowTouchKeys = ['updatedAt', 'id'] as const;
+
+/** The columns a workflow update may set, in the order its SET lists them. */
+export const workflowPatchKeys = [
+  'name',
+  'sitePattern',
+  'definition',
+  'mcpServerPath',
+  'mcpServerStatus',
+] as const;
+export type WorkflowPatchKey = (typeof workflowPatchKeys)[number];
+
+/**
+ * `UPDATE workflows SET <keys> = ?, updated_at = ? WHERE id = ? RETURNING *`: its parameters are
+ * the keys' values, then updated_at, then the id.
+ */
+export function updateWorkflowText(keys: readonly WorkflowPatchKey[]): string {
+  const sets = [...keys, 'updatedAt' as const].map((key) => sql`${w[key]} = ?`);
+  return sqlText(sql`UPDATE ${w} SET ${sql.join(sets, sql`, `)} WHERE ${w.id} = ? RETURNING *`);
+}
+
+/**
+ * Every SQL statement of the mcpmaker client, rendered from the schema's tables (sql-text.ts).
+ */
 export const mcpmakerSql = {
   // The original takes the first workflow of that name (names are not unique).
-  findWorkflowByName: 'SELECT * FROM workflows WHERE name = ? ORDER BY rowid LIMIT 1',
-  insertWorkflow: `INSERT INTO workflows (id, name, site_pattern, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?) RETURNING *`,
-  getWorkflow: 'SELECT * FROM workflows WHERE id = ?',
-  touchWorkflow: 'UPDATE workflows SET updated_at = ? WHERE id = ?',
+  findWorkflowByName: sqlText(sql`SELECT * FROM ${w} WHERE ${w.name} = ? ORDER BY rowid LIMIT 1`),
+  insertWorkflow: insertText(w, workflowInsertKeys, sql`RETURNING *`),
+  getWorkflow: sqlText(sql`SELECT * FROM ${w} WHERE ${w.id} = ?`),
+  touchWorkflow: sqlText(sql`UPDATE ${w} SET ${w.updatedAt} = ? WHERE ${w.id} = ?`),
   // julianday() reads both text forms the original wrote, so the two sort together.
-  listWorkflows: 'SELECT * FROM workflows ORDER BY julianday(updated_at) DESC, rowid DESC',
-  insertSession: `INSERT INTO sessions (id, workflow_id, workflow_name, url, started_at, ended_at,
-      dom_events, network_events, correlations, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-  linkSession: 'INSERT OR IGNORE INTO workflow_sessions (workflow_id, session_id) VALUES (?, ?)',
-  getSession: 'SELECT * FROM sessions WHERE id = ?',
-  listWorkflowSessions: `SELECT s.* FROM workflow_sessions ws JOIN sessions s ON s.id = ws.session_id
-    WHERE ws.workflow_id = ? ORDER BY s.started_at DESC`,
-  deleteWorkflowSessions: `DELETE FROM sessions WHERE workflow_id = @id
-    OR id IN (SELECT session_id FROM workflow_sessions WHERE workflow_id = @id)`,
-  deleteWorkflowLinks: 'DELETE FROM workflow_sessions WHERE workflow_id = ?',
-  deleteWorkflow: 'DELETE FROM workflows WHERE id = ? RETURNING id',
-  setConfig: `INSERT INTO config (key, value) VALUES (?, ?)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  getConfig: 'SELECT value FROM config WHERE key = ?',
-  deleteConfig: 'DELETE FROM config WHERE key = ? RETURNING key',
-  insertPlaybackLog: `INSERT INTO playback_logs (id, workflow_id, site_pattern, timestamp, data,
-      outcome, insights) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-  listPlaybackLogs: `SELECT * FROM playback_logs WHERE workflow_id = ?
-    ORDER BY timestamp DESC, rowid DESC LIMIT ?`,
-  siteInsights: `SELECT * FROM playback_logs
-    WHERE site_pattern = ? AND insights IS NOT NULL AND insights != ''
-    ORDER BY timestamp DESC, rowid DESC LIMIT 10`,
+  listWorkflows: sqlText(
+    sql`SELECT * FROM ${w} ORDER BY julianday(${w.updatedAt}) DESC, rowid DESC`,
+  ),
+  insertSession: insertText(s, [...sessionValueKeys, 'workflowId'], sql`RETURNING *`),
+  linkSession: sqlText(
+    sql`INSERT OR IGNORE INTO ${ws} (${ws.workflowId}, ${ws.sessionId}) VALUES (?, ?)`,
+  ),
+  getSession: sqlText(sql`SELECT * FROM ${s} WHERE ${s.id} = ?`),
+  // Both tables have workflow_id: the join names each column with its table.
+  listWorkflowSessions: sqlText(sql`SELECT ${s}.* FROM ${ws} JOIN ${s}
+      ON ${s}.${s.id} = ${ws}.${ws.sessionId}
+    WHERE ${ws}.${ws.workflowId} = ? ORDER BY ${s}.${s.startedAt} DESC`),
+  deleteWorkflowSessions: sqlText(sql`DELETE FROM ${s} WHERE ${s.workflowId} = @id
+    OR ${s.id} IN (SELECT ${ws.sessionId} FROM ${ws} WHERE ${ws.workflowId} = @id)`),
+  deleteWorkflowLinks: sqlText(sql`DELETE FROM ${ws} WHERE ${ws.workflowId} = ?`),
+  deleteWorkflow: sqlText(sql`DELETE FROM ${w} WHERE ${w.id} = ? RETURNING ${w.id}`),
+  setConfig: insertText(
+    c,
+    configInsertKeys,
+    sql`ON CONFLICT (${c.key}) DO UPDATE SET ${c.value} = excluded.${c.value}`,
+  ),
+  getConfig: sqlText(sql`SELECT ${c.value} FROM ${c} WHERE ${c.key} = ?`),
+  deleteConfig: sqlText(sql`DELETE FROM ${c} WHERE ${c.key} = ? RETURNING ${c.key}`),
+  insertPlaybackLog: insertText(p, playbackLogInsertKeys, sql`RETURNING *`),
+  listPlaybackLogs: sqlText(sql`SELECT * FROM ${p} WHERE ${p.workflowId} = ?
+    ORDER BY ${p.timestamp} DESC, rowid DESC LIMIT ?`),
+  siteInsights: sqlText(sql`SELECT * FROM ${p}
+    WHERE ${p.sitePattern} = ? AND ${p.insights} IS NOT NULL AND ${p.insights} != ''
+    ORDER BY ${p.timestamp} DESC, rowid DESC LIMIT 10`),
 } as const;

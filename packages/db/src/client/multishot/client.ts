@@ -47,79 +47,22 @@ import {
 import { columnError, NotFoundError } from '../shared/errors.ts';
 import { randomId } from '../shared/ids.ts';
 import { checkRowSizes, checkWellFormed } from '../shared/limits.ts';
-import { fromMillis } from '../shared/time.ts';
+import {
+  encodeAgent,
+  encodeCredential,
+  encodeOutputLog,
+  encodeRound,
+  encodeRun,
+  toAgent,
+  toOutputLog,
+  toRound,
+  toRun,
+} from './rows.ts';
 import { createOutputLogSearch } from './search.ts';
+import { multishotSql as sql } from './statements.ts';
 
-export const multishotSql = {
-  insertRun: 'INSERT INTO runs (id, name, created_at, status) VALUES (?, ?, ?, ?) RETURNING *',
-  getRun: 'SELECT * FROM runs WHERE id = ?',
-  listRuns: 'SELECT * FROM runs ORDER BY created_at DESC, rowid DESC',
-  completeRun: "UPDATE runs SET status = 'completed' WHERE id = ? RETURNING id",
-  nextRoundNumber: 'SELECT coalesce(max(round_number), 0) + 1 FROM rounds WHERE run_id = ?',
-  insertRound: `INSERT INTO rounds (id, run_id, round_number, base_prompt, created_at, status)
-    VALUES (?, ?, ?, ?, ?, 'running') RETURNING *`,
-  setCurrentRound: 'UPDATE runs SET current_round_id = ? WHERE id = ?',
-  listRounds: 'SELECT * FROM rounds WHERE run_id = ? ORDER BY round_number',
-  insertAgent: `INSERT INTO agents (id, round_id, agent_number, variation_prompt, status, created_at)
-    VALUES (?, ?, ?, ?, 'initializing', ?) RETURNING *`,
-  listAgents: 'SELECT * FROM agents WHERE round_id = ? ORDER BY agent_number',
-  setAgentStatus: `UPDATE agents SET status = ?, sandbox_id = coalesce(?, sandbox_id),
-      error_message = coalesce(?, error_message),
-      completed_at = CASE WHEN ? THEN ? ELSE completed_at END
-    WHERE id = ? RETURNING *`,
-  agentOfRound: 'SELECT 1 FROM agents WHERE id = ? AND round_id = ?',
-  setWinner: `UPDATE rounds SET winner_agent_id = ?, winner_files_path = ?, status = 'completed'
-    WHERE id = ? RETURNING *`,
-  markSelected: "UPDATE agents SET status = 'selected' WHERE id = ?",
-  // A changed pick: the round's earlier winner goes back to the completed agent it was.
-  unselectOthers: `UPDATE agents SET status = 'completed'
-    WHERE round_id = ? AND status = 'selected' AND id != ?`,
-  insertOutputLog: 'INSERT INTO output_logs (id, agent_id, timestamp, content) VALUES (?, ?, ?, ?)',
-  listOutputLogs: 'SELECT * FROM output_logs WHERE agent_id = ? ORDER BY timestamp, rowid',
-  setCredential: `INSERT INTO credentials (key, value, updated_at) VALUES (?, ?, ?)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  getCredential: 'SELECT value FROM credentials WHERE key = ?',
-  deleteCredential: 'DELETE FROM credentials WHERE key = ? RETURNING key',
-} as const;
-
-const sql = multishotSql;
 const statusSet: ReadonlySet<string> = new Set(agentStatuses);
 const finishedAgentStatuses: ReadonlySet<string> = new Set(['completed', 'failed']);
-
-const toRun = (r: Row): Run => ({
-  id: r.id as string,
-  name: r.name as string,
-  createdAt: fromMillis(r.created_at as number),
-  status: r.status as Run['status'],
-  currentRoundId: r.current_round_id as string | null,
-});
-const toRound = (r: Row): Round => ({
-  id: r.id as string,
-  runId: r.run_id as string,
-  roundNumber: r.round_number as number,
-  basePrompt: r.base_prompt as string,
-  createdAt: fromMillis(r.created_at as number),
-  winnerAgentId: r.winner_agent_id as string | null,
-  winnerFilesPath: r.winner_files_path as string | null,
-  status: r.status as Round['status'],
-});
-const toAgent = (r: Row): Agent => ({
-  id: r.id as string,
-  roundId: r.round_id as string,
-  agentNumber: r.agent_number as number,
-  sandboxId: r.sandbox_id as string | null,
-  variationPrompt: r.variation_prompt as string,
-  status: r.status as Agent['status'],
-  createdAt: fromMillis(r.created_at as number),
-  completedAt: fromMillis(r.completed_at as number | null),
-  errorMessage: r.error_message as string | null,
-});
-const toOutputLog = (r: Row): OutputLog => ({
-  id: r.id as string,
-  agentId: r.agent_id as string,
-  timestamp: fromMillis(r.timestamp as number),
-  content: r.content as string,
-});
 
 /**
  * The typed client of the multishot database: runs, rounds of four agents, logs, credentials. On
@@ -153,9 +96,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
       status: 'running',
     });
     checkRowSizes('multishot', 'rounds', { base_prompt: round.basePrompt });
-    const stored = toRound(
-      (yield get(sql.insertRound, [round.id, runId, roundNumber, round.basePrompt, now])) as Row,
-    );
+    const stored = toRound((yield get(sql.insertRound, encodeRound(round))) as Row);
     const roundAgents: Agent[] = [];
     for (const [index, variationPrompt] of variationPrompts.entries()) {
       const agent = parseRow(agents, agentRows.insert, {
@@ -167,17 +108,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         createdAt: new Date(now),
       });
       checkRowSizes('multishot', 'agents', { variation_prompt: agent.variationPrompt });
-      roundAgents.push(
-        toAgent(
-          (yield get(sql.insertAgent, [
-            agent.id,
-            stored.id,
-            agent.agentNumber,
-            agent.variationPrompt,
-            now,
-          ])) as Row,
-        ),
-      );
+      roundAgents.push(toAgent((yield get(sql.insertAgent, encodeAgent(agent))) as Row));
     }
     yield run(sql.setCurrentRound, [stored.id, runId]);
     return { round: stored, agents: roundAgents };
@@ -192,9 +123,9 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     yield run(sql.markSelected, [agentId]);
     return toRound(round);
   }
-  function* appendOutputLog(row: OutputLog, now: number): Operation<OutputLog> {
+  function* appendOutputLog(row: OutputLog): Operation<OutputLog> {
     try {
-      yield run(sql.insertOutputLog, [row.id, row.agentId, now, row.content]);
+      yield run(sql.insertOutputLog, encodeOutputLog(row));
     } catch (error) {
       throw yield* explainConstraint(foreignKeys, 'output_logs', { agent_id: row.agentId }, error);
     }
@@ -209,7 +140,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     sqlite: ctx.sqlite,
     transaction: ctx.transaction,
     /** Full-text search of the agents' output, best first, with snippets (search.ts). */
-    searchOutputLogs: createOutputLogSearch(runner, toOutputLog),
+    searchOutputLogs: createOutputLogSearch(runner),
 
     createRun(name: string) {
       const now = clock();
@@ -220,7 +151,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         status: 'active',
       });
       checkRowSizes('multishot', 'runs', { name: run_.name });
-      const values = [run_.id, run_.name, now, run_.status];
+      const values = encodeRun(run_);
       return runner.run(() => rowOf(sql.insertRun, values, toRun) as Operation<Run>, SINGLE_WRITE);
     },
 
@@ -297,7 +228,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         content,
       });
       checkRowSizes('multishot', 'output_logs', { agent_id: row.agentId, content: row.content });
-      return runner.run(() => appendOutputLog(row, now), SINGLE_WRITE);
+      return runner.run(() => appendOutputLog(row), SINGLE_WRITE);
     },
 
     listOutputLogs(agentId: string) {
@@ -315,7 +246,8 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
       checkWellFormed('credentials', 'value', row.value); // before sealing, which would not keep it
       const sealed = secrets.seal(row.value, `multishot.credentials.${row.key}`);
       checkRowSizes('multishot', 'credentials', { key: row.key, value: sealed });
-      return runner.run(() => write(sql.setCredential, [row.key, sealed, now]), SINGLE_WRITE);
+      const values = encodeCredential({ ...row, value: sealed });
+      return runner.run(() => write(sql.setCredential, values), SINGLE_WRITE);
     },
 
     getCredential(key: string) {

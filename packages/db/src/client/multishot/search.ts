@@ -1,27 +1,27 @@
+import { getTableName } from 'drizzle-orm';
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
+import { outputLogs as o, type OutputLog } from '@agentstate/schema/multishot';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
+import { toOutputLog } from './rows.ts';
 
 export interface SearchOutputLogsOptions extends SearchOptions {
   agentId?: string;
 }
 
 /** `searchOutputLogs(query, options)`: agent output whose text matches, best first, with a snippet. */
-export function createOutputLogSearch<S extends RunnerSource, R>(
-  source: S,
-  toOutputLog: (row: Record<string, unknown>) => R,
-) {
+export function createOutputLogSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: 'output_logs',
-      filters: { agentId: 'agent_id' },
-      time: { column: 'timestamp', toSql: (date) => date.getTime() },
+      table: getTableName(o),
+      filters: { agentId: o.agentId.name },
+      time: { column: o.timestamp.name, toSql: (date) => o.timestamp.mapToDriverValue(date) },
     },
     toOutputLog,
   );
   return (
     query: string,
     options?: SearchOutputLogsOptions,
-  ): Result<ModeOfSource<S>, Array<SearchHit<R>>> => search(query, options);
+  ): Result<ModeOfSource<S>, Array<SearchHit<OutputLog>>> => search(query, options);
 }

@@ -90,3 +90,19 @@ export function checkRowSizes(
     if (typeof value === 'string') checkColumnSize(database, table, column, value);
   }
 }
+
+/**
+ * `checkRowSizes` for a statement's parameters: `values[i]` is stored in column `columns[i]` (as
+ * an encoder of row-codec.ts gives them; values past the columns are not checked).
+ */
+export function checkValueSizes(
+  database: DatabaseName,
+  table: string,
+  columns: readonly string[],
+  values: readonly unknown[],
+): void {
+  for (let i = 0; i < columns.length; i++) {
+    const value = values[i];
+    if (typeof value === 'string') checkColumnSize(database, table, columns[i] as string, value);
+  }
+}

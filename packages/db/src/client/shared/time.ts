@@ -20,13 +20,6 @@ export function fromSeconds(value: number | null): Date | null {
   return value === null ? null : new Date(value * 1000);
 }
 
-/** Unix milliseconds (mcpmaker, multishot). */
-export function fromMillis(value: number): Date;
-export function fromMillis(value: number | null): Date | null;
-export function fromMillis(value: number | null): Date | null {
-  return value === null ? null : new Date(value);
-}
-
 /**
  * The last time `toIso` wrote, and its text: an execution is saved again and again with the same
  * `started_at`, and the text depends on nothing but the time value (formatting costs ~0.4 us).
