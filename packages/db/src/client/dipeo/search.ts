@@ -1,6 +1,5 @@
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
-import { getTableName } from 'drizzle-orm';
 import { messages as m, type Message } from '@agentstate/schema/dipeo';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toSqliteDateTime } from '../shared/time.ts';
@@ -17,14 +16,14 @@ export function createMessageSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: getTableName(m),
+      table: m,
       filters: {
-        executionId: m.executionId.name,
-        nodeId: m.nodeId.name,
-        personId: m.personId.name,
+        executionId: m.executionId,
+        nodeId: m.nodeId,
+        personId: m.personId,
       },
       // CURRENT_TIMESTAMP text from DiPeO, the same UTC text from this client.
-      time: { column: m.createdAt.name, toSql: toSqliteDateTime, datetime: true },
+      time: { column: m.createdAt, toSql: toSqliteDateTime, datetime: true },
     },
     toMessage,
   );

@@ -1,6 +1,5 @@
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
-import { getTableName } from 'drizzle-orm';
 import { playbackLogs as p, type PlaybackLog } from '@agentstate/schema/mcpmaker';
 import { createSearch, type SearchHit, type SearchOptions } from '../shared/fts-query.ts';
 import { toPlaybackLog } from './rows.ts';
@@ -18,9 +17,9 @@ export function createInsightSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: getTableName(p),
-      filters: { workflowId: p.workflowId.name, sitePattern: p.sitePattern.name },
-      time: { column: p.timestamp.name, toSql: (date) => p.timestamp.mapToDriverValue(date) },
+      table: p,
+      filters: { workflowId: p.workflowId, sitePattern: p.sitePattern },
+      time: { column: p.timestamp, toSql: (date) => p.timestamp.mapToDriverValue(date) },
     },
     toPlaybackLog,
   );

@@ -1,4 +1,3 @@
-import { getTableName } from 'drizzle-orm';
 import type { Result } from '../../driver/operation.ts';
 import type { ModeOfSource, RunnerSource } from '../../driver/sync-runner.ts';
 import { outputLogs as o, type OutputLog } from '@agentstate/schema/multishot';
@@ -14,9 +13,9 @@ export function createOutputLogSearch<S extends RunnerSource>(source: S) {
   const search = createSearch(
     source,
     {
-      table: getTableName(o),
-      filters: { agentId: o.agentId.name },
-      time: { column: o.timestamp.name, toSql: (date) => o.timestamp.mapToDriverValue(date) },
+      table: o,
+      filters: { agentId: o.agentId },
+      time: { column: o.timestamp, toSql: (date) => o.timestamp.mapToDriverValue(date) },
     },
     toOutputLog,
   );

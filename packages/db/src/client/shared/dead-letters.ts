@@ -36,18 +36,15 @@ export interface DeadLetterListOptions {
 
 export const DEAD_LETTER_LIMIT_MAX = 1000;
 
-/** A column of the queue's table, or its SQL name (a spec written before its table's columns). */
-type ColumnRef = Column | string;
-
 export interface DeadLetterSpec<F extends string> {
-  /** The queue's table (with `id` and `status` columns), or its SQL name. */
-  table: Table | string;
+  /** The queue's table, with `id` and `status` columns. */
+  table: Table;
   /** The columns of the last error, of the failure time and of the attempts count. */
-  columns: { error: ColumnRef; failedAt: ColumnRef; attempts: ColumnRef };
+  columns: { error: Column; failedAt: Column; attempts: Column };
   /** Equality filters: option name to column. */
-  filters: Record<F, ColumnRef>;
+  filters: Record<F, Column>;
   /** The SET clause that makes a failed job pending again; `@now` is bound. */
-  reset: SQL | string;
+  reset: SQL;
   /** How `@now` is written in the table. */
   now: (ms: number) => unknown;
   /** A SQL value of `failedAt` to a Date. */
@@ -67,16 +64,18 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
 ) {
   type M = ModeOfSource<S>;
   const runner = runnerOf(source);
-  // Statements are rendered from the table's own columns where the spec gives them (sql-text.ts).
-  const table = typeof spec.table === 'string' ? spec.table : getTableName(spec.table);
-  const from = typeof spec.table === 'string' ? sql.identifier(spec.table) : spec.table;
-  const own = typeof spec.table === 'string' ? {} : getTableColumns(spec.table);
-  const column = (ref: ColumnRef): SQL =>
-    sql`${typeof ref === 'string' ? sql.identifier(ref) : ref}`;
-  const nameOf = (ref: ColumnRef): string => (typeof ref === 'string' ? ref : ref.name);
-  const status = column(own.status ?? 'status');
-  const id = column(own.id ?? 'id');
-  const reset = typeof spec.reset === 'string' ? sql.raw(spec.reset) : spec.reset;
+  // Statements are rendered from the table's own columns (sql-text.ts).
+  const table = getTableName(spec.table);
+  const from = spec.table;
+  const own = getTableColumns(spec.table);
+  if (own.id === undefined || own.status === undefined) {
+    throw new Error(`${table}: a dead-letter queue needs id and status columns`);
+  }
+  const column = (ref: Column): SQL => sql`${ref}`;
+  const nameOf = (ref: Column): string => ref.name;
+  const status = column(own.status as Column);
+  const id = column(own.id as Column);
+  const reset = spec.reset;
   const columns = {
     error: nameOf(spec.columns.error),
     failedAt: nameOf(spec.columns.failedAt),

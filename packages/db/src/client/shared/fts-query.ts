@@ -48,20 +48,17 @@ export interface SearchHit<R> {
 export const SEARCH_LIMIT_DEFAULT = 20;
 export const SEARCH_LIMIT_MAX = 1000;
 
-/** A column of the table searched, or its SQL name (a spec written before its table's columns). */
-type ColumnRef = Column | string;
-
 /** How one table is searched. */
 export interface SearchSpec {
-  /** The table searched (or its SQL name); its index is `<table>_fts`. */
-  table: Table | string;
+  /** The table searched; its index is `<table>_fts`. */
+  table: Table;
   /** Equality filters: option name to column. */
-  filters: Record<string, ColumnRef>;
+  filters: Record<string, Column>;
   /**
    * The column `before` compares with, and how a Date is written in it; `datetime` compares
    * through SQLite's datetime(), for text columns holding both `YYYY-MM-DD HH:MM:SS` and ISO.
    */
-  time: { column: ColumnRef; toSql: (date: Date) => unknown; datetime?: boolean };
+  time: { column: Column; toSql: (date: Date) => unknown; datetime?: boolean };
 }
 
 /** `words` syntax: each whitespace-separated word as an FTS5 string, all of them required. */
@@ -99,16 +96,15 @@ function problemOf(raw: string): string | undefined {
  */
 export function createSearch<S extends RunnerSource, R, F extends string>(
   source: S,
-  spec: SearchSpec & { filters: Record<F, ColumnRef> },
+  spec: SearchSpec & { filters: Record<F, Column> },
   toRow: (row: Record<string, unknown>) => R,
 ) {
   const runner = runnerOf(source);
-  const table = typeof spec.table === 'string' ? spec.table : getTableName(spec.table);
-  // Rendered from the table's own columns where the spec gives them (sql-text.ts).
-  const from = typeof spec.table === 'string' ? sql.identifier(spec.table) : spec.table;
+  const table = getTableName(spec.table);
+  // Rendered from the table's own columns (sql-text.ts).
+  const from = spec.table;
   const fts = sql.identifier(`${table}_fts`);
-  const column = (ref: ColumnRef): SQL =>
-    sql`t.${typeof ref === 'string' ? sql.identifier(ref) : ref}`;
+  const column = (ref: Column): SQL => sql`t.${ref}`;
   // Built once per search (see operation.ts).
   function* searchRows(
     sql: string,
