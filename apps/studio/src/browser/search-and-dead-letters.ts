@@ -5,6 +5,7 @@ import {
   type SqliteConnection,
 } from '@agentstate/db';
 import { databases, fullTextTable, type DatabaseName } from '@agentstate/schema';
+import { getTableName } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { BadRequestError } from './rows.ts';
 
@@ -29,13 +30,11 @@ export function searchableTables(name: DatabaseName): Array<{ table: string; fts
 
 type TableSearch = ReturnType<typeof searchOf>;
 const searches = new WeakMap<Database.Database, Map<string, TableSearch>>();
-function searchOf(sqlite: Database.Database, table: string) {
+function searchOf(sqlite: Database.Database, name: DatabaseName, table: string) {
+  const found = databases[name].tables.find((t) => getTableName(t) === table);
+  if (!found) throw new BadRequestError('table', `${name} has no table ${JSON.stringify(table)}`);
   // No filters and no time here: the studio searches a whole table.
-  return createSearch(
-    sqlite,
-    { table, filters: {}, time: { column: 'rowid', toSql: (date) => date.getTime() } },
-    (row) => row,
-  );
+  return createSearch(sqlite, { table: found, filters: {} }, (row) => row);
 }
 
 export interface SearchRequest {
@@ -58,7 +57,7 @@ export function searchTable(sqlite: Database.Database, name: DatabaseName, reque
   let byTable = searches.get(sqlite);
   if (!byTable) searches.set(sqlite, (byTable = new Map<string, TableSearch>()));
   let search = byTable.get(request.table);
-  if (!search) byTable.set(request.table, (search = searchOf(sqlite, request.table)));
+  if (!search) byTable.set(request.table, (search = searchOf(sqlite, name, request.table)));
   try {
     const hits = search(request.query, {
       limit: request.limit,

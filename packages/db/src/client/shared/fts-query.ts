@@ -57,8 +57,9 @@ export interface SearchSpec {
   /**
    * The column `before` compares with, and how a Date is written in it; `datetime` compares
    * through SQLite's datetime(), for text columns holding both `YYYY-MM-DD HH:MM:SS` and ISO.
+   * Without it the search takes no `before`.
    */
-  time: { column: Column; toSql: (date: Date) => unknown; datetime?: boolean };
+  time?: { column: Column; toSql: (date: Date) => unknown; datetime?: boolean };
 }
 
 /** `words` syntax: each whitespace-separated word as an FTS5 string, all of them required. */
@@ -129,15 +130,15 @@ export function createSearch<S extends RunnerSource, R, F extends string>(
     const key = `${filters.join(',')}|${before}`;
     let statement = statements.get(key);
     if (statement === undefined) {
-      const time = column(spec.time.column);
+      const time = spec.time;
       const where = [
         sql`${fts} MATCH @query`,
         ...filters.map((f) => sql`${column(spec.filters[f])} = ${sql.raw(`@${f}`)}`),
-        ...(before
+        ...(before && time
           ? [
-              spec.time.datetime
-                ? sql`datetime(${time}) < datetime(@before)`
-                : sql`${time} < @before`,
+              time.datetime
+                ? sql`datetime(${column(time.column)}) < datetime(@before)`
+                : sql`${column(time.column)} < @before`,
             ]
           : []),
       ];
@@ -174,6 +175,7 @@ export function createSearch<S extends RunnerSource, R, F extends string>(
     if (before !== undefined && (!(before instanceof Date) || Number.isNaN(before.getTime()))) {
       fail(`before: expected a valid Date, got ${String(before)}`);
     }
+    if (before !== undefined && spec.time === undefined) fail('before: this search has no time');
     const filters = (Object.keys(spec.filters) as F[]).filter((f) => options[f] !== undefined);
     const params: Record<string, unknown> = {
       query,
@@ -185,7 +187,7 @@ export function createSearch<S extends RunnerSource, R, F extends string>(
       if (typeof options[f] !== 'string') fail(`${f}: expected a string`);
       params[f] = options[f];
     }
-    if (before) params.before = spec.time.toSql(before);
+    if (before && spec.time) params.before = spec.time.toSql(before);
     const sql = statementFor(filters, before !== undefined);
     return runner.run(() => searchRows(sql, params, fail), { write: false });
   };
