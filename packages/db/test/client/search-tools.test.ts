@@ -5,7 +5,8 @@ import type { SqliteConnection } from '../../src/driver/types.ts';
 import { databaseNames, databases, fullTextTable, type DatabaseName } from '@agentstate/schema';
 import { seedDatabase } from '@agentstate/schema/seed-kit';
 import { describe, expect, it } from 'vitest';
-import { createClient, openDatabase } from '../../src/index.ts';
+import { createClient, createSearch, openDatabase, SearchQueryError } from '../../src/index.ts';
+import { outputLogs } from '@agentstate/schema/multishot';
 import { buildOriginalDatabase, tempDir } from '../helpers/index.ts';
 import { fakeClock, freshDatabase } from './helpers.ts';
 
@@ -200,6 +201,21 @@ describe('multishot searchOutputLogs', () => {
     expect(multishot.searchOutputLogs('react').map((h) => h.row.agentId)).toEqual([agents[0]!.id]);
     expect(multishot.searchOutputLogs('compiled', { agentId: agents[0]!.id })).toEqual([]);
     integrity(handle.sqlite, 'output_logs');
+  });
+});
+
+describe('a search over a whole table (as the studio runs it)', () => {
+  it('finds rows with no filters, and refuses `before` in one line when it has no time column', async () => {
+    const handle = await freshDatabase('multishot', 'file');
+    const multishot = createClient('multishot', handle, { clock: fakeClock() });
+    const run = multishot.createRun('landing page');
+    const { agents } = multishot.startRound(run.id, 'Build it', ['plain']);
+    multishot.appendOutputLog(agents[0]!.id, 'npm ERR! peer dep missing: react@^18');
+    const search = createSearch(handle.sqlite, { table: outputLogs, filters: {} }, (row) => row);
+    expect(search('react').map((hit) => hit.row.agent_id)).toEqual([agents[0]!.id]);
+    expect(() => search('react', { before: new Date() })).toThrow(
+      new SearchQueryError('output_logs', 'react', 'before: this search has no time'),
+    );
   });
 });
 
