@@ -172,25 +172,23 @@ export function libsqlRunner(client: Client, local: boolean): Runner<'async'> {
     `PRAGMA busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`,
     'PRAGMA synchronous = NORMAL',
   ].join('; ');
-  async function writeOnce<R>(operation: () => Operation<R>): Promise<R> {
+  // A write: `body` runs its statements on one transaction, committed once it has.
+  async function writeOnce<R>(body: (transaction: Transaction) => Promise<R>): Promise<R> {
     if (local) await client.executeMultiple(settings);
     const transaction = await client.transaction('write');
     try {
-      const result = await driveAsync(operation(), (step) => execute(transaction, step));
+      const result = await body(transaction);
       await transaction.commit();
       return result;
     } finally {
       transaction.close();
     }
   }
-  // One write at a time per client: SQLite admits one writer anyway, and the settings must reach
-  // the very connection the next transaction takes.
-  let queue: Promise<unknown> = Promise.resolve();
-  async function write<R>(operation: () => Operation<R>): Promise<R> {
+  async function retried<R>(body: (transaction: Transaction) => Promise<R>): Promise<R> {
     let deadline = 0;
     for (;;) {
       try {
-        return await writeOnce(operation);
+        return await writeOnce(body);
       } catch (error) {
         if (!isBusy(error)) throw error;
         const now = Date.now();
@@ -200,16 +198,23 @@ export function libsqlRunner(client: Client, local: boolean): Runner<'async'> {
       }
     }
   }
+  // One write at a time per client: SQLite admits one writer anyway, and the settings must reach
+  // the very connection the next transaction takes.
+  let queue: Promise<unknown> = Promise.resolve();
+  function write<R>(body: (transaction: Transaction) => Promise<R>): Promise<R> {
+    const result = queue.then(() => retried(body));
+    queue = result.catch(() => {});
+    return result;
+  }
   return {
     mode: 'async',
     run<R>(operation: () => Operation<R>, kind: OperationKind): Promise<R> {
       if (!kind.write) return driveAsync(operation(), (step) => execute(client, step));
-      const result = queue.then(() => write(operation));
-      queue = result.catch(() => {});
-      return result;
+      return write((transaction) => driveAsync(operation(), (step) => execute(transaction, step)));
     },
-    read<R>(step: Step, decode: (result: unknown) => R): Promise<R> {
-      return execute(client, step).then(decode);
+    statement<R>(step: Step, decode: (result: unknown) => R, kind: OperationKind): Promise<R> {
+      if (!kind.write) return execute(client, step).then(decode);
+      return write((transaction) => execute(transaction, step).then(decode));
     },
   };
 }

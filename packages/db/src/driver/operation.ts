@@ -56,10 +56,16 @@ export interface Runner<M extends RunnerMode> {
   readonly mode: M;
   run<R>(operation: () => Operation<R>, kind: OperationKind): Result<M, R>;
   /**
-   * A read of one statement, its result given to `decode`: the same as an operation that yields
-   * the one step, without the generator (a point read's cost on Bun is mostly that machinery).
+   * An operation of one statement, its result given to `decode`: the same as an operation that
+   * yields the one step, without the generator (a point read's cost on Bun is mostly that
+   * machinery). A write runs as `run` runs it: its own transaction on libSQL.
    */
-  read<R>(step: Step, decode: (result: unknown) => R): Result<M, R>;
+  statement<R>(step: Step, decode: (result: unknown) => R, kind: OperationKind): Result<M, R>;
+}
+
+/** The operation of one step, for a runner that needs an operation (`statement` as a write). */
+export function* oneStep<R>(step: Step, decode: (result: unknown) => R): Operation<R> {
+  return decode(yield step);
 }
 
 /**

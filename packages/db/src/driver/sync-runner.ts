@@ -1,6 +1,7 @@
 import { immediate } from '../client/shared/connection.ts';
 import {
   drive,
+  oneStep,
   syncStepper,
   type Operation,
   type OperationKind,
@@ -29,7 +30,11 @@ export function syncRunner(sqlite: SqliteConnection): Runner<'sync'> {
       mode: 'sync',
       run: <R>(operation: () => Operation<R>, kind: OperationKind): R =>
         kind.write && !kind.single ? (write(operation) as R) : drive(operation(), execute),
-      read: <R>(step: Step, decode: (result: unknown) => R): R => decode(execute(step)),
+      // A one-statement write is SQLite's own autocommit transaction, as `run` gives it.
+      statement: <R>(step: Step, decode: (result: unknown) => R, kind: OperationKind): R =>
+        kind.write && !kind.single
+          ? (write(() => oneStep(step, decode)) as R)
+          : decode(execute(step)),
     };
     runners.set(sqlite, runner);
   }

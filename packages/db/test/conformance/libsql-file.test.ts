@@ -69,6 +69,33 @@ describe('libSQL file: semantics', () => {
     handle.close();
   });
 
+  it('a one-statement lease write that meets SQLITE_BUSY waits and commits; a lost lease writes nothing', async () => {
+    const path = join(tempDir(), 'engine.db');
+    const { handle, workers } = await engineOnLibsql(path);
+    await workers.schedule({ primitive: 'p', instructions: 'held' });
+    const job = await workers.claim({ worker: 'w', leaseMs: 1_000 });
+    if (!job) throw new Error('nothing claimed');
+    const leaseBefore = inChild(path, 'SELECT lease_expires_at FROM workers WHERE id = ?', job.id);
+
+    let lock = await holdWriteLock(path, 300);
+    const renewed = await workers.heartbeat(job, 600_000);
+    await lock.released;
+    expect(renewed.getTime()).toBeGreaterThan(Date.now() + 500_000);
+    const leaseAfter = inChild(path, 'SELECT lease_expires_at FROM workers WHERE id = ?', job.id);
+    expect(leaseAfter).not.toBe(leaseBefore);
+
+    // Another holder's token: refused under the lock as well, and the row is as it was.
+    lock = await holdWriteLock(path, 300);
+    const stolen = { ...job, leaseToken: 'not-the-token' };
+    await expect(workers.progress(stolen, 0.5)).rejects.toThrow(/lease/);
+    await lock.released;
+    expect(inChild(path, 'SELECT progress FROM workers WHERE id = ?', job.id)).toBe('null');
+    // The connection that met SQLITE_BUSY is gone: the holder's own write commits.
+    await workers.progress(job, 0.5);
+    expect(inChild(path, 'SELECT progress FROM workers WHERE id = ?', job.id)).toBe('0.5');
+    handle.close();
+  });
+
   it('a client write that meets SQLITE_BUSY waits, commits whole, and leaves no open transaction', async () => {
     const path = join(tempDir(), 'pokecode.db');
     const handle = await openDatabase('pokecode', { url: `file:${path}`, ...quiet });

@@ -43,7 +43,7 @@ import {
   type DriverTarget,
   type ModeOf,
 } from '../shared/connection.ts';
-import { READ, rowOf, rowsOf, SINGLE_WRITE, valueOf, write, WRITE } from '../shared/operations.ts';
+import { numberOf, rowOf, rowsOf, SINGLE_WRITE, write, WRITE } from '../shared/operations.ts';
 import { columnError } from '../shared/errors.ts';
 import { dipeoMessageId, insertWithFreshId, transitionId } from '../shared/ids.ts';
 import { jsonColumn } from '../shared/json-column.ts';
@@ -236,27 +236,24 @@ function dipeoClient<M extends RunnerMode>(
     /** Persists an execution: inserts it, or updates every mutable column of the stored one. */
     saveExecution(input: ExecutionInput) {
       const params = executionParams(input);
-      return runner.run(() => write(sql.upsertExecution, params), SINGLE_WRITE);
+      return write(runner, sql.upsertExecution, params);
     },
 
     /** Reads an execution without counting the access. */
     getExecution(executionId: string) {
-      return runner.run(() => rowOf(sql.getExecution, [executionId], toExecution), READ);
+      return rowOf(runner, sql.getExecution, [executionId], toExecution);
     },
 
     /** Loads an execution, counting the access (access_count + 1, last_accessed = now, local). */
     loadExecution(executionId: string) {
       const now = time.format(clock());
-      return runner.run(
-        () => rowOf(sql.loadExecution, [now, executionId], toExecution),
-        SINGLE_WRITE,
-      );
+      return rowOf(runner, sql.loadExecution, [now, executionId], toExecution, SINGLE_WRITE);
     },
 
     /** Running and pending executions, most used first: what a warm cache keeps loaded. */
     warmCache(limit = 100) {
       const checked = requireInt('executions', 'limit', limit, 0);
-      return runner.run(() => rowsOf(sql.warmCache, [checked], toExecution), READ);
+      return rowsOf(runner, sql.warmCache, [checked], toExecution);
     },
 
     listExecutions(options: ListExecutionsOptions = {}) {
@@ -266,7 +263,7 @@ function dipeoClient<M extends RunnerMode>(
         limit: requireInt('executions', 'limit', options.limit ?? 100, 0),
         offset: requireInt('executions', 'offset', options.offset ?? 0, 0),
       };
-      return runner.run(() => rowsOf(sql.listExecutions, params, toExecution), READ);
+      return rowsOf(runner, sql.listExecutions, params, toExecution);
     },
 
     /**
@@ -306,14 +303,11 @@ function dipeoClient<M extends RunnerMode>(
 
     /** An execution's events in seq order, optionally only those after `afterSeq`. */
     listTransitions(executionId: string, afterSeq = 0) {
-      return runner.run(
-        () => rowsOf(sql.listTransitions, [executionId, afterSeq], toTransition),
-        READ,
-      );
+      return rowsOf(runner, sql.listTransitions, [executionId, afterSeq], toTransition);
     },
 
     lastSeq(executionId: string) {
-      return runner.run(() => valueOf<number>(sql.lastSeq, [executionId]), READ);
+      return numberOf(runner, sql.lastSeq, [executionId]);
     },
 
     /** Stores one conversation turn; the id is `<execution_id>:<node_id>:<utc seconds>`. */
@@ -339,7 +333,7 @@ function dipeoClient<M extends RunnerMode>(
     /** An execution's messages (optionally one person's) in the order they were stored. */
     listMessages(executionId: string, personId?: string) {
       const params = { execution: executionId, person: personId ?? null };
-      return runner.run(() => rowsOf(sql.listMessages, params, toMessage), READ);
+      return rowsOf(runner, sql.listMessages, params, toMessage);
     },
   };
 }

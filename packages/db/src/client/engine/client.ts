@@ -456,16 +456,16 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     },
 
     getSession(id: string) {
-      return runner.run(() => rowOf(statements.getSession, [id], toSession), READ);
+      return rowOf(runner, statements.getSession, [id], toSession);
     },
 
     activeSessions() {
-      return runner.run(() => rowsOf(statements.activeSessions, [], toSession), READ);
+      return rowsOf(runner, statements.activeSessions, [], toSession);
     },
 
     setSessionState(id: string, state: SessionState, statusText?: string | null) {
       const params = [state, statusText ?? null, id];
-      return runner.run(() => found(statements.setSessionState, params), SINGLE_WRITE);
+      return found(runner, statements.setSessionState, params, SINGLE_WRITE);
     },
 
     /** Raises the context warning level; never lowers it. True when it was raised. */
@@ -473,12 +473,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       const checked = requireInt('sessions', 'context_warning_level', level, 0);
       if (checked > 100) columnError('sessions', 'context_warning_level', 'a level is 0 to 100');
       const params = { level: checked, id };
-      return runner.run(() => found(statements.raiseContextWarning, params), SINGLE_WRITE);
+      return found(runner, statements.raiseContextWarning, params, SINGLE_WRITE);
     },
 
     endSession(id: string, reason: string) {
       const params = [toIso(clock()), requireString('sessions', 'end_reason', reason), id];
-      return runner.run(() => found(statements.endSession, params), SINGLE_WRITE);
+      return found(runner, statements.endSession, params, SINGLE_WRITE);
     },
 
     createScheduledMission(
@@ -521,10 +521,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     updateScheduledMission: createScheduledMissionUpdate(runner, foreignKeys, clock, timeZone),
 
     getScheduledMission(id: string) {
-      return runner.run(
-        () => rowOf(statements.getScheduledMission, [id], toScheduledMission),
-        READ,
-      );
+      return rowOf(runner, statements.getScheduledMission, [id], toScheduledMission);
     },
 
     /**
@@ -554,7 +551,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     },
 
     missionRuns(missionId: string) {
-      return runner.run(() => rowsOf(statements.missionRuns, [missionId], toMission), READ);
+      return rowsOf(runner, statements.missionRuns, [missionId], toMission);
     },
 
     createPing(sessionId: string, message: string) {
@@ -564,12 +561,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
 
     /** Unacknowledged pings, newest first. */
     unreadPings() {
-      return runner.run(() => rowsOf(statements.unreadPings, [], toPing), READ);
+      return rowsOf(runner, statements.unreadPings, [], toPing);
     },
 
     acknowledgePing(id: string) {
       const now = toIso(clock());
-      return runner.run(() => found(statements.acknowledgePing, [now, id]), SINGLE_WRITE);
+      return found(runner, statements.acknowledgePing, [now, id], SINGLE_WRITE);
     },
 
     /** Adds a priority at the end of its (pool, date, level) group. */
@@ -586,12 +583,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
 
     /** A day's priorities (null = unscheduled), by level then position. */
     listPriorities(date: string | null, pool = 'main') {
-      return runner.run(() => rowsOf(statements.prioritiesForDate, [pool, date], toPriority), READ);
+      return rowsOf(runner, statements.prioritiesForDate, [pool, date], toPriority);
     },
 
     completePriority(id: string) {
       const now = toIso(clock());
-      return runner.run(() => found(statements.completePriority, { now, id }), SINGLE_WRITE);
+      return found(runner, statements.completePriority, { now, id }, SINGLE_WRITE);
     },
 
     /** Adds a contact with its tags, in one transaction. */
@@ -608,7 +605,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     },
 
     contactsByTag(tag: string) {
-      return runner.run(() => rowsOf(statements.contactsByTag, [tag], toContact), READ);
+      return rowsOf(runner, statements.contactsByTag, [tag], toContact);
     },
 
     /**
@@ -633,7 +630,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
 
     wasNotified(conversationId: string, notificationType: string, entityId: string) {
       const params = [conversationId, notificationType, entityId];
-      return runner.run(() => found(statements.wasNotified, params), READ);
+      return found(runner, statements.wasNotified, params);
     },
 
     /** Deletes notification records older than `days`. */
@@ -641,7 +638,7 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
       const cutoff =
         clock() - requireInt('conversation_notifications', 'notified_at', days, 0) * DAY_MS;
       const params = [toSqliteDateTime(cutoff)];
-      return runner.run(() => rowsWritten(statements.pruneNotifications, params), SINGLE_WRITE);
+      return rowsWritten(runner, statements.pruneNotifications, params);
     },
 
     /** Stages an item for the portal, after the items already staged. */
@@ -662,12 +659,12 @@ function engineClient<M extends RunnerMode>(ctx: ClientContext<M>, options: Engi
     /** Items not dismissed and not expired, in portal order. */
     visibleStaged() {
       const now = toIso(clock());
-      return runner.run(() => rowsOf(statements.visibleStaged, [now], toStaged), READ);
+      return rowsOf(runner, statements.visibleStaged, [now], toStaged);
     },
 
     setStagedStatus(id: string, status: 'displayed' | 'dismissed') {
       const now = toIso(clock());
-      return runner.run(() => found(statements.setStagedStatus, { status, now, id }), SINGLE_WRITE);
+      return found(runner, statements.setStagedStatus, { status, now, id }, SINGLE_WRITE);
     },
   };
 }

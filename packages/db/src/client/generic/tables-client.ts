@@ -27,7 +27,7 @@ import {
   type SyncOnly,
 } from '../shared/connection.ts';
 import { explainConstraint, type ForeignKeyCache } from '../shared/constraints.ts';
-import { READ, SINGLE_WRITE, valueOf } from '../shared/operations.ts';
+import { numberOf, READ, SINGLE_WRITE } from '../shared/operations.ts';
 import { inserter, toDriverRow } from '../shared/columns.ts';
 import { rowDecoder } from '../shared/row-codec.ts';
 import { sqlText } from '../shared/sql-text.ts';
@@ -319,7 +319,7 @@ function tableClient<M extends RunnerMode>(
         `count|${matching.shape}`,
         () => sql`SELECT count(*) FROM ${table} WHERE ${matching.build()}`,
       );
-      return runner.run(() => valueOf<number>(text, params), READ);
+      return numberOf(runner, text, params);
     },
   };
 }

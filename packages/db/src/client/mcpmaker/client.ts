@@ -13,7 +13,6 @@ import {
   type DomEvent,
   type NetworkEvent,
   type PlaybackData,
-  type PlaybackLog,
   type PlaybackOutcome,
   type Session,
   type Workflow,
@@ -38,6 +37,7 @@ import {
 import {
   found,
   READ,
+  insertedRow,
   requiredRowOf,
   rowOf,
   rowsOf,
@@ -199,21 +199,21 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     },
 
     getSession(id: string) {
-      return runner.run(() => rowOf(sql.getSession, [id], toSession), READ);
+      return rowOf(runner, sql.getSession, [id], toSession);
     },
 
     getWorkflow(id: string) {
-      return runner.run(() => rowOf(sql.getWorkflow, [id], toWorkflow), READ);
+      return rowOf(runner, sql.getWorkflow, [id], toWorkflow);
     },
 
     /** Workflows, most recently updated first (both stored timestamp formats sort together). */
     listWorkflows() {
-      return runner.run(() => rowsOf(sql.listWorkflows, [], toWorkflow), READ);
+      return rowsOf(runner, sql.listWorkflows, [], toWorkflow);
     },
 
     /** A workflow's sessions through the junction table, newest first. */
     listWorkflowSessions(workflowId: string) {
-      return runner.run(() => rowsOf(sql.listWorkflowSessions, [workflowId], toSession), READ);
+      return rowsOf(runner, sql.listWorkflowSessions, [workflowId], toSession);
     },
 
     /** Partial update; always bumps updated_at. Throws NotFoundError for an unknown id. */
@@ -224,8 +224,12 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
       checkValueSizes('mcpmaker', 'workflows', update.columns, values);
       // The text ends `updated_at = ? WHERE id = ?`: touchWorkflow's parameters.
       const params = values.concat(encodeWorkflowTouch({ updatedAt: new Date(clock()), id }));
-      return runner.run(
-        () => requiredRowOf(update.text, params, toWorkflow, workflowMissing(id)),
+      return requiredRowOf(
+        runner,
+        update.text,
+        params,
+        toWorkflow,
+        workflowMissing(id),
         SINGLE_WRITE,
       );
     },
@@ -244,7 +248,7 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         : row.value;
       checkRowSizes('mcpmaker', 'config', { key: row.key, value: stored });
       const values = encodeConfig({ key: row.key, value: stored });
-      return runner.run(() => write(sql.setConfig, values), SINGLE_WRITE);
+      return write(runner, sql.setConfig, values);
     },
 
     /** A config value, decrypted when it is a secret. */
@@ -253,7 +257,7 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     },
 
     deleteConfig(key: string) {
-      return runner.run(() => found(sql.deleteConfig, [key]), SINGLE_WRITE);
+      return found(runner, sql.deleteConfig, [key], SINGLE_WRITE);
     },
 
     /** Encrypts secret config values a previous version stored in plaintext; returns how many. */
@@ -277,10 +281,7 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         insights: row.insights,
       });
       checkValueSizes('mcpmaker', 'playback_logs', playbackLogColumns, values);
-      return runner.run(
-        () => rowOf(sql.insertPlaybackLog, values, toPlaybackLog) as Operation<PlaybackLog>,
-        SINGLE_WRITE,
-      );
+      return insertedRow(runner, sql.insertPlaybackLog, values, toPlaybackLog);
     },
 
     /** A workflow's playback logs, newest first. */
@@ -289,12 +290,12 @@ function mcpmakerClient<M extends RunnerMode>(ctx: ClientContext<M>) {
         requireString('playback_logs', 'workflow_id', workflowId),
         requireInt('playback_logs', 'limit', limit, 0),
       ];
-      return runner.run(() => rowsOf(sql.listPlaybackLogs, params, toPlaybackLog), READ);
+      return rowsOf(runner, sql.listPlaybackLogs, params, toPlaybackLog);
     },
 
     /** The newest 10 logs with insights for a site. */
     siteInsights(sitePattern: string) {
-      return runner.run(() => rowsOf(sql.siteInsights, [sitePattern], toPlaybackLog), READ);
+      return rowsOf(runner, sql.siteInsights, [sitePattern], toPlaybackLog);
     },
   };
 }

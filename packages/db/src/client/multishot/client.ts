@@ -23,7 +23,6 @@ import {
   type AgentStatus,
   type OutputLog,
   type Round,
-  type Run,
 } from '@agentstate/schema/multishot';
 import { optionalString, requireEnum, requireString } from '../shared/checks.ts';
 import {
@@ -37,6 +36,7 @@ import { explainConstraint } from '../shared/constraints.ts';
 import {
   found,
   READ,
+  insertedRow,
   requiredRowOf,
   rowOf,
   rowsOf,
@@ -152,19 +152,19 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
       });
       checkRowSizes('multishot', 'runs', { name: run_.name });
       const values = encodeRun(run_);
-      return runner.run(() => rowOf(sql.insertRun, values, toRun) as Operation<Run>, SINGLE_WRITE);
+      return insertedRow(runner, sql.insertRun, values, toRun);
     },
 
     getRun(id: string) {
-      return runner.run(() => rowOf(sql.getRun, [id], toRun), READ);
+      return rowOf(runner, sql.getRun, [id], toRun);
     },
 
     listRuns() {
-      return runner.run(() => rowsOf(sql.listRuns, [], toRun), READ);
+      return rowsOf(runner, sql.listRuns, [], toRun);
     },
 
     completeRun(id: string) {
-      return runner.run(() => found(sql.completeRun, [id]), SINGLE_WRITE);
+      return found(runner, sql.completeRun, [id], SINGLE_WRITE);
     },
 
     /** Starts the run's next round with one agent per variation prompt (1-4), and makes it current. */
@@ -181,11 +181,11 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     },
 
     listRounds(runId: string) {
-      return runner.run(() => rowsOf(sql.listRounds, [runId], toRound), READ);
+      return rowsOf(runner, sql.listRounds, [runId], toRound);
     },
 
     listAgents(roundId: string) {
-      return runner.run(() => rowsOf(sql.listAgents, [roundId], toAgent), READ);
+      return rowsOf(runner, sql.listAgents, [roundId], toAgent);
     },
 
     /** Moves an agent to a status; completed/failed also stamp completed_at. */
@@ -203,10 +203,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
       const missing = () => {
         throw new NotFoundError('agents', agentId);
       };
-      return runner.run(
-        () => requiredRowOf(sql.setAgentStatus, params, toAgent, missing),
-        SINGLE_WRITE,
-      );
+      return requiredRowOf(runner, sql.setAgentStatus, params, toAgent, missing, SINGLE_WRITE);
     },
 
     /**
@@ -232,7 +229,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     },
 
     listOutputLogs(agentId: string) {
-      return runner.run(() => rowsOf(sql.listOutputLogs, [agentId], toOutputLog), READ);
+      return rowsOf(runner, sql.listOutputLogs, [agentId], toOutputLog);
     },
 
     /** Stores a credential encrypted; the plaintext never reaches the database. */
@@ -247,7 +244,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
       const sealed = secrets.seal(row.value, `multishot.credentials.${row.key}`);
       checkRowSizes('multishot', 'credentials', { key: row.key, value: sealed });
       const values = encodeCredential({ ...row, value: sealed });
-      return runner.run(() => write(sql.setCredential, values), SINGLE_WRITE);
+      return write(runner, sql.setCredential, values);
     },
 
     getCredential(key: string) {
@@ -255,7 +252,7 @@ function multishotClient<M extends RunnerMode>(ctx: ClientContext<M>) {
     },
 
     deleteCredential(key: string) {
-      return runner.run(() => found(sql.deleteCredential, [key]), SINGLE_WRITE);
+      return found(runner, sql.deleteCredential, [key], SINGLE_WRITE);
     },
   };
 }

@@ -13,14 +13,7 @@ import {
   type Session,
   type SessionMessage,
 } from '@agentstate/schema/pokecode';
-import {
-  all,
-  get,
-  run,
-  type Operation,
-  type Row,
-  type RunnerMode,
-} from '../../driver/operation.ts';
+import { get, run, type Operation, type Row, type RunnerMode } from '../../driver/operation.ts';
 import { optionalInt, optionalString, requireEnum, requireString } from '../shared/checks.ts';
 import {
   clientContext,
@@ -30,7 +23,7 @@ import {
   type ModeOf,
 } from '../shared/connection.ts';
 import { explainConstraint } from '../shared/constraints.ts';
-import { SINGLE_WRITE, WRITE, queueErrors } from '../shared/operations.ts';
+import { queueErrors, rowOf, rowsOf, SINGLE_WRITE, WRITE } from '../shared/operations.ts';
 import { pokecodeId } from '../shared/ids.ts';
 import {
   checkRowSizes,
@@ -54,10 +47,6 @@ import { createMessageSearch } from './search.ts';
 import { pokecodeSql as sql } from './statements.ts';
 
 const MESSAGES = 'session_messages';
-const sessionOrUndefined = (row: unknown): Session | undefined =>
-  row === undefined ? undefined : toSession(row as Row);
-const messagesOf = (rows: unknown): SessionMessage[] => (rows as Row[]).map(toMessage);
-const devicesOf = (rows: unknown): Device[] => (rows as Row[]).map(toDevice);
 const providerSet: ReadonlySet<string> = new Set(providers);
 const messageTypeSet: ReadonlySet<string> = new Set(messageTypes);
 
@@ -192,7 +181,7 @@ function pokecodeClient<M extends RunnerMode>(
     },
 
     getSession(id: string) {
-      return runner.read(get(sql.getSession, [id]), sessionOrUndefined);
+      return rowOf(runner, sql.getSession, [id], toSession);
     },
 
     /** Records that a session was opened now. */
@@ -239,7 +228,7 @@ function pokecodeClient<M extends RunnerMode>(
 
     /** A session's messages in append order: what a resumed session replays. */
     listMessages(sessionId: string) {
-      return runner.read(all(sql.listMessages, [sessionId]), messagesOf);
+      return rowsOf(runner, sql.listMessages, [sessionId], toMessage);
     },
 
     /** Registers a device or records that it connected again. */
@@ -259,7 +248,7 @@ function pokecodeClient<M extends RunnerMode>(
     },
 
     listDevices() {
-      return runner.read(all(sql.listDevices), devicesOf);
+      return rowsOf(runner, sql.listDevices, [], toDevice);
     },
   };
 }

@@ -3,9 +3,10 @@ import {
   get,
   pluck,
   run,
-  type Operation,
   type OperationKind,
+  type Result,
   type Row,
+  type Runner,
   type RunnerMode,
   type Step,
 } from '../../driver/operation.ts';
@@ -34,55 +35,107 @@ export function queueErrors<M extends RunnerMode>(
     : (error, values) => constraintErrorFromText(table, values, error);
 }
 
-// The one-statement operations every client has, written once (see operation.ts on why an
-// operation's generator function is never created per call).
+// The one-statement operations every client has, written once. Each runs through
+// `runner.statement`, without an operation's generator; a read unless `kind` says it writes.
 
 /** The first row, mapped; undefined when there is none. */
-export function* rowOf<T>(
+export function rowOf<M extends RunnerMode, T>(
+  runner: Runner<M>,
   sql: string,
   params: Step['params'],
   map: (row: Row) => T,
-): Operation<T | undefined> {
-  const row = (yield get(sql, params)) as Row | undefined;
-  return row === undefined ? undefined : map(row);
+  kind: OperationKind = READ,
+): Result<M, T | undefined> {
+  return runner.statement(
+    get(sql, params),
+    (row) => (row === undefined ? undefined : map(row as Row)),
+    kind,
+  );
 }
 
 /** The first row, mapped; `missing()` throws when there is none. */
-export function* requiredRowOf<T>(
+export function requiredRowOf<M extends RunnerMode, T>(
+  runner: Runner<M>,
   sql: string,
   params: Step['params'],
   map: (row: Row) => T,
   missing: () => never,
-): Operation<T> {
-  const row = (yield get(sql, params)) as Row | undefined;
-  return row === undefined ? missing() : map(row);
+  kind: OperationKind = READ,
+): Result<M, T> {
+  return runner.statement(
+    get(sql, params),
+    (row) => (row === undefined ? missing() : map(row as Row)),
+    kind,
+  );
 }
 
-/** Every row, mapped. */
-export function* rowsOf<T>(
+/** The row an insert's RETURNING gives back, mapped (an insert that succeeds gives one). */
+export function insertedRow<M extends RunnerMode, T>(
+  runner: Runner<M>,
   sql: string,
   params: Step['params'],
   map: (row: Row) => T,
-): Operation<T[]> {
-  return ((yield all(sql, params)) as Row[]).map(map);
+): Result<M, T> {
+  return runner.statement(
+    get(sql, params),
+    (row) => {
+      if (row === undefined) throw new Error(`an insert gave back no row: ${sql}`);
+      return map(row as Row);
+    },
+    SINGLE_WRITE,
+  );
 }
+
+/** Every row, mapped. */
+export function rowsOf<M extends RunnerMode, T>(
+  runner: Runner<M>,
+  sql: string,
+  params: Step['params'],
+  map: (row: Row) => T,
+  kind: OperationKind = READ,
+): Result<M, T[]> {
+  return runner.statement(all(sql, params), (rows) => (rows as Row[]).map(map), kind);
+}
+
+const isRow = (row: unknown): boolean => row !== undefined;
 
 /** Whether the statement gave a row: a write confirmed by its RETURNING, or an existence check. */
-export function* found(sql: string, params: Step['params']): Operation<boolean> {
-  return (yield get(sql, params)) !== undefined;
+export function found<M extends RunnerMode>(
+  runner: Runner<M>,
+  sql: string,
+  params: Step['params'],
+  kind: OperationKind = READ,
+): Result<M, boolean> {
+  return runner.statement(get(sql, params), isRow, kind);
 }
 
-/** The first column of the first row. */
-export function* valueOf<T>(sql: string, params: Step['params'] = []): Operation<T> {
-  return (yield pluck(sql, params)) as T;
+const asNumber = (value: unknown): number => value as number;
+
+/** The first column of the first row, a number (a count, a sequence). */
+export function numberOf<M extends RunnerMode>(
+  runner: Runner<M>,
+  sql: string,
+  params: Step['params'] = [],
+): Result<M, number> {
+  return runner.statement(pluck(sql, params), asNumber, READ);
 }
 
 /** How many rows a statement wrote. */
-export function* rowsWritten(sql: string, params: Step['params']): Operation<number> {
-  return (yield run(sql, params)) as number;
+export function rowsWritten<M extends RunnerMode>(
+  runner: Runner<M>,
+  sql: string,
+  params: Step['params'],
+): Result<M, number> {
+  return runner.statement(run(sql, params), asNumber, SINGLE_WRITE);
 }
 
+const nothing = (): void => undefined;
+
 /** A write whose outcome is not needed. */
-export function* write(sql: string, params: Step['params']): Operation<void> {
-  yield run(sql, params);
+export function write<M extends RunnerMode>(
+  runner: Runner<M>,
+  sql: string,
+  params: Step['params'],
+): Result<M, void> {
+  return runner.statement(run(sql, params), nothing, SINGLE_WRITE);
 }

@@ -24,7 +24,7 @@ import {
   type ClaimOptions,
   type HeldLease,
 } from './lease.ts';
-
+import { rowOf } from './operations.ts';
 import { notify } from './wakeups.ts';
 import {
   startQueueWorker,
@@ -70,7 +70,7 @@ export interface QueueSpec<J extends HeldLease & { status: string }, F> {
   cleanupParams(cutoff: number): Step['params'];
   progressParams(progress: number, id: string, token: string): Step['params'];
   releaseParams(now: number, id: string, token: string): Step['params'];
-  toJob(row: Row): J;
+  toJob: (row: Row) => J;
   /** Fails a claimed row that cannot be read, in the claim's transaction (see UNREADABLE_ROW). */
   failUnreadable(row: Row, message: string, claim: Row): Operation<void>;
   /** Steps after a claim (before it commits): the jobs as they will be returned. */
@@ -148,7 +148,6 @@ export function createLeasedQueue<
   const { table, sql } = spec;
   let lastRecovery = -Infinity;
   // One statement unless the table has follow-up steps (pokecode's session tracking).
-  const completeKind = spec.afterComplete ? WRITE : SINGLE_WRITE;
   const recoverKind = spec.afterRecover ? WRITE : SINGLE_WRITE;
 
   function* recover(now: number): Operation<number> {
@@ -198,12 +197,6 @@ export function createLeasedQueue<
 
   // Each operation's steps, built once per queue: a generator function created per call costs
   // more than the statement it runs (V8 gives every generator function a prototype of its own).
-  function* heartbeatJob(expires: number, id: string, token: string): Operation<Date> {
-    const held = yield get(sql.heartbeat, spec.heartbeatParams(expires, id, token));
-    if (held === undefined) throw new LeaseLostError(table, id, 'heartbeat');
-    return new Date(expires);
-  }
-
   function* completeAndClaimJob(
     id: string,
     token: string,
@@ -215,27 +208,15 @@ export function createLeasedQueue<
     return yield* claimJobs(worker, leaseMs, 1, now);
   }
 
-  function* storeProgress(progress: number, id: string, token: string): Operation<void> {
-    const held = yield get(sql.progress, spec.progressParams(progress, id, token));
-    if (held === undefined) throw new LeaseLostError(table, id, 'store progress of');
-  }
-
-  function* releaseJob(now: number, id: string, token: string): Operation<void> {
-    const held = yield get(sql.release, spec.releaseParams(now, id, token));
-    if (held === undefined) throw new LeaseLostError(table, id, 'release');
-  }
-
-  function* cleanupJobs(cutoff: number): Operation<number> {
-    return ((yield all(sql.cleanup, spec.cleanupParams(cutoff))) as Row[]).length;
-  }
-
-  const toJobOrUndefined = (row: unknown): J | undefined =>
-    row === undefined ? undefined : spec.toJob(row as Row);
-
-  function* countJobs(): Operation<Record<J['status'], number>> {
-    const rows = (yield all(sql.counts)) as Array<{ status: J['status']; n: number }>;
-    return countByStatus(spec.statuses, rows);
-  }
+  // A lease write of one statement: its RETURNING row proves the lease was still held.
+  const held =
+    (id: string, action: string) =>
+    (row: unknown): void => {
+      if (row === undefined) throw new LeaseLostError(table, id, action);
+    };
+  const counted = (rows: unknown) =>
+    countByStatus(spec.statuses, rows as Array<{ status: J['status']; n: number }>);
+  const cleaned = (rows: unknown) => (rows as Row[]).length;
 
   const first = (jobs: Result<M, J[]>): Result<M, J | undefined> =>
     mapResult(runner, jobs, (list) => list[0]);
@@ -257,13 +238,21 @@ export function createLeasedQueue<
     heartbeat(job, leaseMs = DEFAULT_LEASE_MS) {
       const { id, token } = heldLease(table, job, 'heartbeat');
       const expires = clock() + requireInt(table, 'lease_expires_at', leaseMs, 1);
-      return runner.run(() => heartbeatJob(expires, id, token), SINGLE_WRITE);
+      const step = get(sql.heartbeat, spec.heartbeatParams(expires, id, token));
+      const lease = held(id, 'heartbeat');
+      const renewed = (row: unknown) => {
+        lease(row);
+        return new Date(expires);
+      };
+      return runner.statement(step, renewed, SINGLE_WRITE);
     },
 
     complete(job) {
       const { id, token } = heldLease(table, job, 'complete');
       const now = clock();
-      return runner.run(() => completeJob(id, token, now), completeKind);
+      if (spec.afterComplete) return runner.run(() => completeJob(id, token, now), WRITE);
+      const step = get(sql.complete, spec.completeParams(now, id, token));
+      return runner.statement(step, held(id, 'complete'), SINGLE_WRITE);
     },
 
     completeAndClaim(job, options) {
@@ -278,13 +267,15 @@ export function createLeasedQueue<
       if (typeof progress !== 'number' || !Number.isFinite(progress)) {
         columnError(table, 'progress', `expected a finite number, got ${String(progress)}`);
       }
-      return runner.run(() => storeProgress(progress, id, token), SINGLE_WRITE);
+      const step = get(sql.progress, spec.progressParams(progress, id, token));
+      return runner.statement(step, held(id, 'store progress of'), SINGLE_WRITE);
     },
 
     release(job) {
       const { id, token } = heldLease(table, job, 'release');
       const now = clock();
-      const released = runner.run(() => releaseJob(now, id, token), SINGLE_WRITE);
+      const step = get(sql.release, spec.releaseParams(now, id, token));
+      const released = runner.statement(step, held(id, 'release'), SINGLE_WRITE);
       return afterCommit(runner, released, () => notify(channel, { kind: 'enqueued' }));
     },
 
@@ -302,15 +293,15 @@ export function createLeasedQueue<
 
     cleanup(retentionDays = spec.retentionDays) {
       const cutoff = clock() - requireInt(table, 'completed_at', retentionDays, 0) * DAY_MS;
-      return runner.run(() => cleanupJobs(cutoff), SINGLE_WRITE);
+      return runner.statement(all(sql.cleanup, spec.cleanupParams(cutoff)), cleaned, SINGLE_WRITE);
     },
 
     get(id) {
-      return runner.read(get(sql.get, [id]), toJobOrUndefined);
+      return rowOf(runner, sql.get, [id], spec.toJob);
     },
 
     counts() {
-      return runner.run(countJobs, READ);
+      return runner.statement(all(sql.counts), counted, READ);
     },
 
     startWorker(handler, options) {
