@@ -1,6 +1,7 @@
 // Run by Bun (see drivers.ts): the bun:sqlite rows, printed as JSON on stdout.
 import { join } from 'node:path';
 import { createQueue, openDatabase } from '../../src/index.ts';
+import { connectionPragmas } from '../../src/open/pragmas.ts';
 import { LEGACY_CLAIM_MS, RECOVERY_INTERVAL_MS } from '../../src/client/shared/lease.ts';
 import { pokecodeSql as sql } from '../../src/client/pokecode/statements.ts';
 import { measureHotPaths, queueHotPaths, scratchDir } from './driver-rows.ts';
@@ -36,9 +37,8 @@ try {
   };
   raw.close();
   const db = new Database(join(scratch.dir, 'raw.db'), { strict: true });
-  db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000',
-  );
+  // The connection settings ours has, from the same list.
+  for (const pragma of connectionPragmas()) db.exec(`PRAGMA ${pragma}`);
   const st = Object.fromEntries(Object.entries(sql).map(([k, v]) => [k, db.prepare(v)]));
   const seconds = () => Math.floor(Date.now() / 1000);
   let lastRecovery = -Infinity;

@@ -36,21 +36,28 @@ export const CACHE_SIZE_KIB = 16 * 1024;
 export const MMAP_SIZE_BYTES = 0x7fff0000;
 
 /**
- * The one place connection settings are made, for production and tests alike.
- * busy_timeout comes first: switching to WAL needs a lock another process may hold.
+ * The connection settings, as `PRAGMA` bodies in the order they are made: the one list, for
+ * production, tests and a benchmark's raw side alike. busy_timeout comes first: switching to WAL
+ * needs a lock another process may hold.
  */
+export function connectionPragmas(options: ConnectionOptions = {}): string[] {
+  return [
+    `busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`,
+    ...(options.readonly
+      ? []
+      : ['journal_mode = WAL', `journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`]),
+    `synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`,
+    'foreign_keys = ON',
+    `cache_size = -${CACHE_SIZE_KIB}`,
+    `mmap_size = ${MMAP_SIZE_BYTES}`,
+    'temp_store = MEMORY',
+  ];
+}
+
+/** Makes the connection settings on a synchronous connection. */
 export function configureConnection(
   sqlite: SqliteConnection,
   options: ConnectionOptions = {},
 ): void {
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
-  if (!options.readonly) {
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
-  }
-  sqlite.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
-  sqlite.pragma(`mmap_size = ${MMAP_SIZE_BYTES}`);
-  sqlite.pragma('temp_store = MEMORY');
+  for (const pragma of connectionPragmas(options)) sqlite.pragma(pragma);
 }

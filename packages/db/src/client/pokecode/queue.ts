@@ -188,6 +188,8 @@ export function createPokecodeQueue<M extends RunnerMode>(
   const trackSessions = options.trackSessions ?? true;
   const core = createLeasedQueue(runner, clock, pokecodeJobSpec(options), channel);
   const write = { write: true };
+  // Without session tracking an enqueue is one INSERT: SQLite's own autocommit transaction.
+  const enqueueKind = trackSessions ? write : { write: true, single: true };
 
   // Built once per queue: a generator function created per call costs more than its statement.
   function* insertJob(job: Job, dataText: string): Operation<Job> {
@@ -243,7 +245,7 @@ export function createPokecodeQueue<M extends RunnerMode>(
       };
       const stored = settle<M, Job>(
         runner,
-        () => runner.run(() => insertJob(job, dataText), write),
+        () => runner.run(() => insertJob(job, dataText), enqueueKind),
         (error) => onWriteError(error, { id }),
       );
       return afterCommit(runner, stored as Result<M, Job>, () =>
