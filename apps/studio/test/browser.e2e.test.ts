@@ -4,34 +4,17 @@ import { join } from 'node:path';
 import { openDatabase } from '@agentstate/db';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../src/kit/drizzle-kit.ts';
 import { createPokecodeDatabase, SESSION_COUNT, tempDir } from './helpers/fixture.ts';
-import { processAlive, run, studioRoot, type RunningCommand } from './helpers/processes.ts';
+import { startStudioInBrowser, type StudioInBrowser } from './helpers/browser.ts';
+import { processAlive, studioRoot, type RunningCommand } from './helpers/processes.ts';
 
-const executablePath = process.env.AGENTSTATE_CHROMIUM ?? '/usr/bin/chromium';
 const screenshots = join(studioRoot, 'test-output', 'screenshots');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `${executablePath} is missing: run \`pnpm -F @agentstate/studio install-browser\` (Debian's chromium)`,
-  );
-}
 
 const temp = tempDir();
-let studio: RunningCommand;
-let context: BrowserContext;
+let browser: StudioInBrowser | undefined;
+let studio: RunningCommand | undefined;
 let page: Page;
 let base: string;
 let pokecodePath: string;
@@ -48,48 +31,23 @@ beforeAll(async () => {
   const enginePath = join(temp.dir, 'engine.db');
   await createPokecodeDatabase(pokecodePath);
   (await openDatabase('engine', { path: enginePath, migrate: { log: () => {} } })).close();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  studio = run(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main.ts',
-      '--db',
-      'pokecode',
-      '--path',
-      pokecodePath,
-      '--engine-path',
-      enginePath,
-      '--port',
-      String(port),
-      '--no-drizzle-kit',
-    ],
-    { cwd: studioRoot, env: { HOME: temp.dir, AGENTSTATE_DIPEO_PATH: join(temp.dir, 'none.db') } },
-  );
-  await studio.waitFor(/Offline browser:/);
-  context = await chromium.launchPersistentContext(join(temp.dir, 'profile'), {
-    executablePath,
-    args: chromiumArgs,
-    headless: true,
+  browser = await startStudioInBrowser({
+    dir: temp.dir,
+    pokecodePath,
+    enginePath,
     viewport: { width: 1400, height: 900 },
   });
-  await context.route('**/*', (route) => {
+  ({ studio, page, base } = browser);
+  await browser.context.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(`${base}/`)) return route.continue();
     offsite.push(url);
     return route.abort();
   });
-  page = context.pages()[0] ?? (await context.newPage());
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (studio && studio.child.exitCode === null) {
-    studio.child.kill('SIGTERM');
-    await studio.exited;
-  }
+  await browser?.stop();
   expect(studio?.child.pid === undefined || !processAlive(studio.child.pid)).toBe(true);
   expect(studio?.output()).toMatch(/^stopping: SIGTERM$/m);
   temp.remove();

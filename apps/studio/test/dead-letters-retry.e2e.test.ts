@@ -1,25 +1,15 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, openDatabase } from '@agentstate/db';
 import Database from 'better-sqlite3';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../src/kit/drizzle-kit.ts';
 import { tempDir } from './helpers/fixture.ts';
-import { run, studioRoot, type RunningCommand } from './helpers/processes.ts';
-
-const executablePath = process.env.AGENTSTATE_CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `${executablePath} is missing: run \`pnpm -F @agentstate/studio install-browser\` (Debian's chromium)`,
-  );
-}
+import { startStudioInBrowser, type StudioInBrowser } from './helpers/browser.ts';
 
 const temp = tempDir();
 const pokecodePath = join(temp.dir, 'pokecode.db');
 const enginePath = join(temp.dir, 'engine.db');
-let studio: RunningCommand;
-let context: BrowserContext;
+let browser: StudioInBrowser | undefined;
 let page: Page;
 let base: string;
 const failedIds: string[] = [];
@@ -92,42 +82,17 @@ function jobsInFile(): Map<string, { status: string; attempts: number; error: st
 
 beforeAll(async () => {
   await createFiles();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  studio = run(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main.ts',
-      '--db',
-      'pokecode',
-      '--path',
-      pokecodePath,
-      '--engine-path',
-      enginePath,
-      '--port',
-      String(port),
-      '--no-drizzle-kit',
-      '--write',
-    ],
-    { cwd: studioRoot, env: { HOME: temp.dir, AGENTSTATE_DIPEO_PATH: join(temp.dir, 'none.db') } },
-  );
-  await studio.waitFor(/Offline browser:/);
-  context = await chromium.launchPersistentContext(join(temp.dir, 'profile'), {
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    headless: true,
+  browser = await startStudioInBrowser({
+    dir: temp.dir,
+    pokecodePath,
+    enginePath,
+    args: ['--write'],
   });
-  page = context.pages()[0] ?? (await context.newPage());
+  ({ page, base } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (studio && studio.child.exitCode === null) {
-    studio.child.kill('SIGTERM');
-    await studio.exited;
-  }
+  await browser?.stop();
   temp.remove();
 });
 
