@@ -193,8 +193,13 @@ export class LagTracker {
     const since = this.lastPoll ?? now;
     this.lastPoll = now;
     for (const commit of commits) {
-      // Shipped before this poll saw it (a poll running late): not waiting for anything.
-      if (commit.salt === this.confirmed?.salt && commit.end <= this.confirmed.end) continue;
+      // Shipped before this poll saw it (a poll running late): not waiting for anything, and nor
+      // is any commit seen before it, which came first in the WAL (in an older WAL, maybe: then no
+      // position of its own would ever confirm it).
+      if (commit.salt === this.confirmed?.salt && commit.end <= this.confirmed.end) {
+        this.pending = [];
+        continue;
+      }
       this.pending.push({ ...commit, seenAt: since });
     }
     if (this.pending.length > MAX_PENDING) {

@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openConnection } from '../src/index.ts';
-import { WalCommitReader } from '../src/replicate/lag-tracker.ts';
+import {
+  LagTracker,
+  litestreamMetaDir,
+  ShadowWalSalts,
+  WalCommitReader,
+} from '../src/replicate/lag-tracker.ts';
+import { startReplication } from '../src/replicate/replication.ts';
 import { tempDir } from './helpers/fixtures.ts';
 import { pokecodeWithSession } from './helpers/replication.ts';
 
@@ -16,6 +24,7 @@ async function appender() {
   let seq = 0;
   return {
     path,
+    dir: dirname(path),
     append: (n = 1) => {
       for (let i = 0; i < n; i++) insert.run(`append-${seq++}`, session);
     },
@@ -67,6 +76,33 @@ describe('WalCommitReader', () => {
       [true, true],
       [false, false],
     ]);
+    db.close();
+  });
+});
+
+describe('LagTracker', () => {
+  it('a commit shipped before a poll saw it confirms the commits seen before it, also in an older WAL', async () => {
+    const db = await appender();
+    const reader = new WalCommitReader(`${db.path}-wal`);
+    const tracker = new LagTracker(new ShadowWalSalts(litestreamMetaDir(db.path)));
+    db.append();
+    tracker.observe(reader.read(), 0);
+    expect(tracker.pendingCount).toBe(1);
+    // The WAL starts over with a commit, and Litestream ships it (a new generation whose shadow
+    // WAL names the new salts) before the next poll: the poll finds it already confirmed.
+    db.restartWal();
+    db.append();
+    const replication = await startReplication({ path: db.path, to: join(db.dir, 'replica') });
+    await replication.caughtUp();
+    await replication.stop();
+    const generation = readFileSync(join(litestreamMetaDir(db.path), 'generation'), 'utf8').trim();
+    const [shipped] = new WalCommitReader(`${db.path}-wal`).read().slice(-1);
+    expect(tracker.confirm({ generation, index: 0, offset: shipped!.end }, 10)).toBeUndefined();
+    tracker.observe(reader.read(), 20);
+    // Nothing is left waiting (before, the older WAL's commit waited for ever and so did
+    // Replication.caughtUp); the lag is back to the time since the last poll.
+    expect(tracker.pendingCount).toBe(0);
+    expect(tracker.lagMs(30)).toBe(10);
     db.close();
   });
 });
