@@ -183,6 +183,7 @@ export {
 } from './replicate/replica-history.ts';
 export {
   restoreFromReplica,
+  type PassedOverState,
   type ReplicaRestoreOptions,
   type ReplicaRestoreReport,
 } from './replicate/restore-from-replica.ts';

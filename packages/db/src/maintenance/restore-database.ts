@@ -40,6 +40,14 @@ export interface RestoreReport {
  */
 export class RestoreRefusedError extends Error {
   override readonly name = 'RestoreRefusedError';
+
+  constructor(
+    message: string,
+    /** Refused because the file failed its integrity check (an older backup may not). */
+    readonly corrupt = false,
+  ) {
+    super(message);
+  }
 }
 
 const SIDE_FILES = ['-wal', '-shm'] as const;
@@ -86,6 +94,7 @@ export async function restoreDatabase(
     if (check.integrity.length > 0 || !contents) {
       throw new RestoreRefusedError(
         `${backupPath}: is corrupt: ${check.integrity.slice(0, 3).join('; ')}`,
+        true,
       );
     }
     const verdict = await judgeBackup(contents, name, backupPath);

@@ -32,6 +32,16 @@ function readAt(fd: number, length: number, position: number): Buffer {
 /** The WAL header's salts (bytes 16–23): they change each time the WAL starts over. */
 const saltOf = (header: Buffer) => header.subarray(16, 24).toString('hex');
 
+/** A commit seen in the WAL: the salts of the WAL it is in, and where its last frame ends. */
+export interface WalCommit {
+  salt: string;
+  /**
+   * Infinity: commits the reader cannot place, in a WAL that started over before they were read
+   * and whose old frames the new ones overwrote. Only what comes after confirms them.
+   */
+  end: number;
+}
+
 /**
  * Reads the end of a database's WAL to learn each commit's position: frames are fixed-size, a
  * commit frame has a non-zero database size, and a frame belongs to the current WAL only when its
@@ -40,13 +50,14 @@ const saltOf = (header: Buffer) => header.subarray(16, 24).toString('hex');
  */
 export class WalCommitReader {
   private salt = '';
+  private saltBytes = Buffer.alloc(0);
   private pageSize = 0;
   private scanned = 0;
 
   constructor(private readonly walPath: string) {}
 
-  /** The commits appended since the last call (only the last one per read matters). */
-  read(): Array<{ salt: string; end: number }> {
+  /** The commits appended since the last call (only the last one per read, and per WAL, matters). */
+  read(): WalCommit[] {
     let fd: number;
     try {
       fd = openSync(this.walPath, 'r');
@@ -57,30 +68,56 @@ export class WalCommitReader {
       const header = readAt(fd, WAL_HEADER_BYTES, 0);
       if (header.length < WAL_HEADER_BYTES) return [];
       const salt = saltOf(header);
+      const commits: WalCommit[] = [];
       if (salt !== this.salt) {
+        // The WAL started over since the last read. Commits made in the old one after that read
+        // are still in the file past the new frames (Litestream copies them from there before it
+        // starts on the new WAL): they are read first, unless the new frames reached them.
+        if (this.salt !== '') {
+          const tail = this.scan(fd, this.saltBytes, this.scanned);
+          if (tail.lastCommit > 0) commits.push({ salt: this.salt, end: tail.lastCommit });
+          if (tail.stoppedOn?.equals(header.subarray(16, 24))) {
+            commits.push({ salt: this.salt, end: Number.POSITIVE_INFINITY });
+          }
+        }
         this.salt = salt;
+        this.saltBytes = Buffer.from(header.subarray(16, 24));
         this.pageSize = header.readUInt32BE(8);
         this.scanned = WAL_HEADER_BYTES;
       }
-      const frameBytes = FRAME_HEADER_BYTES + this.pageSize;
-      const frames = Math.max(1, Math.floor(READ_CHUNK_BYTES / frameBytes));
-      const saltBytes = header.subarray(16, 24);
-      let offset = this.scanned;
-      let lastCommit = 0;
-      scan: for (;;) {
-        const chunk = readAt(fd, frames * frameBytes, offset);
-        // Whole frames only: one still being appended is read on the next poll.
-        for (let at = 0; at + frameBytes <= chunk.length; at += frameBytes) {
-          if (!chunk.subarray(at + 8, at + 16).equals(saltBytes)) break scan;
-          offset += frameBytes;
-          if (chunk.readUInt32BE(at + 4) !== 0) lastCommit = offset;
-        }
-        if (chunk.length < frames * frameBytes) break;
+      const { lastCommit } = this.scan(fd, this.saltBytes, this.scanned);
+      if (lastCommit > 0) {
+        this.scanned = lastCommit;
+        commits.push({ salt, end: lastCommit });
       }
-      if (lastCommit > 0) this.scanned = lastCommit;
-      return lastCommit > 0 ? [{ salt, end: lastCommit }] : [];
+      return commits;
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /**
+   * The end of the last commit frame from `offset` on among the frames with these salts, and the
+   * salts of the whole frame the scan stopped on (undefined at the end of the file).
+   */
+  private scan(
+    fd: number,
+    saltBytes: Buffer,
+    offset: number,
+  ): { lastCommit: number; stoppedOn: Buffer | undefined } {
+    const frameBytes = FRAME_HEADER_BYTES + this.pageSize;
+    const frames = Math.max(1, Math.floor(READ_CHUNK_BYTES / frameBytes));
+    let lastCommit = 0;
+    for (;;) {
+      const chunk = readAt(fd, frames * frameBytes, offset);
+      // Whole frames only: one still being appended is read on the next poll.
+      for (let at = 0; at + frameBytes <= chunk.length; at += frameBytes) {
+        const frameSalt = chunk.subarray(at + 8, at + 16);
+        if (!frameSalt.equals(saltBytes)) return { lastCommit, stoppedOn: Buffer.from(frameSalt) };
+        offset += frameBytes;
+        if (chunk.readUInt32BE(at + 4) !== 0) lastCommit = offset;
+      }
+      if (chunk.length < frames * frameBytes) return { lastCommit, stoppedOn: undefined };
     }
   }
 }
@@ -135,9 +172,10 @@ const MAX_PENDING = 10_000;
 
 /**
  * Replication lag as the age of the oldest commit the replica does not hold yet. Commits come from
- * the WAL (WalCommitReader), polled every few milliseconds; a position Litestream reports as
- * written to the replica confirms every commit up to it, and every commit seen before those
- * (Litestream ships a generation's WAL in order, after a snapshot of all that came before).
+ * the WAL (WalCommitReader), polled every few milliseconds; the end of a WAL segment Litestream
+ * reports as written to the replica confirms every commit up to it, and every commit seen before
+ * those (Litestream ships a generation's WAL in order, after a snapshot of all that came before;
+ * the snapshot alone confirms nothing, see Replication).
  * A commit is timed from the poll before the one that saw it: the figure is an upper bound, over
  * by at most one poll interval, never under.
  */
@@ -150,13 +188,18 @@ export class LagTracker {
   constructor(private readonly shadow: ShadowWalSalts) {}
 
   /** Records a poll's commits; `now` is the poll's time. */
-  observe(commits: Array<{ salt: string; end: number }>, now: number): void {
+  observe(commits: WalCommit[], now: number): void {
     // The first poll's commits were made before replication started: timed from then.
     const since = this.lastPoll ?? now;
     this.lastPoll = now;
     for (const commit of commits) {
-      // Shipped before this poll saw it (a poll running late): not waiting for anything.
-      if (commit.salt === this.confirmed?.salt && commit.end <= this.confirmed.end) continue;
+      // Shipped before this poll saw it (a poll running late): not waiting for anything, and nor
+      // is any commit seen before it, which came first in the WAL (in an older WAL, maybe: then no
+      // position of its own would ever confirm it).
+      if (commit.salt === this.confirmed?.salt && commit.end <= this.confirmed.end) {
+        this.pending = [];
+        continue;
+      }
       this.pending.push({ ...commit, seenAt: since });
     }
     if (this.pending.length > MAX_PENDING) {

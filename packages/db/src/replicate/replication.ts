@@ -48,11 +48,14 @@ export interface ReplicationOptions {
 }
 
 export interface ReplicatedEvent {
-  /** Where the replica now ends. */
+  /** Where the replica now ends (a snapshot: the position it was taken at). */
   position: ReplicaPosition;
   /** WAL bytes this segment shipped (for a snapshot: its compressed size). */
   bytes: number;
-  /** How long the oldest commit this confirmed waited; undefined when it confirmed none seen here. */
+  /**
+   * How long the oldest commit this confirmed waited; undefined when it confirmed none seen here
+   * (always for a snapshot: the WAL segments after it confirm its commits).
+   */
   lagMs: number | undefined;
   /** Polls' worth of commits it confirmed. */
   commits: number;
@@ -136,7 +139,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   private polls = 0;
   /**
    * Since Litestream last started: when it started, whether it found a generation to carry on,
-   * and whether the replica has since reported a write (a snapshot or a segment).
+   * and whether the replica has since written a WAL segment (a snapshot alone holds no restorable state).
    */
   private launchedAt = 0;
   private continuing = false;
@@ -244,7 +247,7 @@ export class Replication extends EventEmitter<ReplicationEvents> {
   }
 
   /**
-   * The replica holds the file as of Litestream's start: it has written a snapshot or segment
+   * The replica holds the file as of Litestream's start: it has written a WAL segment
    * since, or it carried on an existing generation and, a second on, had shipped nothing and
    * reported no error.
    */
@@ -451,12 +454,15 @@ export class Replication extends EventEmitter<ReplicationEvents> {
       (line.msg === 'wal segment written' || line.msg === 'snapshot written')
     ) {
       this.generation = position.generation;
-      this.shippedSinceLaunch = true;
       const bytes = Number(line.fields.sz ?? 0);
       const snapshot = line.msg === 'snapshot written';
-      // A segment covers [offset, offset + size) of its WAL index; a snapshot, all before offset.
+      // A segment covers [offset, offset + size) of its WAL index. A snapshot confirms nothing: it
+      // is a copy of the database file taken between checkpoints, which a restore completes with
+      // that WAL index from its start; until a segment of it is written, a replicator killed now
+      // leaves a replica whose newest generation cannot be restored.
       const end = snapshot ? position : { ...position, offset: position.offset + bytes };
-      const confirmed = this.tracker.confirm(end, now);
+      const confirmed = snapshot ? undefined : this.tracker.confirm(end, now);
+      if (!snapshot) this.shippedSinceLaunch = true;
       this.emit(snapshot ? 'snapshot' : 'replicated', {
         position: end,
         bytes,
