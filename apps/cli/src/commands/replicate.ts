@@ -138,6 +138,8 @@ async function runUntilStopped(
   replication.on('started', ({ pid }) => console.log(`Litestream running again (pid ${pid})`));
 
   const report = setInterval(() => {
+    // Paused for a restore, nothing ships and the lag means nothing: the `paused` line says so.
+    if (replication.state === 'paused') return;
     const sorted = [...lags].sort((a, b) => a - b);
     const max = sorted.at(-1);
     const spread =
