@@ -48,6 +48,13 @@ export interface OperationKind {
   single?: boolean;
 }
 
+/** Plain reads. */
+export const READ: OperationKind = { write: false };
+/** A write of one statement: SQLite's own autocommit on a synchronous driver. */
+export const SINGLE_WRITE: OperationKind = { write: true, single: true };
+/** A write of several statements: one immediate transaction. */
+export const WRITE: OperationKind = { write: true };
+
 /** Whether the runner's results are values (`sync`) or promises (`async`). */
 export type RunnerMode = 'sync' | 'async';
 export type Result<M extends RunnerMode, R> = M extends 'sync' ? R : Promise<R>;

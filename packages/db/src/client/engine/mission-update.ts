@@ -20,6 +20,7 @@ import type { Clock } from '../shared/time.ts';
 import { toScheduledMission } from './rows.ts';
 import { isRecurring, nextRunAfter, type Schedule } from './schedule.ts';
 import { sqlText } from '../shared/sql-text.ts';
+import { WRITE } from '../shared/operations.ts';
 
 /**
  * Editing a scheduled mission (`updateScheduledMission(id, patch)`): the columns a person edits,
@@ -158,6 +159,6 @@ export function createScheduledMissionUpdate<M extends RunnerMode>(
     }
     const checked = parseRow(scheduledMissions, scheduledMissionRows.update, patch);
     const now = clock();
-    return runner.run(() => update(id, checked, now), { write: true });
+    return runner.run(() => update(id, checked, now), WRITE);
   };
 }

@@ -32,6 +32,7 @@ import { createLeasedQueue, type LeasedQueue, type QueueSpec } from '../shared/q
 import { notify } from '../shared/wakeups.ts';
 import { sqlStringList } from '@agentstate/schema';
 import { toIso, toSeconds } from '../shared/time.ts';
+import { SINGLE_WRITE, WRITE } from '../shared/operations.ts';
 
 const TABLE = 'workers';
 /** The original keeps the first 512 characters of an error. */
@@ -298,7 +299,7 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
       const row = toDriverRow('engine', workers, values);
       const stored = settle<M, Worker>(
         runner,
-        () => runner.run(() => schedule(values, row, toIso(now)), { write: true }),
+        () => runner.run(() => schedule(values, row, toIso(now)), WRITE),
         (error) => onWriteError(error, row),
       );
       return afterCommit(runner, stored as Result<M, Worker>, () =>
@@ -309,7 +310,7 @@ export function createEngineWorkerQueue<M extends RunnerMode>(
     cancel(id) {
       const key = requireString(TABLE, 'id', id);
       const now = toIso(clock());
-      const cancelled = runner.run(() => cancelWorker(now, key), { write: true, single: true });
+      const cancelled = runner.run(() => cancelWorker(now, key), SINGLE_WRITE);
       // A running worker of this process hears of it at once, others at their next heartbeat.
       return afterCommit(runner, cancelled, (done) => {
         if (done) notify(channel, { kind: 'cancelled', ids: [key] });

@@ -41,6 +41,7 @@ import { notify } from '../shared/wakeups.ts';
 import { toSeconds } from '../shared/time.ts';
 import { encodeJob, toJob } from './rows.ts';
 import { pokecodeSql as sql } from './statements.ts';
+import { SINGLE_WRITE, WRITE } from '../shared/operations.ts';
 
 const TABLE = 'job_queue';
 const providerSet: ReadonlySet<string> = new Set(providers);
@@ -187,9 +188,8 @@ export function createPokecodeQueue<M extends RunnerMode>(
 ): PokecodeQueue<M> {
   const trackSessions = options.trackSessions ?? true;
   const core = createLeasedQueue(runner, clock, pokecodeJobSpec(options), channel);
-  const write = { write: true };
   // Without session tracking an enqueue is one INSERT: SQLite's own autocommit transaction.
-  const enqueueKind = trackSessions ? write : { write: true, single: true };
+  const enqueueKind = trackSessions ? WRITE : SINGLE_WRITE;
 
   // Built once per queue: a generator function created per call costs more than its statement.
   function* insertJob(job: Job, dataText: string): Operation<Job> {
@@ -256,7 +256,7 @@ export function createPokecodeQueue<M extends RunnerMode>(
     cancelSession(sessionId) {
       const session = requireString(TABLE, 'session_id', sessionId);
       const seconds = toSeconds(clock());
-      const cancelled = runner.run(() => cancelSessionJobs(seconds, session), write);
+      const cancelled = runner.run(() => cancelSessionJobs(seconds, session), WRITE);
       // Running jobs of this process hear of it at once, others at their next heartbeat.
       const ids = afterCommit(runner, cancelled, (list) =>
         notify(channel, { kind: 'cancelled', ids: list }),

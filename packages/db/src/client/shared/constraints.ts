@@ -1,4 +1,4 @@
-import { all, drive, get, type Operation, type Row } from '../../driver/operation.ts';
+import { all, drive, get, READ, type Operation, type Row } from '../../driver/operation.ts';
 import { syncRunner } from '../../driver/sync-runner.ts';
 import type { SqliteConnection } from '../../driver/types.ts';
 import { RowValidationError, type ColumnIssue } from './errors.ts';
@@ -132,7 +132,7 @@ export function constraintError(
 ): unknown {
   return syncRunner(sqlite).run(
     () => explainConstraint(foreignKeyCache(sqlite), table, values, error),
-    { write: false },
+    READ,
   );
 }
 

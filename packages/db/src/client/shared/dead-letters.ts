@@ -12,6 +12,7 @@ import { getTableColumns, getTableName, sql, type Column, type SQL, type Table }
 import { columnError, NotFoundError, StateError } from './errors.ts';
 import { sqlText } from './sql-text.ts';
 import { notify } from './wakeups.ts';
+import { READ, SINGLE_WRITE } from './operations.ts';
 
 /**
  * Dead letters: the jobs of a queue that failed for good (out of attempts), with their last
@@ -50,9 +51,6 @@ export interface DeadLetterSpec<F extends string> {
   /** A SQL value of `failedAt` to a Date. */
   toDate: (value: unknown) => Date | null;
 }
-
-const READ = { write: false };
-const WRITE = { write: true, single: true };
 
 export function createDeadLetters<S extends RunnerSource, R, F extends string>(
   source: S,
@@ -183,7 +181,7 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
       const now = spec.now(clock());
       return afterCommit(
         runner,
-        runner.run(() => retry(id, now), WRITE),
+        runner.run(() => retry(id, now), SINGLE_WRITE),
         () => notify(channel, { kind: 'enqueued' }),
       );
     },
@@ -198,7 +196,7 @@ export function createDeadLetters<S extends RunnerSource, R, F extends string>(
       const params = { ...bind(filters, options), now: spec.now(clock()) };
       return afterCommit(
         runner,
-        runner.run(() => retryAll(statement, params), WRITE),
+        runner.run(() => retryAll(statement, params), SINGLE_WRITE),
         (n) => {
           if (n > 0) notify(channel, { kind: 'enqueued' });
         },

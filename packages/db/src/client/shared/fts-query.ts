@@ -1,4 +1,4 @@
-import { all, type Operation, type Result, type Row } from '../../driver/operation.ts';
+import { all, READ, type Operation, type Result, type Row } from '../../driver/operation.ts';
 import { runnerOf, type ModeOfSource, type RunnerSource } from '../../driver/sync-runner.ts';
 import { getTableName, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { sqlText } from './sql-text.ts';
@@ -189,6 +189,6 @@ export function createSearch<S extends RunnerSource, R, F extends string>(
     }
     if (before && spec.time) params.before = spec.time.toSql(before);
     const sql = statementFor(filters, before !== undefined);
-    return runner.run(() => searchRows(sql, params, fail), { write: false });
+    return runner.run(() => searchRows(sql, params, fail), READ);
   };
 }

@@ -2,7 +2,10 @@ import {
   all,
   get,
   pluck,
+  READ,
   run,
+  SINGLE_WRITE,
+  WRITE,
   type OperationKind,
   type Result,
   type Row,
@@ -14,12 +17,8 @@ import type { SqliteConnection } from '../../driver/types.ts';
 import type { ClientContext } from './connection.ts';
 import { constraintError, constraintErrorFromText } from './constraints.ts';
 
-/** How the clients' operations run (operation.ts): plain reads, one statement, a transaction. */
-export const READ: OperationKind = { write: false };
-/** A write of one statement: SQLite's own autocommit on a synchronous driver. */
-export const SINGLE_WRITE: OperationKind = { write: true, single: true };
-/** A write of several statements: one immediate transaction. */
-export const WRITE: OperationKind = { write: true };
+/** How the clients' operations run: plain reads, one statement, a transaction. */
+export { READ, SINGLE_WRITE, WRITE };
 
 /**
  * How a queue explains a broken constraint of a write: from the live schema on a synchronous

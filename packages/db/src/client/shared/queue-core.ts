@@ -24,7 +24,7 @@ import {
   type ClaimOptions,
   type HeldLease,
 } from './lease.ts';
-import { rowOf } from './operations.ts';
+import { READ, rowOf, SINGLE_WRITE, WRITE } from './operations.ts';
 import { notify } from './wakeups.ts';
 import {
   startQueueWorker,
@@ -129,10 +129,6 @@ export interface LeasedQueue<M extends RunnerMode, J, F, S extends string> {
    */
   startWorker(handler: JobHandler<J>, options?: WorkerOptions<J>): QueueWorker;
 }
-
-const WRITE = { write: true };
-const READ = { write: false };
-const SINGLE_WRITE = { write: true, single: true };
 
 export function createLeasedQueue<
   M extends RunnerMode,
