@@ -3,7 +3,12 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backupDatabase, litestreamMetaDir, restoreFromReplica } from '@agentstate/db';
+import {
+  backupDatabase,
+  litestreamMetaDir,
+  restoreFromReplica,
+  withReplicationPaused,
+} from '@agentstate/db';
 import {
   tempDir,
   appendedSeqs,
@@ -164,6 +169,15 @@ describe(
       const written = after.appends.map((a) => a.seq);
       expect(appendedSeqs(latest)).toEqual(
         [...new Set([...kept, ...written])].sort((a, b) => a - b),
+      );
+
+      // A pause that outlasts the report interval (1 s): no lag line while nothing ships. The
+      // Ctrl-C below comes while Litestream starts again after it.
+      await withReplicationPaused(path, () => new Promise((resolve) => setTimeout(resolve, 2500)));
+      await run.waitFor(
+        new RegExp(
+          `paused: process ${process.pid} is restoring the database\nresumed on the restored file`,
+        ),
       );
 
       // Ctrl-C: the terminal signals the foreground group; Litestream, in its own, stops with it.

@@ -158,4 +158,29 @@ describe('replication as an app runs it (startReplication)', () => {
     expect(since()[2]).toMatch(/^generation: /);
     expect(replication.state).toBe('running');
   });
+
+  it('stops for good when stop() comes while Litestream starts again after a resume', async () => {
+    const dir = tempDir();
+    const path = await pokecodeWithSession(dir);
+    const replication = await startReplication({ path, to: join(dir, 'replica') });
+    replications.push(replication);
+    const events: string[] = [];
+    replication.on('started', () => events.push('started'));
+    replication.on('error', (error) => events.push(`error: ${error.message}`));
+    replication.on('exit', ({ expected }) => events.push(`exit, expected: ${expected}`));
+    await replication.pause(process.pid);
+    let stopped: Promise<void> | undefined;
+    // 'resumed' comes just before Litestream is launched again: a stop now lands in its start.
+    replication.once('resumed', () => (stopped = replication.stop()));
+    await replication.resume();
+    await stopped;
+    expect(replication.state).toBe('stopped');
+    expect(replication.processGroup).toBeUndefined();
+    expect(isReplicatorAttached(path)).toBe(false);
+    // Longer than the first restart delay (500 ms): no Litestream is started again.
+    await sleep(1500);
+    // The exits of the pause and of the stop; no start, no error.
+    expect(events).toEqual(['exit, expected: true', 'exit, expected: true']);
+    expect(replication.state).toBe('stopped');
+  });
 });

@@ -341,8 +341,13 @@ export class Replication extends EventEmitter<ReplicationEvents> {
         if (line.level === 'ERROR') lastError = errorText(line);
         if (!started && line.msg === 'replicating to') {
           started = true;
-          this.currentState = 'running';
-          this.emit('started', { pid });
+          // A stop() that came while it started (a signal just after a resume) stands: stop()
+          // terminates this Litestream once the start settles, and it must not count as running
+          // then, or its exit would read as unexpected and start another.
+          if (this.currentState !== 'stopped') {
+            this.currentState = 'running';
+            this.emit('started', { pid });
+          }
           resolveStart();
         }
         if (started) this.onLog(line);
