@@ -171,7 +171,9 @@ describe('replication as an app runs it (startReplication)', () => {
     await replication.pause(process.pid);
     let stopped: Promise<void> | undefined;
     // 'resumed' comes just before Litestream is launched again: a stop now lands in its start.
-    replication.once('resumed', () => (stopped = replication.stop()));
+    replication.once('resumed', () => {
+      stopped = replication.stop();
+    });
     await replication.resume();
     await stopped;
     expect(replication.state).toBe('stopped');
