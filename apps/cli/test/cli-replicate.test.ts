@@ -16,6 +16,7 @@ import {
   isRunning,
   killGroup,
   pokecodeWithSession,
+  replicaWithDamagedNewestGeneration,
   spawnAppendWriter,
   type AppendWriter,
 } from '@agentstate/db/testing';
@@ -272,6 +273,31 @@ describe(
         () => !existsSync(join(litestreamMetaDir(path), 'agentstate-replicator.json')),
         'the replicator to release the file',
       );
+    });
+
+    it('db:restore --from-replica names a newer generation it passed over, on stdout', async () => {
+      const dir = tempDir();
+      const { replica, sound, damaged } = await replicaWithDamagedNewestGeneration(dir);
+      const restored = join(dir, 'restored.db');
+      const result = cli([
+        'restore',
+        '--db',
+        'pokecode',
+        '--path',
+        restored,
+        '--from-replica',
+        replica,
+      ]);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(`generation ${damaged} of ${replica} is corrupt: `);
+      expect(result.stdout).toMatch(
+        /^restored .*restored\.db from .*replica: [\d,]+ rows, integrity ok\n/,
+      );
+      expect(result.stdout).toMatch(
+        new RegExp(`^passed over the newer generation ${damaged}: it is corrupt: .+$`, 'm'),
+      );
+      expect(result.stdout).not.toContain(sound);
+      expect(appendedSeqs(restored)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     });
 
     it('refuses bad input with one line, writing nothing', async () => {

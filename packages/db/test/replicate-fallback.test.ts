@@ -1,10 +1,9 @@
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openConnection, openDatabase } from '../src/index.ts';
-import { replicaHistory } from '../src/replicate/replica-history.ts';
+import { openDatabase } from '../src/index.ts';
 import { restoreFromReplica } from '../src/replicate/restore-from-replica.ts';
 import { startReplication, type Replication } from '../src/replicate/replication.ts';
 import { tempDir } from './helpers/fixtures.ts';
@@ -13,7 +12,9 @@ import {
   eventually,
   killGroup,
   pokecodeWithSession,
+  replicaWithDamagedNewestGeneration,
   spawnAppendWriter,
+  truncateWal,
   type AppendWriter,
 } from './helpers/replication.ts';
 
@@ -30,45 +31,6 @@ async function checkRestored(path: string): Promise<{ integrity: string; applied
   const applied = handle.migration?.applied ?? [];
   handle.close();
   return { integrity, applied };
-}
-
-/** Folds the WAL into the file and truncates it: the next Litestream must start a new generation. */
-function truncateWal(path: string): void {
-  const sqlite = openConnection(path);
-  try {
-    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    expect(result?.busy).toBe(0);
-  } finally {
-    sqlite.close();
-  }
-}
-
-/** The generations a replication's replica holds, oldest first. */
-async function generationsOf(replication: Replication): Promise<string[]> {
-  const history = await replicaHistory({
-    databasePath: replication.path,
-    target: replication.target,
-    hasLocalFile: false,
-  });
-  return history.generations.map((g) => g.generation);
-}
-
-/** Overwrites the root page of an index with zeros: the file opens, integrity_check fails. */
-function damageIndexPage(path: string, index: string): void {
-  const sqlite = new Database(path, { readonly: true });
-  const root = sqlite
-    .prepare('SELECT rootpage FROM sqlite_master WHERE name = ?')
-    .pluck()
-    .get(index) as number;
-  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-  sqlite.close();
-  expect(root).toBeGreaterThan(1);
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, (root - 1) * pageSize);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 describe('restore from a replica whose newest generation holds no restorable state', () => {
@@ -179,32 +141,7 @@ describe('restore from a replica whose newest generation holds no restorable sta
 
   it('a new generation started from a damaged file: the restore passes it over for the last sound state', async () => {
     const dir = tempDir();
-    const path = await pokecodeWithSession(dir);
-    const replica = join(dir, 'replica');
-    const handle = await openDatabase('pokecode', { path, migrate: false });
-    const session = handle.sqlite.prepare('SELECT id FROM sessions').pluck().get() as string;
-    const insert = handle.sqlite.prepare(
-      "INSERT INTO session_messages (id, session_id, provider, type, content_data, created_at) VALUES (?, ?, 'claude-code', 'assistant', '{}', 0)",
-    );
-    for (let i = 0; i < 50; i++) insert.run(`append-${i}`, session);
-    handle.close();
-
-    let replication = await startReplication({ path, to: replica });
-    replications.push(replication);
-    await replication.caughtUp();
-    await replication.stop();
-    const [sound] = await generationsOf(replication);
-
-    // The file is damaged where it is not replicated (a page of an index overwritten) and its WAL
-    // folded in, so the next replication starts a new generation from the damaged file.
-    truncateWal(path);
-    damageIndexPage(path, 'idx_session_messages_provider_session_id');
-    replication = await startReplication({ path, to: replica });
-    replications.push(replication);
-    await replication.caughtUp();
-    await replication.stop();
-    const damaged = (await generationsOf(replication)).find((g) => g !== sound);
-    expect(damaged).toBeDefined();
+    const { replica, sound, damaged } = await replicaWithDamagedNewestGeneration(dir);
 
     const restored = join(dir, 'restored.db');
     const report = await restoreFromReplica('pokecode', restored, { from: replica });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   restoreDatabase,
+  type PassedOverState,
   type RestoreReport,
   withReplicationPaused,
   restoreFromReplica,
@@ -64,16 +65,19 @@ export function registerRestoreCommand(program: Command): void {
         }
         let report: RestoreReport;
         let from: string;
+        let passedOver: PassedOverState[] = [];
         if (options.fromReplica !== undefined) {
           const target = replicaOption('--from-replica', options.fromReplica);
           const at = options.at === undefined ? undefined : pointInTime(options.at);
           from = `${target.display}${at ? ` as of ${at.toISOString()}` : ''}`;
-          report = await restoreFromReplica(name, path, {
+          const replicaReport = await restoreFromReplica(name, path, {
             from: target,
             at,
             sftpKeyPath: options.sftpKey ? userPath(options.sftpKey) : undefined,
             log: (line) => console.error(`${line} …`),
           });
+          report = replicaReport;
+          passedOver = replicaReport.passedOver;
         } else {
           from = userPath(options.from ?? '');
           progressLine(`verifying ${from} …`);
@@ -85,6 +89,10 @@ export function registerRestoreCommand(program: Command): void {
         console.log(
           `restored ${report.path} from ${from}: ${rows.toLocaleString('en-US')} rows, integrity ok`,
         );
+        // An older state than the replica's newest: the one line a script reading stdout needs.
+        for (const passed of passedOver) {
+          console.log(`passed over the newer generation ${passed.generation}: it ${passed.reason}`);
+        }
         if (report.asidePath) console.log(`the previous file is kept at ${report.asidePath}`);
         if (report.pendingMigrations.length > 0) {
           console.log(

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { createClient, openDatabase } from '../../src/index.ts';
+import { createClient, openConnection, openDatabase } from '../../src/index.ts';
+import { replicaHistory } from '../../src/replicate/replica-history.ts';
+import { startReplication, type Replication } from '../../src/replicate/replication.ts';
 import { packageDir } from './fixtures.ts';
 
 const writerScript = fileURLToPath(new URL('./append-writer.ts', import.meta.url));
@@ -135,4 +138,88 @@ export async function pokecodeWithSession(dir: string): Promise<string> {
   });
   handle.close();
   return path;
+}
+
+/** Folds the WAL into the file and truncates it: the next Litestream must start a new generation. */
+export function truncateWal(path: string): void {
+  const sqlite = openConnection(path);
+  try {
+    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (result?.busy !== 0) throw new Error(`${path}: the checkpoint was blocked`);
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** The generations a replication's replica holds, oldest first. */
+export async function generationsOf(replication: Replication): Promise<string[]> {
+  const history = await replicaHistory({
+    databasePath: replication.path,
+    target: replication.target,
+    hasLocalFile: false,
+  });
+  return history.generations.map((g) => g.generation);
+}
+
+/** Overwrites the root page of an index with zeros: the file opens, integrity_check fails. */
+export function damageIndexPage(path: string, index: string): void {
+  const sqlite = new Database(path, { readonly: true });
+  const root = sqlite
+    .prepare('SELECT rootpage FROM sqlite_master WHERE name = ?')
+    .pluck()
+    .get(index) as number;
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  sqlite.close();
+  if (!(root > 1)) throw new Error(`${path}: no index ${index} to damage`);
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, (root - 1) * pageSize);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A pokecode file with 50 appended messages and its replica in `dir/replica`, whose newest
+ * generation was started from the file after an index page was damaged where nothing replicates
+ * it: `sound` holds the 50 messages, `damaged` (the newest) fails integrity_check when restored.
+ */
+export async function replicaWithDamagedNewestGeneration(dir: string): Promise<{
+  path: string;
+  replica: string;
+  sound: string;
+  damaged: string;
+}> {
+  const path = await pokecodeWithSession(dir);
+  const replica = join(dir, 'replica');
+  const handle = await openDatabase('pokecode', { path, migrate: false });
+  const session = handle.sqlite.prepare('SELECT id FROM sessions').pluck().get() as string;
+  const insert = handle.sqlite.prepare(
+    "INSERT INTO session_messages (id, session_id, provider, type, content_data, created_at) VALUES (?, ?, 'claude-code', 'assistant', '{}', 0)",
+  );
+  for (let i = 0; i < 50; i++) insert.run(`append-${i}`, session);
+  handle.close();
+
+  let replication = await startReplication({ path, to: replica });
+  try {
+    await replication.caughtUp();
+  } finally {
+    await replication.stop();
+  }
+  const [sound] = await generationsOf(replication);
+
+  // The WAL folded in first, so the next replication starts a new generation from the damaged file.
+  truncateWal(path);
+  damageIndexPage(path, 'idx_session_messages_provider_session_id');
+  replication = await startReplication({ path, to: replica });
+  try {
+    await replication.caughtUp();
+  } finally {
+    await replication.stop();
+  }
+  const damaged = (await generationsOf(replication)).find((g) => g !== sound);
+  if (sound === undefined || damaged === undefined) {
+    throw new Error(`${replica}: expected two generations`);
+  }
+  return { path, replica, sound, damaged };
 }
