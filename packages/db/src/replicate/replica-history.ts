@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runLitestream } from './litestream-command.ts';
 import type { LitestreamSettings } from './litestream-config.ts';
 import { ReplicationError } from './coordination.ts';
@@ -34,6 +37,61 @@ const rows = (stdout: string) =>
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
     .filter((cells) => cells.length > 1);
+
+/** A Go duration as Litestream prints it (`5s`, `1.8s`, `850ms`, `1m5s`, `-1.2s`), in ms. */
+export function parseGoDuration(text: string): number | undefined {
+  const match = /^(-?)((?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|ns))+)$/.exec(text);
+  if (!match) return undefined;
+  const unit: Record<string, number> = {
+    h: 3.6e6,
+    m: 6e4,
+    s: 1e3,
+    ms: 1,
+    us: 1e-3,
+    µs: 1e-3,
+    ns: 1e-6,
+  };
+  let ms = 0;
+  const [, sign, parts = ''] = match;
+  for (const [, value = '', name = ''] of parts.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) {
+    ms += Number(value) * (unit[name] ?? 0);
+  }
+  return sign === '-' ? -ms : ms;
+}
+
+/**
+ * The replica's generations, the one with the latest data first. Litestream prints their ends in
+ * whole seconds, and generations started by a replicator crashing and restarting can end within
+ * one; its lag column (the age of each end, to 1 ms under a second and to 0.1 s under ten) orders
+ * those. The lag is measured against a stand-in file made now, so recent ends get the finest one.
+ */
+export async function generationsNewestFirst(
+  settings: Omit<HistorySettings, 'hasLocalFile'>,
+): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'agentstate-generations-'));
+  try {
+    const listed = await runLitestream('generations', [], {
+      ...settings,
+      databasePath: join(dir, 'now.db'),
+      standIn: true,
+    });
+    if (listed.error) {
+      throw new ReplicationError(
+        `cannot list the replica ${settings.target.display}: ${listed.error}`,
+      );
+    }
+    return rows(listed.stdout)
+      .map(([, generation = '', lag = '', , end = '']) => ({
+        generation,
+        end: new Date(end).getTime(),
+        age: parseGoDuration(lag) ?? Number.POSITIVE_INFINITY,
+      }))
+      .sort((a, b) => b.end - a.end || a.age - b.age)
+      .map((g) => g.generation);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * What a replica holds for a database: its generations with the time range each can restore,

@@ -10,7 +10,7 @@ import { withReplicationPaused } from './coordination.ts';
 import { runLitestream } from './litestream-command.ts';
 import { parseLogLine } from './litestream-log.ts';
 import { parseReplicaTarget, type ReplicaTarget } from './replica-target.ts';
-import { replicaHistory } from './replica-history.ts';
+import { generationsNewestFirst, replicaHistory } from './replica-history.ts';
 
 export interface ReplicaRestoreOptions {
   /** The replica: a folder or a URL, as given to replication. */
@@ -144,16 +144,6 @@ function readRestoreLog(stdout: string): { generation: string; snapshotOnly: boo
     if (line?.msg === 'snapshot only, finalizing database') snapshotOnly = true;
   }
   return { generation, snapshotOnly };
-}
-
-/** The replica's generations, the one with the latest data first (as Litestream picks). */
-async function generationsNewestFirst(
-  settings: Parameters<typeof runLitestream>[2],
-): Promise<string[]> {
-  const { generations } = await replicaHistory({ ...settings, hasLocalFile: false });
-  return generations
-    .sort((a, b) => b.end.getTime() - a.end.getTime() || b.start.getTime() - a.start.getTime())
-    .map((g) => g.generation);
 }
 
 /** Why the replica had nothing to restore, with the time ranges it does hold. */
